@@ -1,0 +1,32 @@
+#include "gpu/device.h"
+
+#ifdef JANUS_HAVE_CUDA
+#include <cuda_runtime_api.h>
+#endif
+
+namespace janus::gpu {
+
+const DeviceInfo& device_info() {
+  static const DeviceInfo info = [] {
+    DeviceInfo result;
+#ifdef JANUS_HAVE_CUDA
+    result.built_with_cuda = true;
+    int count = 0;
+    cudaError_t error = cudaGetDeviceCount(&count);
+    if (error != cudaSuccess) {
+      result.reason = std::string("CUDA reports: ") + cudaGetErrorString(error);
+      cudaGetLastError();  // clear the sticky error
+    } else if (count == 0) {
+      result.reason = "no CUDA device is present";
+    } else {
+      result.device_count = count;
+    }
+#else
+    result.reason = "Janus was built without CUDA";
+#endif
+    return result;
+  }();
+  return info;
+}
+
+}  // namespace janus::gpu
