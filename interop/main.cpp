@@ -93,6 +93,17 @@ void add_janus_path(const std::string& python_dir) {
   PyErr_Clear();
 }
 
+// `import torch` resolves to Janus unless JANUS_TORCH=real (python/_janus_torch_alias.py).
+void install_torch_alias(const std::string& python_dir) {
+  if (janus::options().get(janus::OptionId::Torch) != "janus") return;
+  if (access((python_dir + "/_janus_torch_alias.py").c_str(), F_OK) != 0) return;
+  PyObject* module = PyImport_ImportModule("_janus_torch_alias");
+  if (module == nullptr) {
+    PyErr_Print();  // a broken alias must not stop the script; torch then imports as usual
+  }
+  Py_XDECREF(module);
+}
+
 int exit_with(PyStatus status) {
   if (PyStatus_IsExit(status)) return status.exitcode;
   Py_ExitStatusException(status);  // prints the error as python3.11 does, then exits
@@ -129,6 +140,7 @@ int main(int argc, char** argv) {
   if (PyStatus_Exception(status)) return exit_with(status);
 
   add_janus_path(python_dir);
+  install_torch_alias(python_dir);
   janus::interop::install_eval_hook(frame_policy(), python_dir.c_str());
   return Py_RunMain();
 }

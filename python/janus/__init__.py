@@ -1,0 +1,1 @@
+"""Janus: a PyTorch-compatible tensor library (the tensor runtime arrives with issue 3)."""
