@@ -26,8 +26,7 @@ class _AliasLoader(importlib.abc.Loader):
 class TorchAliasFinder(importlib.abc.MetaPathFinder):
     """torch -> janus, torch.a.b -> janus.a.b, sharing one module object for both names."""
 
-    @classmethod
-    def find_spec(cls, fullname, path=None, target=None):
+    def find_spec(self, fullname, path=None, target=None):
         if fullname != "torch" and not fullname.startswith("torch."):
             return None
         real_name = "janus" + fullname[len("torch"):]
@@ -42,8 +41,10 @@ class TorchAliasFinder(importlib.abc.MetaPathFinder):
 
 
 def install():
-    if not any(finder is TorchAliasFinder for finder in sys.meta_path):
-        sys.meta_path.insert(0, TorchAliasFinder)
+    # An instance, not the class: importlib calls meta-path finders' methods unbound-safe
+    # only on instances (invalidate_caches() is an instance method).
+    if not any(isinstance(finder, TorchAliasFinder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, TorchAliasFinder())
 
 
 install()

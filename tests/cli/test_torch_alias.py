@@ -24,3 +24,10 @@ def test_real_torch_when_asked(janus, cpython):
 def test_alias_not_installed_in_plain_python(cpython):
     proc = cpython("-c", "import sys; print(any('TorchAlias' in repr(f) for f in sys.meta_path))")
     assert proc.stdout.strip() == "False"
+
+
+def test_alias_keeps_importlib_working(janus, cpython):
+    code = "import importlib; importlib.invalidate_caches(); import json; print(json.dumps([1]))"
+    j, c = janus("-c", code), cpython("-c", code)
+    assert j.returncode == c.returncode == 0, j.stderr
+    assert j.stdout == c.stdout
