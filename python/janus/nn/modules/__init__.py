@@ -1,0 +1,11 @@
+"""The module classes, one file per family as in torch.nn.modules (pickled checkpoints name
+them by these paths: torch.nn.modules.linear.Linear maps to janus.nn.modules.linear.Linear)."""
+from .module import Module
+from .linear import Identity, Linear
+from .sparse import Embedding
+from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .dropout import Dropout
+from .container import ModuleDict, ModuleList, Sequential
+from .normalization import LayerNorm
+from .loss import CrossEntropyLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
+from .rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase

@@ -1,0 +1,2 @@
+"""janus.utils: data loading utilities (torch.utils's API)."""
+from . import data

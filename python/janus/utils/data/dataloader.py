@@ -1,0 +1,69 @@
+"""DataLoader: batches a map-style dataset in the main process (num_workers=0)."""
+from .collate import default_collate, default_convert
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+
+class DataLoader:
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None,
+                 batch_sampler=None, num_workers=0, collate_fn=None, pin_memory=False,
+                 drop_last=False, timeout=0, worker_init_fn=None,
+                 multiprocessing_context=None, generator=None, *, prefetch_factor=2,
+                 persistent_workers=False, pin_memory_device=""):
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 "
+                             "to disable multiprocessing.")
+        if num_workers != 0:
+            raise NotImplementedError(
+                f"janus.utils.data.DataLoader: num_workers={num_workers} is not supported; "
+                "Janus loads data in the main process only (num_workers=0)")
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if persistent_workers:
+            raise ValueError("persistent_workers option needs num_workers > 0")
+        if pin_memory:
+            raise NotImplementedError("janus.utils.data.DataLoader: pin_memory=True is not "
+                                      "supported")
+        if hasattr(dataset, "__iter__") and not hasattr(dataset, "__getitem__"):
+            raise NotImplementedError("janus.utils.data.DataLoader: IterableDataset is not "
+                                      "supported")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with "
+                                 "batch_size, shuffle, sampler, and drop_last")
+            batch_size = None
+            drop_last = False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually "
+                             "exclusive with drop_last")
+        if sampler is None:
+            sampler = (RandomSampler(dataset, generator=generator) if shuffle
+                       else SequentialSampler(dataset))
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        self.timeout = timeout
+        self.pin_memory = pin_memory
+        if collate_fn is None:
+            collate_fn = default_collate if batch_sampler is not None else default_convert
+        self.collate_fn = collate_fn
+
+    def __iter__(self):
+        if self.batch_sampler is not None:
+            for indices in self.batch_sampler:
+                yield self.collate_fn([self.dataset[i] for i in indices])
+        else:
+            for index in self.sampler:
+                yield self.collate_fn(self.dataset[index])
+
+    def __len__(self):
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        return len(self.sampler)
