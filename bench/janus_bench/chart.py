@@ -1,0 +1,51 @@
+"""The PNG chart: per benchmark, the step time of each configuration (median with the min/max
+range) and the step time over the steps of the first round (warm-up through the tiers)."""
+import matplotlib
+
+matplotlib.use("Agg")   # no display: write files only
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def _plottable(doc):
+    for b in doc["benchmarks"]:
+        if b["skipped"]:
+            continue
+        cfgs = [c for c in b["configs"] if "median_ms" in c["summary"]]
+        if cfgs:
+            yield b, cfgs
+
+
+def write_chart(doc, path):
+    items = list(_plottable(doc))
+    rows = max(1, len(items))
+    fig, axes = plt.subplots(rows, 2, figsize=(13, 2.8 * rows), squeeze=False)
+    if not items:
+        axes[0][0].text(0.5, 0.5, "no configuration produced step times", ha="center")
+        axes[0][1].set_axis_off()
+    for (b, cfgs), (bars, curve) in zip(items, axes):
+        names = [c["name"] for c in cfgs]
+        med = [c["summary"]["median_ms"] for c in cfgs]
+        low = [m - c["summary"]["min_ms"] for m, c in zip(med, cfgs)]
+        high = [c["summary"]["max_ms"] - m for m, c in zip(med, cfgs)]
+        colors = [f"C{i}" for i in range(len(cfgs))]
+        bars.bar(names, med, yerr=[low, high], color=colors, capsize=4)
+        bars.set_title(f"{b['id']}: steady-state step time (median, min-max)", fontsize=9)
+        bars.set_ylabel("ms / step")
+        bars.tick_params(axis="x", labelsize=8)
+        firsts = [next((run["times_ms"] for run in c["runs"] if run["times_ms"]), [])
+                  for c in cfgs]
+        for i, (c, times) in enumerate(zip(cfgs, firsts)):
+            curve.plot(range(len(times)), times, marker=".", color=colors[i], label=c["name"])
+        shown = [t for times in firsts for t in times if t > 0]
+        # A log scale only when the tiers span more than a decade; else it hides the detail.
+        log = bool(shown) and max(shown) > 10 * min(shown)
+        if log:
+            curve.set_yscale("log")
+        curve.set_title(f"{b['id']}: step time over the steps of round 1", fontsize=9)
+        curve.set_xlabel("step")
+        curve.set_ylabel("ms (log)" if log else "ms")
+        curve.legend(fontsize=7)
+    fig.suptitle(f"Janus benchmarks, {doc['date']} ({doc['mode']} mode)", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / rows))
+    fig.savefig(path, dpi=80)
+    plt.close(fig)

@@ -1,0 +1,119 @@
+"""bench/run: command-line flags, and the whole run from discovery to table, JSON and PNG."""
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+
+from . import configs, cuda, discover, report, session
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROUNDS = {"default": 5, "quick": 3}
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog="bench/run",
+        description="Runs Janus and its peers side by side, in alternation, and reports "
+                    "step times, ratios to the peer, warm-up, peak memory and threads.")
+    p.add_argument("--quick", action="store_true",
+                   help="fewer rounds, fewer steps, smaller programs (under 2 minutes)")
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    p.add_argument("--rounds", type=int, help="runs per configuration (default 5, quick 3)")
+    p.add_argument("--steps", type=int, help="steps per run (default: per suite and mode)")
+    p.add_argument("--only", action="append", default=[],
+                   help="run only this benchmark (name or suite/name); repeatable")
+    p.add_argument("--suites", default="examples,programs",
+                   help="comma-separated suites to run (examples, programs)")
+    p.add_argument("--examples", default=os.path.join(REPO, "examples"),
+                   help="directory of training scripts")
+    p.add_argument("--programs", default=os.path.join(REPO, "bench", "programs"),
+                   help="directory of pure-Python programs")
+    p.add_argument("--janus", help="janus-python to run (default: $JANUS_PYTHON, else "
+                                   "$JANUS_BUILD_DIR/janus-python, else build/janus-python)")
+    p.add_argument("--options-def", default=os.path.join(REPO, "common", "options.def"),
+                   help="the options table the Janus configurations are derived from")
+    p.add_argument("--out", default=os.path.join(REPO, "bench", "results"),
+                   help="directory for results.json, chart.png and table.txt")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds before a run is killed")
+    args = p.parse_args(argv)
+    if args.rounds is not None and args.rounds < 1:
+        p.error("--rounds must be at least 1")
+    if args.steps is not None and args.steps < 2:
+        p.error("--steps must be at least 2 (the steady state is the second half)")
+    args.suites = [s for s in args.suites.split(",") if s]
+    for s in args.suites:
+        if s not in configs.PEERS:
+            p.error(f"unknown suite {s!r}: choose from {', '.join(configs.PEERS)}")
+    return args
+
+
+def janus_path(args):
+    if args.janus:
+        return os.path.abspath(args.janus)
+    if os.environ.get("JANUS_PYTHON"):
+        return os.environ["JANUS_PYTHON"]
+    build = os.environ.get("JANUS_BUILD_DIR", "build")
+    return os.path.abspath(os.path.join(REPO, build, "janus-python"))
+
+
+def _command_output(argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=60,
+                              cwd=REPO).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def machine_info():
+    return {
+        "cpus": os.cpu_count(),
+        "loadavg_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "platform": platform.platform(),
+        "python": _command_output([configs.PYTHON, "--version"]),
+        "git_commit": _command_output(["git", "rev-parse", "HEAD"]),
+    }
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.device == "cuda":
+        return cuda.run_gpu_mode(sys.stdout)
+    janus = janus_path(args)
+    if not os.access(janus, os.X_OK):
+        print(f"bench/run: janus-python not found at {janus}: build it first "
+              f"(scripts/build, or scripts/train-example), or pass --janus", file=sys.stderr)
+        return 2
+    mode = "quick" if args.quick else "default"
+    rounds = args.rounds or ROUNDS[mode]
+    dirs = {"examples": args.examples, "programs": args.programs}
+    benchmarks = discover.discover({s: dirs[s] for s in args.suites}, args.quick, args.steps,
+                                   set(args.only))
+    if not benchmarks:
+        print("bench/run: no benchmark matched", file=sys.stderr)
+        return 2
+    meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "mode": mode, "command": ["bench/run", *(sys.argv[1:] if argv is None else argv)],
+            "janus_python": janus, "machine": machine_info()}
+    suite_configs = {s: configs.suite_configs(args.options_def, s) for s in args.suites}
+    print(f"bench/run: {len(benchmarks)} benchmarks, {rounds} rounds ({mode} mode)",
+          file=sys.stderr, flush=True)
+    results = []
+    for b in benchmarks:
+        results.append(session.run_benchmark(b, suite_configs[b.suite], janus, rounds,
+                                             args.timeout, session.stderr_progress))
+    meta["machine"]["loadavg_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    doc = report.build_document(results, rounds, meta)
+    os.makedirs(args.out, exist_ok=True)
+    json_path = os.path.join(args.out, "results.json")
+    png_path = os.path.join(args.out, "chart.png")
+    table = report.format_table(doc)
+    report.write_json(doc, json_path)
+    from . import chart   # matplotlib only once there is something to draw
+    chart.write_chart(doc, png_path)
+    with open(os.path.join(args.out, "table.txt"), "w", encoding="utf-8") as f:
+        f.write(table + "\n")
+    print(table)
+    print(f"\nraw samples: {json_path}\nchart: {png_path}")
+    return 0

@@ -1,0 +1,57 @@
+"""Which benchmarks run: every examples/*.py (training scripts, peer: torch eager) and every
+bench/programs/*.py (pure-Python programs, peer: CPython), with their command-line flags.
+
+Whether an example follows the step convention is decided by running it: one whose reference
+run prints no step line is skipped with a note (e.g. the placeholder hello_train.py), never
+silently dropped.
+"""
+import glob
+import os
+from dataclasses import dataclass
+
+# Steps per run, per mode. Examples also get --seed so every configuration trains the same
+# model; programs get --quick in quick mode, which shrinks the work of one step.
+STEPS = {
+    "examples": {"default": 30, "quick": 10},
+    "programs": {"default": 20, "quick": 8},
+}
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    suite: str    # "examples" or "programs"
+    name: str     # file name without .py
+    path: str
+    args: tuple   # benchmark flags, before the configuration's own
+
+    @property
+    def id(self):
+        return f"{self.suite}/{self.name}"
+
+
+def benchmark_args(suite, quick, steps=None):
+    n = steps if steps is not None else STEPS[suite]["quick" if quick else "default"]
+    args = ["--steps", str(n)]
+    if suite == "examples":
+        args += ["--seed", "0"]
+    elif quick:
+        args.append("--quick")
+    return tuple(args)
+
+
+def discover(suite_dirs, quick, steps=None, only=None):
+    """Benchmarks of each suite directory ({suite: dir}), sorted by suite then name; `only`
+    keeps those whose id or name is in it."""
+    found = []
+    for suite, directory in suite_dirs.items():
+        if directory is None:
+            continue
+        for path in sorted(glob.glob(os.path.join(directory, "*.py"))):
+            name = os.path.splitext(os.path.basename(path))[0]
+            if name.startswith("_"):
+                continue
+            b = Benchmark(suite, name, os.path.abspath(path), benchmark_args(suite, quick, steps))
+            if only and b.id not in only and b.name not in only:
+                continue
+            found.append(b)
+    return found

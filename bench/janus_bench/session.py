@@ -1,0 +1,160 @@
+"""The measurement session: every configuration of a benchmark, run in alternation.
+
+Round r runs each configuration once, back to back; odd rounds run them in reverse order
+(A B C, C B A, A B C, ...), so no configuration always runs right after a particular other
+one and a drift of the machine during a round hits the pairs alike. A configuration that is
+unsupported (exit 3 with `# torchscript unsupported: ...`) or fails is not run again: its
+reason is reported instead of numbers.
+"""
+import sys
+from dataclasses import dataclass, field
+
+from . import measure
+from .configs import PYTHON, child_env
+from .steps import StepFormatError, parse_steps
+
+# How each suite's outputs are compared with the reference's: the loss of every step within a
+# relative tolerance, and (programs) the `# ` result lines exactly. Pure-Python programs are
+# deterministic; training in another runtime may sum in another order.
+OUTPUT_CHECK = {
+    "examples": {"loss_rel_tol": 1e-3, "compare_notes": False},
+    "programs": {"loss_rel_tol": 0.0, "compare_notes": True},
+}
+STDERR_TAIL_CHARS = 2000
+
+
+@dataclass
+class RunRecord:
+    round: int
+    position: int          # 0-based place in the round's order
+    exit_code: int | None
+    timed_out: bool
+    wall_s: float
+    peak_rss_kb: int | None
+    max_threads: int | None
+    times_ms: list
+    losses: list
+    notes: list
+    stderr_tail: str
+
+
+@dataclass
+class ConfigResult:
+    config: object
+    argv: list
+    status: str = "ok"      # ok | unsupported | failed
+    reason: str = ""
+    runs: list = field(default_factory=list)   # RunRecord, successful and not
+
+
+@dataclass
+class BenchmarkResult:
+    benchmark: object
+    skipped: str = ""       # non-empty: why the benchmark produced no numbers
+    configs: list = field(default_factory=list)
+
+
+def command(benchmark, config, janus_path):
+    interpreter = PYTHON if config.runner == "python" else janus_path
+    return [interpreter, benchmark.path, *benchmark.args, *config.args]
+
+
+def _last_line(text):
+    lines = [l for l in text.strip().splitlines() if l.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+def _classify(proc, parsed, timeout_s):
+    """(status, reason) of one finished run."""
+    if proc.timed_out:
+        return "failed", f"timed out after {timeout_s:g} s"
+    if proc.exit_code == 3 and parsed is not None and parsed.unsupported is not None:
+        return "unsupported", parsed.unsupported
+    if proc.exit_code != 0:
+        why = _last_line(proc.stderr) or _last_line(proc.stdout) or "no output"
+        return "failed", f"exit {proc.exit_code}: {why}"
+    if parsed is None:
+        return "failed", "malformed step output"
+    if not parsed.times_ms:
+        return "failed", "printed no step lines"
+    return "ok", ""
+
+
+def run_benchmark(benchmark, configs, janus_path, rounds, timeout_s, progress=None):
+    result = BenchmarkResult(benchmark)
+    states = [ConfigResult(c, command(benchmark, c, janus_path)) for c in configs]
+    result.configs = states
+    for r in range(rounds):
+        order = states if r % 2 == 0 else list(reversed(states))
+        position = 0
+        for state in order:
+            if state.status != "ok":
+                continue
+            proc = measure.run_process(state.argv, child_env(state.config), timeout_s)
+            try:
+                parsed = parse_steps(proc.stdout)
+                format_error = ""
+            except StepFormatError as e:
+                parsed, format_error = None, str(e)
+            status, reason = _classify(proc, parsed, timeout_s)
+            if format_error:
+                reason = format_error
+            state.runs.append(RunRecord(
+                round=r, position=position, exit_code=proc.exit_code, timed_out=proc.timed_out,
+                wall_s=proc.wall_s, peak_rss_kb=proc.peak_rss_kb, max_threads=proc.max_threads,
+                times_ms=parsed.times_ms if parsed else [], losses=parsed.losses if parsed else [],
+                notes=parsed.notes if parsed else [], stderr_tail=proc.stderr[-STDERR_TAIL_CHARS:]))
+            position += 1
+            if progress:
+                progress(benchmark, state.config, r, status, reason, parsed)
+            if status != "ok":
+                state.status, state.reason = status, reason
+                # The reference printing no step line in its first run means the script does
+                # not follow the step convention (e.g. a placeholder): skip the benchmark.
+                if state is states[0] and r == 0 and reason == "printed no step lines":
+                    result.skipped = "prints no `step i ... time_ms t` lines (not a benchmark)"
+                    return result
+    return result
+
+
+def successful_runs(state):
+    """The runs of a configuration that produced step times, by round."""
+    return [run for run in state.runs if run.times_ms and run.exit_code == 0]
+
+
+def output_check(suite, reference, state):
+    """'same', 'reference', or a description of how this configuration's outputs differ from
+    the reference's (first successful run of each)."""
+    if state is reference:
+        return "reference"
+    ref_runs, runs = successful_runs(reference), successful_runs(state)
+    if not ref_runs or not runs:
+        return ""
+    rule = OUTPUT_CHECK[suite]
+    a, b = ref_runs[0], runs[0]
+    if len(a.losses) != len(b.losses):
+        return f"differs: {len(b.losses)} steps vs {len(a.losses)}"
+    worst = 0.0
+    for x, y in zip(a.losses, b.losses):
+        if (x is None) != (y is None):
+            return "differs: loss printed on one side only"
+        if x is None or x == y:
+            continue
+        rel = abs(x - y) / max(abs(x), abs(y), 1e-300)
+        if not rel <= worst:
+            worst = rel
+    if not worst <= rule["loss_rel_tol"]:
+        return f"differs: loss rel diff {worst:.2g}"
+    if rule["compare_notes"] and a.notes != b.notes:
+        return "differs: result lines"
+    return "same"
+
+
+def stderr_progress(benchmark, config, r, status, reason, parsed):
+    if status == "ok":
+        from .stats import steady_state_ms
+        what = f"{steady_state_ms(parsed.times_ms):.4g} ms/step"
+    else:
+        what = f"{status}: {reason}"
+    print(f"  {benchmark.id:<28} {config.name:<12} round {r + 1}: {what}", file=sys.stderr,
+          flush=True)

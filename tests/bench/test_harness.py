@@ -1,0 +1,285 @@
+"""The benchmark harness (bench/run): step parsing, statistics against hand-computed values,
+configuration derivation from the options table, and an end-to-end run on stand-in programs
+whose step times are fixed, so every number the harness reports can be checked exactly."""
+import json
+import os
+import struct
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SOURCE = os.environ.get("JANUS_SOURCE_DIR",
+                        os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+sys.path.insert(0, os.path.join(SOURCE, "bench"))
+
+from janus_bench import configs, session, stats  # noqa: E402
+from janus_bench.configs import Config  # noqa: E402
+from janus_bench.steps import StepFormatError, parse_steps  # noqa: E402
+
+BENCH_RUN = os.path.join(SOURCE, "bench", "run")
+
+
+# ---- step lines -------------------------------------------------------------------------
+
+def test_parse_step_lines_with_and_without_loss():
+    out = parse_steps("loading data\n"
+                      "step 0 loss 2.5 time_ms 12.5000\n"
+                      "epoch 1 done\n"
+                      "step 1 loss 1.25e-03 time_ms 3.0000\n"
+                      "step 2 time_ms 4.2500\n"
+                      "# final loss 0.001\n")
+    assert out.indices == [0, 1, 2]
+    assert out.times_ms == [12.5, 3.0, 4.25]
+    assert out.losses == [2.5, 0.00125, None]
+    assert out.notes == ["final loss 0.001"]
+    assert out.unsupported is None
+
+
+def test_parse_unsupported_torchscript_reason():
+    out = parse_steps("# torchscript unsupported: data-dependent control flow\n")
+    assert out.unsupported == "data-dependent control flow"
+    assert out.times_ms == []
+
+
+@pytest.mark.parametrize("text, what", [
+    ("step 0 loss 1.0 time_ms\n", "malformed"),
+    ("step zero time_ms 1.0\n", "malformed"),
+    ("step 0 time_ms 1.0\nstep 2 time_ms 1.0\n", "follows step 0"),
+    ("step 0 time_ms -1.0\n", "finite number"),
+    ("step 0 time_ms nan\n", "finite number"),
+])
+def test_malformed_step_output_is_rejected(text, what):
+    with pytest.raises(StepFormatError, match=what):
+        parse_steps(text)
+
+
+# ---- statistics -------------------------------------------------------------------------
+
+def test_steady_state_is_median_of_second_half():
+    assert stats.steady_half([9, 8, 7, 4, 5, 6]) == [4, 5, 6]
+    assert stats.steady_state_ms([9, 8, 7, 4, 5, 6]) == 5
+    assert stats.steady_state_ms([100, 3, 1, 2, 7]) == 2      # second half: 1, 2, 7
+    assert stats.steady_state_ms([6.0]) == 6.0
+
+
+def test_warmup_steps_and_time():
+    # steady = median(10, 10, 11, 10) = 10; bound 11. Windows of 3 from k = 0:
+    # (100, 50, 12) -> 50, (50, 12, 10) -> 12, (12, 10, 10) -> 10 <= 11: k = 2.
+    assert stats.warmup([100, 50, 12, 10, 10, 10, 11, 10]) == (2, 150.0)
+
+
+def test_warmup_ignores_one_lucky_fast_step():
+    # Step 1 is fast, but its window (10, 100, 100) has median 100: warm-up ends at k = 3.
+    assert stats.warmup([100, 10, 100, 100, 10, 10, 10, 10]) == (3, 210.0)
+
+
+def test_no_warmup_when_flat():
+    assert stats.warmup([5, 5, 5, 5]) == (0, 0.0)
+
+
+def test_paired_ratios_skip_rounds_missing_a_side():
+    assert stats.paired_ratios([12, 18, None, 33, 40], [10, 20, 10, 30, None]) == \
+        pytest.approx([1.2, 0.9, 1.1])
+    assert stats.median(stats.paired_ratios([12, 18, 33], [10, 20, 30])) == pytest.approx(1.1)
+    with pytest.raises(ValueError):
+        stats.paired_ratios([1, 2], [1])
+
+
+def test_summarize_runs():
+    s = stats.summarize([[40, 20, 10, 11, 10, 12],     # steady 11, warm-up (1, 40)
+                         [30, 30, 20, 13, 9, 14]])     # steady 13, warm-up (2, 60)
+    assert s["median_ms"] == 12
+    assert s["run_steady_ms"] == [11, 13]
+    assert (s["min_ms"], s["max_ms"]) == (9, 14)
+    assert (s["warmup_steps"], s["warmup_ms"]) == (1.5, 50.0)
+
+
+def test_output_check_compares_losses_and_results():
+    def state(losses, notes):
+        st = session.ConfigResult(Config("x", "python"), [])
+        st.runs.append(session.RunRecord(0, 0, 0, False, 0.1, 1, 1, [1.0] * len(losses),
+                                         losses, notes, ""))
+        return st
+    ref = state([1.0, 0.5], ["result 3"])
+    assert session.output_check("programs", ref, ref) == "reference"
+    assert session.output_check("programs", ref, state([1.0, 0.5], ["result 3"])) == "same"
+    assert session.output_check("programs", ref, state([1.0, 0.5], ["result 4"])) == \
+        "differs: result lines"
+    assert session.output_check("examples", ref, state([1.0, 0.5004], [])) == "same"
+    assert session.output_check("examples", ref, state([1.0, 0.6], [])).startswith(
+        "differs: loss rel diff")
+    assert session.output_check("examples", ref, state([1.0], [])) == "differs: 1 steps vs 2"
+
+
+# ---- configurations ---------------------------------------------------------------------
+
+def test_janus_configs_follow_the_jit_values_of_the_options_table():
+    text = textwrap.dedent('''
+        JANUS_OPTION(Vm, "JANUS_VM", Enum, "default", "default|all|none", "...")
+        JANUS_OPTION(Jit, "JANUS_JIT", Enum, "on", "on|off|t1|t2",
+                     "tiers")
+    ''')
+    got = [(c.name, c.env) for c in configs.janus_configs(text, "examples")]
+    assert got == [("janus-t0", {"JANUS_JIT": "off"}), ("janus-t1", {"JANUS_JIT": "t1"}),
+                   ("janus-t2", {"JANUS_JIT": "t2"}), ("janus", {})]
+    programs = configs.janus_configs(text, "programs")
+    assert all(c.env["JANUS_VM"] == "all" for c in programs)
+
+
+def test_configs_of_the_real_options_table_are_allowed_values():
+    path = os.path.join(SOURCE, "common", "options.def")
+    with open(path) as f:
+        default, allowed = configs.jit_values(f.read())
+    assert default in allowed
+    for c in configs.suite_configs(path, "examples"):
+        assert c.env.get("JANUS_JIT", default) in allowed
+
+
+def test_options_table_without_jit_is_an_error():
+    with pytest.raises(ValueError, match="JANUS_JIT"):
+        configs.jit_values('JANUS_OPTION(Vm, "JANUS_VM", Enum, "default", "default|all", "")')
+
+
+def test_child_env_drops_inherited_janus_settings():
+    env = configs.child_env(Config("janus-t0", "janus", (), {"JANUS_JIT": "off"}),
+                            {"PATH": "/bin", "JANUS_JIT": "on", "JANUS_LOG": "all"})
+    assert env == {"PATH": "/bin", "JANUS_JIT": "off"}
+
+
+# ---- end to end -------------------------------------------------------------------------
+
+# Fixed step times; under janus-python every time is doubled, so the ratio is exactly 2.
+STANDIN = '''
+import argparse, os, sys
+p = argparse.ArgumentParser()
+p.add_argument("--steps", type=int)
+p.add_argument("--seed", type=int)
+p.add_argument("--quick", action="store_true")
+p.add_argument("--torchscript", action="store_true")
+a = p.parse_args()
+if a.torchscript:
+    print("# torchscript unsupported: stand-in has no model")
+    sys.exit(3)
+janus = os.path.basename(sys.executable) == "janus-python"
+if janus and "CRASH" in open(__file__).read().split("# marker:")[-1]:
+    raise ValueError("boom under janus")
+times = [40, 20, 10, 11, 10, 12]
+for i in range(a.steps):
+    print(f"step {i} loss {1.0 / (i + 1):.10g} time_ms {times[i % 6] * (2 if janus else 1):.4f}")
+print("# result 42")
+# marker: '''
+
+
+@pytest.fixture(scope="module")
+def janus_python():
+    path = os.environ.get("JANUS_PYTHON") or os.path.join(SOURCE, "build", "janus-python")
+    if not os.access(path, os.X_OK):
+        pytest.skip(f"janus-python not built at {path}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def e2e(tmp_path_factory, janus_python):
+    root = tmp_path_factory.mktemp("bench")
+    (root / "examples").mkdir()
+    (root / "programs").mkdir()
+    (root / "examples" / "standin.py").write_text(STANDIN + "ok\n")
+    (root / "examples" / "placeholder.py").write_text("print('epoch 0 loss 1.0')\n")
+    (root / "programs" / "prog.py").write_text(STANDIN + "ok\n")
+    (root / "programs" / "crash.py").write_text(STANDIN + "CRASH\n")
+    out = root / "out"
+    proc = subprocess.run(
+        [BENCH_RUN, "--quick", "--rounds", "2", "--steps", "6",
+         "--examples", str(root / "examples"), "--programs", str(root / "programs"),
+         "--janus", janus_python, "--out", str(out)],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    with open(out / "results.json") as f:
+        doc = json.load(f)
+    return proc, doc, out
+
+
+def _bench(doc, bench_id):
+    return next(b for b in doc["benchmarks"] if b["id"] == bench_id)
+
+
+def _config(bench, name):
+    return next(c for c in bench["configs"] if c["name"] == name)
+
+
+def test_e2e_json_has_every_raw_sample(e2e):
+    _, doc, _ = e2e
+    for bench_id in ("examples/standin", "programs/prog"):
+        bench = _bench(doc, bench_id)
+        for cfg in bench["configs"]:
+            if cfg["name"] == "torchscript":
+                continue
+            scale = 2 if cfg["argv"][0].endswith("janus-python") else 1
+            assert [r["round"] for r in cfg["runs"]] == [0, 1]
+            for run in cfg["runs"]:
+                assert run["exit_code"] == 0
+                assert run["times_ms"] == [t * scale for t in [40, 20, 10, 11, 10, 12]]
+                assert run["losses"] == [1.0 / (i + 1) for i in range(6)] or \
+                    run["losses"] == pytest.approx([1.0 / (i + 1) for i in range(6)], rel=1e-9)
+                assert run["notes"] == ["result 42"]
+                assert run["peak_rss_kb"] > 1000
+                assert run["max_threads"] >= 1
+
+
+def test_e2e_summaries_match_hand_computed_values(e2e):
+    _, doc, _ = e2e
+    bench = _bench(doc, "programs/prog")
+    names = [c["name"] for c in bench["configs"]]
+    assert names[0] == "cpython" and "janus-t0" in names and names[-1] == "janus"
+    ref = _config(bench, "cpython")["summary"]
+    assert (ref["median_ms"], ref["min_ms"], ref["max_ms"]) == (11, 10, 12)
+    assert (ref["warmup_steps"], ref["warmup_ms"]) == (1, 40)
+    assert ref["ratio"] == 1.0
+    j = _config(bench, "janus")["summary"]
+    assert (j["median_ms"], j["ratio"], j["output"]) == (22, 2.0, "same")
+    assert _config(bench, "janus-t0")["env"] == {"JANUS_VM": "all", "JANUS_JIT": "off"}
+
+
+def test_e2e_unsupported_failed_and_skipped_are_reported(e2e):
+    proc, doc, _ = e2e
+    ts = _config(_bench(doc, "examples/standin"), "torchscript")
+    assert ts["summary"]["status"] == "unsupported"
+    assert ts["summary"]["reason"] == "stand-in has no model"
+    assert len(ts["runs"]) == 1          # not run again once unsupported
+    crash = _config(_bench(doc, "programs/crash"), "janus-t0")
+    assert crash["summary"]["status"] == "failed"
+    assert crash["summary"]["reason"] == "exit 1: ValueError: boom under janus"
+    assert len(crash["runs"]) == 1
+    assert _bench(doc, "examples/placeholder")["skipped"].startswith("prints no")
+    assert "unsupported: stand-in has no model" in proc.stdout
+    assert "failed: exit 1: ValueError: boom under janus" in proc.stdout
+    assert "examples/placeholder skipped" in proc.stdout
+
+
+def test_e2e_table_and_png(e2e):
+    proc, _, out = e2e
+    row = next(l for l in proc.stdout.splitlines() if l.startswith("programs/prog "))
+    assert row.split()[:6] == ["programs/prog", "cpython", "11", "10", "12", "1.000"]
+    with open(out / "chart.png", "rb") as f:
+        head = f.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", head[16:24])
+    assert width > 100 and height > 100
+
+
+def test_gpu_mode_without_a_device_skips():
+    from janus_bench import cuda
+    if cuda.cuda_device_present():
+        pytest.skip("this machine has a CUDA device")
+    proc = subprocess.run([BENCH_RUN, "--device", "cuda"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == "no CUDA device on this machine; GPU benchmarks skipped"
+
+
+def test_bad_flags_are_reported():
+    proc = subprocess.run([BENCH_RUN, "--suites", "games"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "unknown suite 'games'" in proc.stderr
