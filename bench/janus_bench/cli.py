@@ -10,6 +10,7 @@ from . import configs, cuda, discover, report, session
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROUNDS = {"default": 5, "quick": 3}
+TIMEOUT_S = {"default": 180.0, "quick": 60.0}
 
 
 def parse_args(argv):
@@ -36,7 +37,8 @@ def parse_args(argv):
                    help="the options table the Janus configurations are derived from")
     p.add_argument("--out", default=os.path.join(REPO, "bench", "results"),
                    help="directory for results.json, chart.png and table.txt")
-    p.add_argument("--timeout", type=float, default=300.0, help="seconds before a run is killed")
+    p.add_argument("--timeout", type=float,
+                   help="seconds before a run is killed (default 180, quick 60)")
     args = p.parse_args(argv)
     if args.rounds is not None and args.rounds < 1:
         p.error("--rounds must be at least 1")
@@ -102,7 +104,8 @@ def main(argv=None):
     results = []
     for b in benchmarks:
         results.append(session.run_benchmark(b, suite_configs[b.suite], janus, rounds,
-                                             args.timeout, session.stderr_progress))
+                                             args.timeout or TIMEOUT_S[mode],
+                                             session.stderr_progress))
     meta["machine"]["loadavg_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     doc = report.build_document(results, rounds, meta)
     os.makedirs(args.out, exist_ok=True)

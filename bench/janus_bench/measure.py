@@ -96,6 +96,12 @@ def run_process(argv, env, timeout_s, cwd=None):
             timed_out = True
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        except BaseException:
+            # Ctrl-C reaches only the harness (the benchmark has its own session): take the
+            # benchmark down with it rather than leave it running.
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
         wall = time.perf_counter() - start
         sampler.done.set()
         sampler.join()

@@ -34,6 +34,9 @@ def summarize_config(suite, reference, state, rounds):
     summary["peak_rss_mb"] = max(rss) / 1024.0 if rss else None
     summary["max_threads"] = max(threads) if threads else None
     summary["output"] = output_check(suite, reference, state)
+    # Process time spent outside the timed steps: start-up, imports, data set-up, exit.
+    summary["outside_steps_s"] = stats.median(
+        max(0.0, run.wall_s - sum(run.times_ms) / 1000.0) for run in runs)
     return summary
 
 
@@ -71,7 +74,7 @@ def _num(x, digits=4):
 
 
 COLUMNS = [("benchmark", "<"), ("config", "<"), ("median ms", ">"), ("min ms", ">"),
-           ("max ms", ">"), ("ratio", ">"), ("warm-up", ">"), ("peak MB", ">"),
+           ("max ms", ">"), ("ratio", ">"), ("warm-up", ">"), ("outside s", ">"), ("peak MB", ">"),
            ("threads", ">"), ("output", "<")]
 
 
@@ -83,7 +86,7 @@ def _row(bench_id, cfg):
     ratio = "-" if s["ratio"] is None else f"{s['ratio']:.3f}"
     out = s["output"] if s["status"] == "ok" else f"{s['status']}: {s['reason']}"
     return [bench_id, cfg["name"], _num(s["median_ms"]), _num(s["min_ms"]), _num(s["max_ms"]),
-            ratio, warm, _num(s["peak_rss_mb"], 3), _num(s["max_threads"], 3), out]
+            ratio, warm, f"{s['outside_steps_s']:.2f}", _num(s["peak_rss_mb"], 3), _num(s["max_threads"], 3), out]
 
 
 def geometric_mean(xs):
@@ -101,6 +104,8 @@ def format_table(doc):
                  "half of steps); min/max: over those steps.")
     lines.append("ratio: median over rounds of step time / the reference's in the same round "
                  "(< 1 is faster). warm-up: steps/time until within 10% of steady state.")
+    lines.append("outside s: process time outside the timed steps (start-up, imports, set-up, "
+                 "exit). peak MB: max RSS. threads: max thread count.")
     notes = []
     for suite in ("examples", "programs"):
         entries = [b for b in doc["benchmarks"] if b["suite"] == suite]
