@@ -18,7 +18,8 @@ def _plottable(doc):
 def write_chart(doc, path):
     items = list(_plottable(doc))
     rows = max(1, len(items))
-    fig, axes = plt.subplots(rows, 2, figsize=(13, 2.8 * rows), squeeze=False)
+    height = 2.8 * rows + 0.5   # inches: 0.5 for the title
+    fig, axes = plt.subplots(rows, 2, figsize=(13, height), squeeze=False)
     if not items:
         axes[0][0].text(0.5, 0.5, "no configuration produced step times", ha="center")
         axes[0][1].set_axis_off()
@@ -32,6 +33,11 @@ def write_chart(doc, path):
         bars.set_title(f"{b['id']}: steady-state step time (median, min-max)", fontsize=9)
         bars.set_ylabel("ms / step")
         bars.tick_params(axis="x", labelsize=8)
+        missing = [f"{c['name']}: {c['summary']['status']}" for c in b["configs"]
+                   if "median_ms" not in c["summary"]]
+        if missing:   # say which configurations have no bar, and why not in one word
+            bars.text(0.99, 0.97, "\n".join(missing), transform=bars.transAxes, ha="right",
+                      va="top", fontsize=7, color="dimgray")
         firsts = [next((run["times_ms"] for run in c["runs"] if run["times_ms"]), [])
                   for c in cfgs]
         for i, (c, times) in enumerate(zip(cfgs, firsts)):
@@ -46,6 +52,6 @@ def write_chart(doc, path):
         curve.set_ylabel("ms (log)" if log else "ms")
         curve.legend(fontsize=7)
     fig.suptitle(f"Janus benchmarks, {doc['date']} ({doc['mode']} mode)", fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / rows))
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / height))
     fig.savefig(path, dpi=80)
     plt.close(fig)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 # model; programs get --quick in quick mode, which shrinks the work of one step.
 STEPS = {
     "examples": {"default": 30, "quick": 10},
-    "programs": {"default": 20, "quick": 8},
+    "programs": {"default": 30, "quick": 8},
 }
 
 

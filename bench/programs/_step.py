@@ -6,7 +6,7 @@ import argparse
 import time
 
 
-def main(doc, step, default_size, quick_size, default_steps=20):
+def main(doc, step, default_size, quick_size, default_steps=30):
     parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--steps", type=int, default=default_steps)
     parser.add_argument("--quick", action="store_true", help="smaller work per step")
