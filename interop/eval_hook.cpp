@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "interop/eval_hook.h"
+#include "vm/vm.h"
 
 namespace janus::interop {
 
@@ -97,8 +98,11 @@ PyObject* janus_eval_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, in
     ++state->entries;
     if (state->selection == Selection::Janus) ++g_hook.frames_selected;
   }
-  // Tier 0 (vm/) takes selected frames once it lands; until then every frame is evaluated
-  // by CPython, so behaviour is identical under every policy.
+  // Tier 0 (vm/) evaluates the frames the policy selects; it hands code it cannot run
+  // (an unimplemented opcode) back to CPython's evaluator itself.
+  if (state != nullptr && state->selection == Selection::Janus) {
+    return janus::vm::evaluate(tstate, frame, throwflag);
+  }
   return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
 }
 
@@ -202,10 +206,17 @@ void install_eval_hook(FramePolicy policy, const char* janus_python_dir) {
     PyErr_Clear();
     return;
   }
+  if (!janus::vm::initialize()) {
+    PyErr_Print();
+    return;
+  }
   _PyInterpreterState_SetEvalFrameFunc(PyInterpreterState_Get(), janus_eval_frame);
   g_hook.installed = true;
 }
 
-void register_hook_module() { PyImport_AppendInittab("_janus_hook", init_hook_module); }
+void register_hook_module() {
+  PyImport_AppendInittab("_janus_hook", init_hook_module);
+  PyImport_AppendInittab("_janus_vm", janus::vm::init_test_module);
+}
 
 }  // namespace janus::interop

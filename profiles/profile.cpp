@@ -1,0 +1,218 @@
+// Site profiles: building the per-code site table, recording feedback, reporting hotness.
+#ifndef Py_BUILD_CORE
+#define Py_BUILD_CORE 1
+#endif
+#include "profiles/profile.h"
+
+#undef HAVE_STD_ATOMIC
+#include <internal/pycore_code.h>
+#include <opcode.h>
+
+#include <cstdio>
+#include <unordered_set>
+
+extern "C" {
+extern const uint8_t _PyOpcode_Caches[256];
+extern const uint8_t _PyOpcode_Deopt[256];
+}
+
+namespace janus::profiles {
+
+namespace {
+
+Settings g_settings;
+struct DescriberEntry {
+  PyTypeObject* type;
+  Describer describer;
+};
+std::vector<DescriberEntry> g_describers;
+
+// The site kind of a (deoptimized) opcode, or false for instructions without a site.
+bool site_kind_of(int opcode, SiteKind* kind) {
+  switch (opcode) {
+    case BINARY_OP: *kind = SiteKind::BinaryOp; return true;
+    case COMPARE_OP: *kind = SiteKind::Compare; return true;
+    case LOAD_ATTR:
+    case LOAD_METHOD:
+    case STORE_ATTR: *kind = SiteKind::Attribute; return true;
+    case CALL:
+    case CALL_FUNCTION_EX: *kind = SiteKind::Call; return true;
+    case POP_JUMP_FORWARD_IF_FALSE:
+    case POP_JUMP_FORWARD_IF_TRUE:
+    case POP_JUMP_BACKWARD_IF_FALSE:
+    case POP_JUMP_BACKWARD_IF_TRUE:
+    case POP_JUMP_FORWARD_IF_NONE:
+    case POP_JUMP_FORWARD_IF_NOT_NONE:
+    case POP_JUMP_BACKWARD_IF_NONE:
+    case POP_JUMP_BACKWARD_IF_NOT_NONE: *kind = SiteKind::Branch; return true;
+    case JUMP_BACKWARD: *kind = SiteKind::Loop; return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+const char* site_kind_name(SiteKind kind) {
+  switch (kind) {
+#define JANUS_SITE_KIND_NAME(id, name) \
+  case SiteKind::id: return name;
+    JANUS_SITE_KINDS(JANUS_SITE_KIND_NAME)
+#undef JANUS_SITE_KIND_NAME
+  }
+  return "?";
+}
+
+void register_describer(PyTypeObject* type, Describer describer) {
+  for (auto& entry : g_describers) {
+    if (entry.type == type) {
+      entry.describer = describer;
+      return;
+    }
+  }
+  Py_INCREF(type);
+  g_describers.push_back({type, describer});
+}
+
+void TypeFeedback::record(PyObject* value) {
+  PyTypeObject* type = Py_TYPE(value);
+  int slot = 0;
+  for (; slot < kTypeSlots; slot++) {
+    if (types[slot] == type) break;
+    if (types[slot] == nullptr) {
+      Py_INCREF(type);
+      types[slot] = type;
+      break;
+    }
+  }
+  if (slot == kTypeSlots) {
+    ++other;
+    return;
+  }
+  ++counts[slot];
+  if (g_describers.empty()) return;
+  for (const auto& entry : g_describers) {
+    if (entry.type != type) continue;
+    ValueDescription seen;
+    if (!entry.describer(value, &seen)) return;
+    if (!described) {
+      description = std::move(seen);
+      described = true;
+    } else if (description_stable && !(seen == description)) {
+      description_stable = false;
+    }
+    return;
+  }
+}
+
+void TypeFeedback::clear() {
+  for (auto& type : types) Py_CLEAR(type);
+}
+
+void record_call_target(Site* site, PyObject* callable) {
+  site->operands[0].record(callable);
+  for (auto& target : site->targets) {
+    if (target == callable) return;
+    if (target == nullptr) {
+      Py_INCREF(callable);
+      target = callable;
+      return;
+    }
+  }
+  ++site->other_targets;
+}
+
+CodeProfile* create_profile(PyCodeObject* code) {
+  auto* profile = new CodeProfile;
+  profile->code = code;
+  Py_ssize_t n = Py_SIZE(code);
+  profile->site_at.assign(n, -1);
+  _Py_CODEUNIT* instr = _PyCode_CODE(code);
+  for (Py_ssize_t i = 0; i < n;) {
+    int opcode = _PyOpcode_Deopt[_Py_OPCODE(instr[i])];
+    SiteKind kind;
+    if (site_kind_of(opcode, &kind)) {
+      Site site;
+      site.offset = (int)i;
+      site.kind = kind;
+      site.oparg = _Py_OPARG(instr[i]);
+      profile->site_at[i] = (int32_t)profile->sites.size();
+      profile->sites.push_back(site);
+    }
+    i += 1 + _PyOpcode_Caches[opcode];
+  }
+  track(profile);
+  return profile;
+}
+
+namespace {
+
+std::unordered_set<CodeProfile*>& live_profiles() {
+  static auto* set = new std::unordered_set<CodeProfile*>;
+  return *set;
+}
+
+// Lines of profiles whose code objects died before the dump was written.
+std::string& dead_lines() {
+  static auto* lines = new std::string;
+  return *lines;
+}
+
+}  // namespace
+
+void track(CodeProfile* profile) { live_profiles().insert(profile); }
+
+void destroy_profile(CodeProfile* profile) {
+  live_profiles().erase(profile);
+  if (!g_settings.dump_path.empty() && profile->calls > 0) dump_profile(*profile, &dead_lines());
+  for (auto& site : profile->sites) {
+    site.operands[0].clear();
+    site.operands[1].clear();
+    for (auto& target : site.targets) Py_CLEAR(target);
+  }
+  delete profile;
+}
+
+void configure(const Settings& settings) { g_settings = settings; }
+const Settings& settings() { return g_settings; }
+
+static int line_of(PyCodeObject* code, int offset) {
+  return PyCode_Addr2Line(code, offset * (int)sizeof(_Py_CODEUNIT));
+}
+
+void report_hot_call(CodeProfile* profile) {
+  if (!g_settings.log) return;
+  std::fprintf(stderr, "janus[profiles]: hot function %s (%s:%d) after %llu calls\n",
+               PyUnicode_AsUTF8(profile->code->co_qualname),
+               PyUnicode_AsUTF8(profile->code->co_filename), profile->code->co_firstlineno,
+               (unsigned long long)profile->calls);
+}
+
+void report_hot_loop(CodeProfile* profile, Site* loop) {
+  if (!g_settings.log) return;
+  std::fprintf(stderr, "janus[profiles]: hot loop in %s (%s:%d) after %llu iterations\n",
+               PyUnicode_AsUTF8(profile->code->co_qualname),
+               PyUnicode_AsUTF8(profile->code->co_filename), line_of(profile->code, loop->offset),
+               (unsigned long long)loop->count);
+}
+
+}  // namespace janus::profiles
+
+namespace janus::profiles {
+
+bool write_dump() {
+  if (g_settings.dump_path.empty()) return true;
+  std::string text = dead_lines();
+  for (CodeProfile* profile : live_profiles()) {
+    if (profile->calls > 0) dump_profile(*profile, &text);
+  }
+  std::FILE* file = std::fopen(g_settings.dump_path.c_str(), "w");
+  if (file == nullptr) {
+    std::fprintf(stderr, "janus: cannot write JANUS_PROFILE_DUMP=%s\n", g_settings.dump_path.c_str());
+    return false;
+  }
+  std::fwrite(text.data(), 1, text.size(), file);
+  std::fclose(file);
+  return true;
+}
+
+}  // namespace janus::profiles

@@ -1,0 +1,115 @@
+// Site profiles: cheap per-instruction feedback recorded by tier 0 and read by the JIT.
+// One CodeProfile per code object; one Site per profiled instruction (binary ops, compares,
+// attribute loads/stores, calls, conditional branches, loop back-edges). Nothing here
+// executes code: the VM calls the record functions, the JIT reads the structures.
+#pragma once
+
+#include <Python.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace janus::profiles {
+
+// Which instruction family a site belongs to; the JSON dump spells these in lower case.
+#define JANUS_SITE_KINDS(_) \
+  _(BinaryOp, "binary_op")  \
+  _(Compare, "compare")     \
+  _(Attribute, "attribute") \
+  _(Call, "call")           \
+  _(Branch, "branch")       \
+  _(Loop, "loop")
+
+enum class SiteKind : uint8_t {
+#define JANUS_SITE_KIND_ENUM(id, name) id,
+  JANUS_SITE_KINDS(JANUS_SITE_KIND_ENUM)
+#undef JANUS_SITE_KIND_ENUM
+};
+const char* site_kind_name(SiteKind kind);
+
+// What a registered describer says about one value (tensors: dtype, shape, device, grad).
+struct ValueDescription {
+  std::string dtype;
+  std::vector<int64_t> shape;
+  std::string device;
+  bool requires_grad = false;
+  bool operator==(const ValueDescription&) const = default;
+};
+
+// A describer fills `out` for objects of the type it was registered for; false = no info.
+using Describer = bool (*)(PyObject* value, ValueDescription* out);
+// Registers a describer for exact instances of `type` (interop registers the tensor type).
+// Holds a reference to `type`. Replaces an earlier describer for the same type.
+void register_describer(PyTypeObject* type, Describer describer);
+
+// The types seen at one operand: up to kTypeSlots distinct types with counts, then
+// `other` counts values of further types (the site is megamorphic).
+struct TypeFeedback {
+  static constexpr int kTypeSlots = 4;
+  PyTypeObject* types[kTypeSlots] = {};  // strong references
+  uint64_t counts[kTypeSlots] = {};
+  uint64_t other = 0;
+  // The first description of a described value, and whether all later ones matched it.
+  bool described = false;
+  bool description_stable = true;
+  ValueDescription description;
+
+  void record(PyObject* value);
+  void clear();
+};
+
+struct Site {
+  int offset = 0;  // instruction offset in code units
+  SiteKind kind = SiteKind::BinaryOp;
+  int oparg = 0;
+  uint64_t count = 0;        // executions (loops: back-edges taken)
+  TypeFeedback operands[2];  // binary op / compare: left, right; attribute: receiver; call: callable
+  uint64_t taken = 0;        // branches: jumped
+  uint64_t not_taken = 0;    // branches: fell through
+  PyObject* targets[4] = {}; // calls: distinct callables seen (strong references)
+  uint64_t other_targets = 0;
+};
+
+struct CodeProfile {
+  PyCodeObject* code = nullptr;  // borrowed: the profile lives as long as its code object
+  uint64_t calls = 0;            // frames entered
+  bool hot_reported = false;
+  std::vector<Site> sites;
+  std::vector<int32_t> site_at;  // code unit -> index in sites, or -1
+
+  Site* site(int offset) {
+    int32_t index = site_at[offset];
+    return index < 0 ? nullptr : &sites[index];
+  }
+};
+
+// Builds the profile for `code` (sites for every profiled instruction). The caller owns it.
+CodeProfile* create_profile(PyCodeObject* code);
+// Frees a profile; if a dump was requested, its lines are kept for the dump first.
+void destroy_profile(CodeProfile* profile);
+
+void record_call_target(Site* site, PyObject* callable);
+
+// Hotness thresholds (JANUS_HOT_CALL, JANUS_HOT_LOOP) and the dump path, read at start-up.
+struct Settings {
+  uint64_t hot_call = 1000;
+  uint64_t hot_loop = 1000;
+  bool log = false;  // JANUS_LOG=profiles
+  std::string dump_path;
+};
+void configure(const Settings& settings);
+const Settings& settings();
+
+// Called when a function's entry count reaches hot_call / a loop's back-edges reach hot_loop.
+void report_hot_call(CodeProfile* profile);
+void report_hot_loop(CodeProfile* profile, Site* loop);
+
+// One JSON object per site: file, line, function, kind, counts, types. Appends to `out`.
+void dump_profile(const CodeProfile& profile, std::string* out);
+// Registers a live profile so the dump at exit sees it (and forgets it when destroyed).
+void track(CodeProfile* profile);
+// Writes every tracked and every already-destroyed profile to settings().dump_path.
+bool write_dump();
+
+}  // namespace janus::profiles
