@@ -20,6 +20,8 @@ def parse_args(argv):
                     "step times, ratios to the peer, warm-up, peak memory and threads.")
     p.add_argument("--quick", action="store_true",
                    help="fewer rounds, fewer steps, smaller programs (under 2 minutes)")
+    p.add_argument("--list", action="store_true",
+                   help="print the benchmarks and configurations that would run, and exit")
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     p.add_argument("--rounds", type=int, help="runs per configuration (default 5, quick 3)")
     p.add_argument("--steps", type=int, help="steps per run (default: per suite and mode)")
@@ -99,6 +101,15 @@ def main(argv=None):
             "mode": mode, "command": ["bench/run", *(sys.argv[1:] if argv is None else argv)],
             "janus_python": janus, "machine": machine_info()}
     suite_configs = {s: configs.suite_configs(args.options_def, s) for s in args.suites}
+    if args.list:
+        for s in args.suites:
+            print(f"{s}: " + ", ".join(c.name for c in suite_configs[s]))
+            for c in suite_configs[s]:
+                env = " ".join(f"{k}={v}" for k, v in c.env.items())
+                print(f"  {c.name:<12} {env:<30} {c.about}")
+        for b in benchmarks:
+            print(f"{b.id}: {' '.join(b.args)}")
+        return 0
     print(f"bench/run: {len(benchmarks)} benchmarks, {rounds} rounds ({mode} mode)",
           file=sys.stderr, flush=True)
     results = []

@@ -6,6 +6,7 @@ one and a drift of the machine during a round hits the pairs alike. A configurat
 unsupported (exit 3 with `# torchscript unsupported: ...`) or fails is not run again: its
 reason is reported instead of numbers.
 """
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ class RunRecord:
     losses: list
     notes: list
     stderr_tail: str
+    loadavg_1min: float = 0.0   # the machine's load when the run started: context for noise
 
 
 @dataclass
@@ -90,6 +92,7 @@ def run_benchmark(benchmark, configs, janus_path, rounds, timeout_s, progress=No
         for state in order:
             if state.status != "ok":
                 continue
+            load = os.getloadavg()[0]
             proc = measure.run_process(state.argv, child_env(state.config), timeout_s)
             try:
                 parsed = parse_steps(proc.stdout)
@@ -103,7 +106,8 @@ def run_benchmark(benchmark, configs, janus_path, rounds, timeout_s, progress=No
                 round=r, position=position, exit_code=proc.exit_code, timed_out=proc.timed_out,
                 wall_s=proc.wall_s, peak_rss_kb=proc.peak_rss_kb, max_threads=proc.max_threads,
                 times_ms=parsed.times_ms if parsed else [], losses=parsed.losses if parsed else [],
-                notes=parsed.notes if parsed else [], stderr_tail=proc.stderr[-STDERR_TAIL_CHARS:]))
+                notes=parsed.notes if parsed else [], stderr_tail=proc.stderr[-STDERR_TAIL_CHARS:],
+                loadavg_1min=load))
             position += 1
             if progress:
                 progress(benchmark, state.config, r, status, reason, parsed)

@@ -284,3 +284,16 @@ def test_bad_flags_are_reported():
     proc = subprocess.run([BENCH_RUN, "--suites", "games"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "unknown suite 'games'" in proc.stderr
+
+
+def test_list_shows_configurations_and_benchmarks(tmp_path, janus_python):
+    (tmp_path / "prog.py").write_text(STANDIN)
+    proc = subprocess.run([BENCH_RUN, "--list", "--suites", "programs", "--quick",
+                           "--programs", str(tmp_path), "--janus", janus_python],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("programs: cpython, janus-t0")
+    assert any(l.split()[:3] == ["janus-t0", "JANUS_VM=all", "JANUS_JIT=off"]
+               for l in lines)
+    assert lines[-1] == "programs/prog: --steps 8 --quick"
