@@ -15,6 +15,7 @@ janus objects on load. Loading is restricted: only the globals in _SAFE_GLOBALS 
 nn.Module subclasses already imported by the program are resolved; anything else raises
 pickle.UnpicklingError (no arbitrary code runs).
 """
+import _compat_pickle
 import io
 import os
 import pickle
@@ -328,6 +329,11 @@ class _CheckpointUnpickler(pickle.Unpickler):
         self._globals = _safe_globals()
 
     def find_class(self, module, name):
+        # Protocol 2 pickles use Python 2 names (__builtin__.set); map them as pickle does.
+        if (module, name) in _compat_pickle.NAME_MAPPING:
+            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+        elif module in _compat_pickle.IMPORT_MAPPING:
+            module = _compat_pickle.IMPORT_MAPPING[module]
         if module == "torch" and name in _DTYPE_BY_STORAGE:
             return _StorageType(_DTYPE_BY_STORAGE[name])
         if (module, name) in self._globals:
@@ -403,6 +409,9 @@ class _Records:
             raise RuntimeError(f"PytorchStreamReader failed locating file {name}: file not "
                                "found") from None
         except (zipfile.BadZipFile, OSError, EOFError) as ex:
+            if name == "data.pkl":  # torch reports a damaged pickle as UnpicklingError
+                raise pickle.UnpicklingError(f"janus.load: data.pkl is corrupted ({ex})") \
+                    from None
             raise RuntimeError(f"PytorchStreamReader failed reading file {name}: the "
                                f"checkpoint is corrupted ({ex})") from None
 

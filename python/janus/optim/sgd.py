@@ -41,14 +41,16 @@ class SGD(Optimizer):
                 d_p = p.grad if not group["maximize"] else -p.grad
                 if group["weight_decay"] != 0:
                     d_p = d_p.add(p, alpha=group["weight_decay"])
+                state = self.state[p]
+                buf = state.get("momentum_buffer")
                 if momentum != 0:
-                    state = self.state[p]
-                    buf = state.get("momentum_buffer")
                     if buf is None:
                         buf = janus.clone(d_p).detach()
-                        state["momentum_buffer"] = buf
                     else:
                         buf.mul_(momentum).add_(d_p, alpha=1 - group["dampening"])
                     d_p = d_p.add(buf, alpha=momentum) if group["nesterov"] else buf
+                # torch 1.13 records the buffer for every stepped parameter, None without
+                # momentum, so state_dicts have the same entries.
+                state["momentum_buffer"] = buf
                 p.add_(d_p, alpha=-group["lr"])
         return loss

@@ -1,0 +1,86 @@
+"""Each example trains under Debian's torch (the oracle) and under janus-python from the
+same initial weights (--save-init / --init) and must print the same per-step losses:
+relative difference below 1e-4 in float32, 1e-10 in float64."""
+import os
+import re
+import subprocess
+
+import pytest
+
+CPYTHON = "/usr/bin/python3.11"
+JANUS = os.environ.get("JANUS_PYTHON", "")
+SOURCE = os.environ.get("JANUS_SOURCE_DIR",
+                        os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+EXAMPLES = os.path.join(SOURCE, "examples")
+STEP_LINE = re.compile(r"^step (\d+) loss (\S+) time_ms (\d+\.\d{4})$")
+
+# example, steps, relative tolerance (float64 examples get 1e-10)
+CASES = [
+    ("regression.py", 30, 1e-4),
+    ("mlp.py", 30, 1e-4),
+    ("char_lstm.py", 8, 1e-4),
+    ("tree_lstm.py", 8, 1e-4),
+    ("sine_lbfgs.py", 3, 1e-10),
+]
+
+
+def run(exe, script, *args):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("JANUS_") and not k.startswith("PYTHON")}
+    proc = subprocess.run([exe, os.path.join(EXAMPLES, script), *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+    return proc
+
+
+def losses(proc):
+    """The per-step losses; every stdout line must follow the convention."""
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    values = []
+    for line in proc.stdout.splitlines():
+        if line.startswith("# "):
+            continue
+        m = STEP_LINE.match(line)
+        assert m, f"line breaks the example convention: {line!r}"
+        assert int(m.group(1)) == len(values)
+        values.append(float(m.group(2)))
+    return values
+
+
+@pytest.fixture(scope="module")
+def janus_python():
+    if not JANUS or not os.path.exists(JANUS):
+        pytest.fail("JANUS_PYTHON must name the built janus-python")
+    return JANUS
+
+
+@pytest.mark.parametrize("script,steps,rtol", CASES)
+def test_losses_match_torch(tmp_path, janus_python, script, steps, rtol):
+    init = str(tmp_path / "init.pt")
+    ref = losses(run(CPYTHON, script, "--steps", str(steps), "--seed", "1",
+                     "--save-init", init))
+    got = losses(run(janus_python, script, "--steps", str(steps), "--seed", "1",
+                     "--init", init))
+    assert len(ref) == len(got) == steps
+    for i, (a, b) in enumerate(zip(ref, got)):
+        assert abs(a - b) <= rtol * abs(a), f"step {i}: torch {a!r} janus {b!r}"
+
+
+def test_torch_reference_runs_from_its_own_init(tmp_path):
+    """--init reproduces --save-init's run exactly under torch (the protocol is sound)."""
+    init = str(tmp_path / "init.pt")
+    first = losses(run(CPYTHON, "mlp.py", "--steps", "5", "--save-init", init))
+    second = losses(run(CPYTHON, "mlp.py", "--steps", "5", "--init", init))
+    assert first == second
+
+
+def test_torchscript_flag_under_janus_exits_3(janus_python):
+    proc = run(janus_python, "mlp.py", "--steps", "2", "--torchscript")
+    assert proc.returncode == 3, proc.stderr[-2000:]
+    assert proc.stdout.startswith("# torchscript unsupported: ")
+
+
+def test_tree_lstm_torchscript_unsupported_under_torch():
+    proc = run(CPYTHON, "tree_lstm.py", "--steps", "1", "--torchscript")
+    assert proc.returncode == 3
+    assert proc.stdout.startswith("# torchscript unsupported: ")
+

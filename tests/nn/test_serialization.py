@@ -1,0 +1,268 @@
+"""janus.save / janus.load against torch.save / torch.load (1.13): files written by either
+load in the other, round trips are bit-exact, bad files raise torch's exception types."""
+import io
+import os
+import pickle
+import struct
+import zipfile
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import janus
+import janus.nn as jnn
+from janus import serialization
+import torch
+import torch.nn as tnn
+
+from conftest import assert_same_bits, to_janus, to_torch
+
+
+def torch_objects():
+    """Tensors of every supported dtype, views sharing storage, a Parameter, containers."""
+    base = torch.arange(12, dtype=torch.float32).reshape(3, 4) / 7
+    return OrderedDict([
+        ("f32", base),
+        ("row", base[1]),                 # shares base's storage, offset 4
+        ("col", base[:, 2]),              # strided view
+        ("t", base.t()),
+        ("f64", torch.tensor([1e-300, -2.5, float("inf")], dtype=torch.float64)),
+        ("i64", torch.tensor([-(2 ** 62), 3], dtype=torch.int64)),
+        ("i32", torch.tensor([[7, -8]], dtype=torch.int32)),
+        ("bool", torch.tensor([True, False, True])),
+        ("scalar", torch.tensor(3.25)),
+        ("empty", torch.zeros(0, 3)),
+        ("param", tnn.Parameter(torch.tensor([0.5, -0.25]))),
+        ("frozen", tnn.Parameter(torch.ones(2), requires_grad=False)),
+        ("nested", {"list": [torch.ones(2), 3, "s"], "tuple": (1.5, None, b"\x00\xff")}),
+        ("dtype", torch.float64),
+        ("number", 42),
+    ])
+
+
+def check_same(a, b, bits=True):
+    """a and b (either library) hold the same values, types and tensor bits."""
+    if isinstance(a, (torch.Tensor, janus.Tensor)):
+        assert isinstance(b, (torch.Tensor, janus.Tensor))
+        assert tuple(a.shape) == tuple(b.shape)
+        assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
+        assert a.requires_grad == b.requires_grad
+        assert (type(a).__name__ == "Parameter") == (type(b).__name__ == "Parameter")
+        assert_same_bits(a, b)
+    elif isinstance(a, dict):
+        assert type(a) is type(b) and list(a) == list(b)
+        for k in a:
+            check_same(a[k], b[k])
+    elif isinstance(a, (list, tuple)):
+        assert type(a) is type(b) and len(a) == len(b)
+        for x, y in zip(a, b):
+            check_same(x, y)
+    elif type(a).__name__ == "dtype":
+        assert str(a).split(".")[-1] == str(b).split(".")[-1]
+    else:
+        assert a == b
+
+
+def test_torch_file_loads_in_janus(tmp_path):
+    objs = torch_objects()
+    torch.save(objs, tmp_path / "t.pt")
+    loaded = janus.load(tmp_path / "t.pt")
+    check_same(objs, loaded)
+    assert isinstance(loaded["param"], jnn.Parameter)
+    assert isinstance(loaded["f32"], janus.Tensor)
+
+
+def test_shared_storage_survives_torch_to_janus(tmp_path):
+    torch.save(torch_objects(), tmp_path / "t.pt")
+    loaded = janus.load(tmp_path / "t.pt")
+    loaded["f32"][1, 0] = 100.0  # row is a view of f32's storage
+    assert loaded["row"][0].item() == 100.0
+    assert loaded["col"][1].item() == loaded["f32"][1, 2].item()
+
+
+def test_round_trip_torch_janus_torch_is_bit_exact(tmp_path):
+    objs = torch_objects()
+    torch.save(objs, tmp_path / "a.pt")
+    janus.save(janus.load(tmp_path / "a.pt"), tmp_path / "b.pt")
+    back = torch.load(tmp_path / "b.pt")
+    check_same(objs, back)
+    assert back["row"].storage().data_ptr() == back["f32"].storage().data_ptr()
+    assert isinstance(back["param"], tnn.Parameter)
+
+
+def test_round_trip_janus_torch_janus_is_bit_exact(tmp_path):
+    objs = janus.load(_torch_bytes(torch_objects()))
+    janus.save(objs, tmp_path / "a.pt")
+    torch.save(torch.load(tmp_path / "a.pt"), tmp_path / "b.pt")
+    back = janus.load(tmp_path / "b.pt")
+    check_same(objs, back)
+
+
+def _torch_bytes(obj):
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    buf.seek(0)
+    return buf
+
+
+def test_janus_writes_each_storage_once(tmp_path):
+    base = janus.arange(10, dtype=janus.float32)
+    janus.save({"a": base, "b": base[2:5], "c": base[::2]}, tmp_path / "s.pt")
+    with zipfile.ZipFile(tmp_path / "s.pt") as z:
+        data = [n for n in z.namelist() if "/data/" in n]
+        assert len(data) == 1
+        assert all(info.compress_type == zipfile.ZIP_STORED for info in z.infolist())
+    back = torch.load(tmp_path / "s.pt")
+    assert back["b"].storage().data_ptr() == back["a"].storage().data_ptr()
+    assert back["c"].tolist() == [0.0, 2.0, 4.0, 6.0, 8.0]
+
+
+def test_state_dicts_are_interchangeable(tmp_path):
+    t = tnn.Sequential(tnn.Linear(3, 4), tnn.LSTM(4, 5, num_layers=2))
+    torch.save(t.state_dict(), tmp_path / "t.pt")
+    j = jnn.Sequential(jnn.Linear(3, 4), jnn.LSTM(4, 5, num_layers=2))
+    j.load_state_dict(janus.load(tmp_path / "t.pt"))
+    janus.save(j.state_dict(), tmp_path / "j.pt")
+    t2 = tnn.Sequential(tnn.Linear(3, 4), tnn.LSTM(4, 5, num_layers=2))
+    t2.load_state_dict(torch.load(tmp_path / "j.pt"))
+    for k, v in t.state_dict().items():
+        assert_same_bits(t2.state_dict()[k], v)
+    assert torch.load(tmp_path / "j.pt")._metadata == t.state_dict()._metadata
+
+
+def test_optimizer_state_round_trip(tmp_path):
+    p = jnn.Parameter(janus.ones(3))
+    opt = janus.optim.Adam([p], lr=0.1)
+    p.grad = janus.ones(3)
+    opt.step()
+    janus.save(opt.state_dict(), tmp_path / "o.pt")
+    t_state = torch.load(tmp_path / "o.pt")
+    tp = tnn.Parameter(torch.ones(3))
+    topt = torch.optim.Adam([tp], lr=0.1)
+    topt.load_state_dict(t_state)
+    assert topt.state_dict()["state"][0]["step"].item() == 1.0
+
+
+def test_file_objects(tmp_path):
+    buf = io.BytesIO()
+    janus.save({"x": janus.ones(2)}, buf)
+    buf.seek(0)
+    assert torch.load(buf)["x"].tolist() == [1.0, 1.0]
+    with open(tmp_path / "f.pt", "wb") as f:
+        torch.save([torch.zeros(1)], f)
+    with open(tmp_path / "f.pt", "rb") as f:
+        assert janus.load(f)[0].tolist() == [0.0]
+
+
+@pytest.mark.parametrize("map_location", [None, "cpu", "device", "callable", "dict"])
+def test_map_location(tmp_path, map_location):
+    torch.save({"x": torch.ones(2)}, tmp_path / "m.pt")
+    arg = {"device": janus.device("cpu"), "callable": lambda storage, loc: storage,
+           "dict": {"cpu": "cpu"}}.get(map_location, map_location)
+    out = janus.load(tmp_path / "m.pt", map_location=arg)
+    assert out["x"].tolist() == [1.0, 1.0] and out["x"].device.type == "cpu"
+
+
+def _torch_error(path):
+    with pytest.raises(Exception) as info:
+        torch.load(path)
+    return info.value
+
+
+def _janus_error(path):
+    with pytest.raises(Exception) as info:
+        janus.load(path)
+    return info.value
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "garbage", "bad_pickle"])
+def test_damaged_files_raise_torchs_exception_type(tmp_path, damage):
+    torch.save({"a": torch.ones(3)}, tmp_path / "good.pt")
+    data = (tmp_path / "good.pt").read_bytes()
+    if damage == "truncated":
+        data = data[:len(data) // 2]
+    elif damage == "empty":
+        data = b""
+    elif damage == "garbage":
+        data = b"this is not a checkpoint"
+    elif damage == "bad_pickle":
+        i = data.find(b"\x80\x02")
+        data = data[:i + 2] + b"\xa7" + data[i + 3:]
+    path = tmp_path / "bad.pt"
+    path.write_bytes(data)
+    t_err, j_err = _torch_error(path), _janus_error(path)
+    assert type(j_err) is type(t_err), (j_err, t_err)
+    if damage == "truncated":
+        assert "PytorchStreamReader failed reading zip archive" in str(j_err)
+
+
+def test_corrupted_storage_record_is_detected(tmp_path):
+    torch.save({"a": torch.ones(64)}, tmp_path / "c.pt")
+    data = bytearray((tmp_path / "c.pt").read_bytes())
+    with zipfile.ZipFile(tmp_path / "c.pt") as z:
+        info = z.getinfo("c/data/0")
+        name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26:
+                                                        info.header_offset + 30])
+        start = info.header_offset + 30 + name_len + extra_len
+    data[start + 5] ^= 0xFF
+    (tmp_path / "c.pt").write_bytes(bytes(data))
+    with pytest.raises(RuntimeError, match="corrupted"):
+        janus.load(tmp_path / "c.pt")
+
+
+def test_legacy_format_is_named_unsupported(tmp_path):
+    torch.save({"a": torch.ones(2)}, tmp_path / "l.pt", _use_new_zipfile_serialization=False)
+    with pytest.raises(RuntimeError, match="legacy .* format"):
+        janus.load(tmp_path / "l.pt")
+
+
+def test_missing_record_named(tmp_path):
+    with zipfile.ZipFile(tmp_path / "z.pt", "w") as z:
+        z.writestr("archive/version", "3\n")
+    with pytest.raises(RuntimeError, match="failed locating file data.pkl"):
+        janus.load(tmp_path / "z.pt")
+
+
+class Evil:
+    def __reduce__(self):
+        return (os.system, ("echo pwned",))
+
+
+def test_arbitrary_globals_are_refused(tmp_path):
+    torch.save({"x": Evil()}, tmp_path / "evil.pt")
+    with pytest.raises(pickle.UnpicklingError, match="refusing to load the global"):
+        janus.load(tmp_path / "evil.pt")
+
+
+def test_whole_module_round_trip_with_imported_classes(tmp_path):
+    j = jnn.Sequential(jnn.Linear(2, 3), jnn.ReLU())
+    janus.save(j, tmp_path / "m.pt")
+    t = torch.load(tmp_path / "m.pt")
+    assert isinstance(t, tnn.Sequential) and isinstance(t[0], tnn.Linear)
+    torch.save(t, tmp_path / "m2.pt")
+    j2 = janus.load(tmp_path / "m2.pt")
+    assert isinstance(j2, jnn.Sequential) and isinstance(j2[0], jnn.Linear)
+    assert_same_bits(j2[0].weight, j[0].weight)
+    with pytest.raises(pickle.UnpicklingError):
+        janus.load(tmp_path / "m2.pt", weights_only=True)
+
+
+def test_failed_save_leaves_existing_file_intact(tmp_path):
+    path = tmp_path / "keep.pt"
+    janus.save({"a": janus.ones(2)}, path)
+    before = path.read_bytes()
+    with pytest.raises(Exception):
+        janus.save({"a": janus.zeros(2), "bad": lambda: 0}, path)
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["keep.pt"]  # no temporary file left behind
+
+
+def test_save_is_reexported():
+    assert janus.save is serialization.save and janus.load is serialization.load
+
+
+def test_to_janus_helpers_preserve_bits():
+    x = torch.tensor([1.0 / 3, -0.0, 1e-45])
+    assert_same_bits(to_torch(to_janus(x)), x)
+    assert np.asarray(x.numpy()).tobytes() == to_janus(x).numpy().tobytes()
