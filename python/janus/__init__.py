@@ -1,1 +1,413 @@
-"""Janus: a PyTorch-compatible tensor library (the tensor runtime arrives with issue 3)."""
+"""Janus: a PyTorch-compatible tensor library. `import janus` from any python3.11 with
+build/python on sys.path; under janus-python `import torch` is this module.
+
+The tensor core is C++ (tensor/, bound as the _janus extension); this package adds the Python
+parts of PyTorch's API: dtypes, Size, device, grad-mode context managers, factory functions
+with their keyword arguments, and printing."""
+import builtins as _builtins
+import functools as _functools
+
+import _janus as _C
+
+__version__ = "1.13.0"
+
+# ---- dtypes ------------------------------------------------------------------------------------
+dtype = _C.dtype
+float32 = _C.float32
+float64 = _C.float64
+int64 = _C.int64
+int32 = _C.int32
+bool = _C.bool
+float = float32
+double = float64
+long = int64
+int = int32
+
+_LEGACY_TYPE_NAMES = {float32: "torch.FloatTensor", float64: "torch.DoubleTensor", int64: "torch.LongTensor",
+                      int32: "torch.IntTensor", bool: "torch.BoolTensor"}
+
+
+def _legacy_type_name(d):
+    return _LEGACY_TYPE_NAMES[d]
+
+
+def _dtype_from_type_name(name):
+    for d, n in _LEGACY_TYPE_NAMES.items():
+        if name in (n, n.replace("torch.", "janus.")):
+            return d
+    raise ValueError(f"invalid type: '{name}'")
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints (torch.Size)."""
+
+    def __repr__(self):
+        return "torch.Size([" + ", ".join(str(s) for s in self) + "])"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+class device:
+    """torch.device: Janus's eager runtime computes on 'cpu'."""
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        elif isinstance(type, _builtins.int):
+            type, index = "cuda", type
+        if ":" in type:
+            type, idx = type.split(":", 1)
+            index = _builtins.int(idx)
+        if type not in ("cpu", "cuda", "meta"):
+            raise RuntimeError(f"Expected one of cpu, cuda, meta device type at start of device string: {type}")
+        self.type = type
+        self.index = index
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+
+_cpu = device("cpu")
+
+
+def _check_device(d):
+    if d is None:
+        return
+    if not isinstance(d, device):
+        d = device(d)
+    if d.type != "cpu":
+        raise RuntimeError(f"Janus's tensor runtime supports device 'cpu' only (got '{d}')")
+
+
+from ._tensor import Tensor  # noqa: E402
+
+_C._set_tensor_class(Tensor, Size)
+
+
+def _parse_to(t, args, kwargs):
+    """Tensor.to(dtype) / to(device) / to(device, dtype) / to(other) -> (dtype or None, copy)."""
+    dtype_ = kwargs.pop("dtype", None)
+    copy = kwargs.pop("copy", False)
+    dev = kwargs.pop("device", None)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for a in args:
+        if isinstance(a, dtype):
+            dtype_ = a
+        elif isinstance(a, Tensor):
+            dtype_ = a.dtype
+        elif isinstance(a, (str, device, _builtins.int)):
+            dev = a
+        elif isinstance(a, _builtins.bool):
+            pass
+        else:
+            raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+    _check_device(dev)
+    return dtype_, copy
+
+
+# ---- grad mode -------------------------------------------------------------------------------------
+is_grad_enabled = _C.is_grad_enabled
+
+
+class _GradMode:
+    """Context manager and decorator that sets grad mode for its extent."""
+    _mode = True
+
+    def __enter__(self):
+        self._prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(self._mode)
+        return self
+
+    def __exit__(self, *exc):
+        _C._set_grad_enabled(self._prev)
+        return False
+
+    def __call__(self, func):
+        @_functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return func(*args, **kwargs)
+        return wrapper
+
+    def clone(self):
+        return self.__class__()
+
+
+class no_grad(_GradMode):
+    _mode = False
+
+
+class enable_grad(_GradMode):
+    _mode = True
+
+
+class inference_mode(_GradMode):
+    def __init__(self, mode=True):
+        self._mode = not mode
+
+
+class set_grad_enabled(_GradMode):
+    def __init__(self, mode):
+        self._mode = _builtins.bool(mode)
+        self._prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(self._mode)
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, func):
+        _C._set_grad_enabled(self._prev)
+        mode = self._mode
+
+        @_functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return func(*args, **kwargs)
+        return wrapper
+
+
+# ---- default dtype, seeds, generators -------------------------------------------------------------
+get_default_dtype = _C.get_default_dtype
+
+
+def set_default_dtype(d):
+    _C._set_default_dtype(d)
+
+
+class Generator:
+    """torch.Generator (minimal): Janus has one global CPU generator; this object drives it."""
+
+    def __init__(self, device="cpu"):
+        _check_device(device)
+        self.device = _cpu
+
+    def manual_seed(self, seed):
+        _C.manual_seed(seed)
+        return self
+
+    def seed(self):
+        return _C._seed()
+
+    def initial_seed(self):
+        return _C._initial_seed()
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    _C.manual_seed(_builtins.int(seed))
+    return default_generator
+
+
+def seed():
+    return _C._seed()
+
+
+def initial_seed():
+    return _C._initial_seed()
+
+
+# ---- creation ------------------------------------------------------------------------------------------
+def _finish(t, requires_grad):
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _size_args(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        return tuple(size[0])
+    return size
+
+
+def _factory(name, impl):
+    def factory(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+                generator=None, memory_format=None):
+        _check_device(device)
+        if out is not None:
+            raise NotImplementedError(f"{name}(out=...) is not supported by Janus")
+        return _finish(impl(*_size_args(size), dtype=dtype), requires_grad)
+    factory.__name__ = factory.__qualname__ = name
+    return factory
+
+
+zeros = _factory("zeros", _C._zeros)
+ones = _factory("ones", _C._ones)
+empty = _factory("empty", _C._empty)
+rand = _factory("rand", _C._rand)
+randn = _factory("randn", _C._randn)
+
+
+def _like_factory(name, impl):
+    def factory(input, *args, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+        _check_device(device)
+        return _finish(impl(input, *args, dtype=dtype), requires_grad)
+    factory.__name__ = factory.__qualname__ = name
+    return factory
+
+
+zeros_like = _like_factory("zeros_like", _C._zeros_like)
+ones_like = _like_factory("ones_like", _C._ones_like)
+empty_like = _like_factory("empty_like", _C._empty_like)
+full_like = _like_factory("full_like", _C._full_like)
+rand_like = _like_factory("rand_like", _C._rand_like)
+randn_like = _like_factory("randn_like", _C._randn_like)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    _check_device(device)
+    if isinstance(size, _builtins.int):
+        size = (size,)
+    return _finish(_C._full(tuple(size), fill_value, dtype=dtype), requires_grad)
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    _check_device(device)
+    return _finish(_C._arange(start, end, step, dtype=dtype), requires_grad)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    _check_device(device)
+    return _finish(_C._linspace(start, end, steps, dtype=dtype), requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    _check_device(device)
+    return _finish(_C._eye(n, m, dtype=dtype), requires_grad)
+
+
+def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
+            requires_grad=False):
+    _check_device(device)
+    if size is not None:
+        args = args + (size,)
+    return _finish(_C._randint(*args, dtype=dtype), requires_grad)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    _check_device(device)
+    return _finish(_C._randperm(n, dtype=dtype or int64), requires_grad)
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    _check_device(device)
+    return _finish(_C._tensor(data, dtype), requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    _check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or data.dtype == dtype else data.to(dtype)
+    if hasattr(data, "__array_interface__") and dtype is None:
+        try:
+            return from_numpy(data)
+        except (TypeError, ValueError):
+            pass
+    return _C._tensor(data, dtype)
+
+
+from_numpy = _C.from_numpy
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(t):
+    return t.is_floating_point()
+
+
+def numel(t):
+    return t.numel()
+
+
+def result_type(a, b):
+    return (a + b if isinstance(a, Tensor) or isinstance(b, Tensor) else tensor(a) + b).dtype
+
+
+# ---- ops from the registry ------------------------------------------------------------------------------
+def _export_registry():
+    g = globals()
+    for name in dir(_C):
+        if name.startswith("_") or name in g:
+            continue
+        g[name] = getattr(_C, name)
+
+
+_export_registry()
+UntypedStorage = _C.UntypedStorage
+square = Tensor.square
+absolute = _C.abs
+negative = _C.neg
+
+
+def max(input, *args, **kwargs):  # noqa: A001 - PyTorch's name
+    return _C.max(input, *args, **kwargs)
+
+
+def min(input, *args, **kwargs):  # noqa: A001
+    return _C.min(input, *args, **kwargs)
+
+
+# ---- subpackages (other files of the API; each optional while being written) ----------------------------
+from . import autograd  # noqa: E402
+from . import cuda  # noqa: E402
+
+for _name in ("nn", "optim", "utils"):
+    try:
+        __import__(f"{__name__}.{_name}")
+    except ModuleNotFoundError as _error:
+        if _error.name != f"{__name__}.{_name}":
+            raise
+try:
+    from .serialization import save, load  # noqa: F401
+except ModuleNotFoundError as _error:
+    if _error.name != f"{__name__}.serialization":
+        raise
+
+_SUBMODULES = {"fft", "linalg", "distributions", "jit", "onnx", "backends", "distributed", "sparse", "special",
+               "quantization", "hub", "profiler", "amp", "fx", "testing", "multiprocessing"}
+
+
+def __getattr__(name):
+    """An API Janus lacks is named in the error, never silently wrong."""
+    if name.startswith("__"):
+        raise AttributeError(f"module 'torch' has no attribute '{name}'")
+    kind = "submodule" if name in _SUBMODULES else "attribute"
+    raise AttributeError(f"module 'torch' has no attribute '{name}': torch.{name} ({kind}) is not supported by Janus")

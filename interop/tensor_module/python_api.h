@@ -1,0 +1,59 @@
+// Shared declarations of the _janus extension module: the Tensor, dtype, storage and graph
+// node Python types, conversions between Python objects and the C++ tensor API.
+#pragma once
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "tensor/ops.h"
+
+namespace janus::py {
+
+// ---- Tensor objects ------------------------------------------------------------------------
+struct TensorObject {
+  PyObject_HEAD
+  Tensor tensor;
+};
+extern PyTypeObject TensorBaseType;
+extern PyTypeObject* tensor_class;  // janus.Tensor (Python subclass); the class new tensors get
+inline bool is_tensor(PyObject* o) { return PyObject_TypeCheck(o, &TensorBaseType); }
+inline const Tensor& unwrap(PyObject* o) { return reinterpret_cast<TensorObject*>(o)->tensor; }
+PyObject* wrap(const Tensor& t);                      // new reference; None for undefined
+PyObject* wrap_as(const Tensor& t, PyTypeObject* cls);  // a new object of a given subclass
+bool init_tensor_type(PyObject* module);
+
+// ---- dtypes --------------------------------------------------------------------------------
+struct DTypeObject {
+  PyObject_HEAD
+  DType dtype;
+};
+extern PyTypeObject DTypeType;
+PyObject* dtype_object(DType d);  // borrowed
+bool init_dtype_type(PyObject* module);
+
+// ---- storage and graph nodes ---------------------------------------------------------------
+bool init_storage_type(PyObject* module);
+PyObject* wrap_storage(const Ref<Storage>& s);
+bool storage_unwrap(PyObject* o, Ref<Storage>* out);
+bool init_node_type(PyObject* module);
+PyObject* wrap_node(const Ref<Node>& n);
+
+// ---- conversions ----------------------------------------------------------------------------
+// Translates the active C++ exception into the Python exception PyTorch raises.
+void set_python_error();
+// Python number -> 0-d "wrapped number" tensor; tensors pass through. False if neither.
+bool to_tensor(PyObject* o, Tensor* out);
+bool to_scalar(PyObject* o, Scalar* out);
+bool to_shape(PyObject* o, Shape* out);
+PyObject* scalar_to_py(const Scalar& s);
+Tensor tensor_from_data(PyObject* data, std::optional<DType> dtype);  // janus.tensor(...)
+PyObject* tensor_tolist(const Tensor& t);
+
+// Registry functions (janus.add, Tensor.add, ...): one object per Python name.
+bool init_op_functions(PyObject* module);
+PyObject* index_get(const Tensor& self, PyObject* index);
+int index_set(const Tensor& self, PyObject* index, PyObject* value);
+
+#define JANUS_PY_TRY try {
+#define JANUS_PY_CATCH(ret) } catch (...) { ::janus::py::set_python_error(); return ret; }
+
+}  // namespace janus::py

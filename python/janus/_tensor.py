@@ -1,0 +1,153 @@
+"""janus.Tensor: the C++ tensor type (_janus._TensorBase) plus the parts of PyTorch's Tensor
+API that are plain Python (printing, numpy bridge, .to(), new_* constructors)."""
+import _janus as _C
+
+from . import _tensor_str
+
+
+class Tensor(_C._TensorBase):
+    __array_priority__ = 1000  # numpy defers binary operators to the tensor
+
+    def __repr__(self):
+        return _tensor_str.tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self.dim() == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, protocol):
+        from . import _pickle
+        return _pickle.reduce_tensor(self)
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        with _no_grad():
+            new = self.clone()
+        new.requires_grad_(self.requires_grad)
+        if self.grad is not None:
+            new.grad = self.grad.clone()
+        memo[id(self)] = new
+        return new
+
+    def __contains__(self, item):
+        return bool((self == item).any())
+
+    def __reversed__(self):
+        return iter(list(self)[::-1])
+
+    def __array__(self, dtype=None):
+        import numpy
+        array = numpy.asarray(self.detach())
+        return array if dtype is None else array.astype(dtype, copy=False)
+
+    # ---- devices and dtypes --------------------------------------------------------------------
+    @property
+    def device(self):
+        from . import _cpu
+        return _cpu
+
+    is_cuda = False
+    is_sparse = False
+    is_quantized = False
+    layout = "torch.strided"
+
+    def numpy(self):
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        import numpy
+        return numpy.asarray(self)
+
+    def to(self, *args, **kwargs):
+        from . import _parse_to
+        dtype, copy = _parse_to(self, args, kwargs)
+        if dtype is None:
+            return self.clone() if copy else self
+        return self._to_dtype(dtype, copy)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, *args, **kwargs):
+        raise RuntimeError("Tensor.cuda() is not supported by Janus's CPU tensor runtime")
+
+    def type(self, dtype=None, non_blocking=False):
+        from . import _legacy_type_name, _dtype_from_type_name
+        if dtype is None:
+            return _legacy_type_name(self.dtype)
+        if isinstance(dtype, str):
+            dtype = _dtype_from_type_name(dtype)
+        elif hasattr(dtype, "dtype") and not isinstance(dtype, _C.dtype):
+            dtype = dtype.dtype
+        return self._to_dtype(dtype)
+
+    # ---- autograd ----------------------------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        if inputs is not None:
+            raise NotImplementedError("Tensor.backward(inputs=...) is not supported by Janus")
+        _C._backward((self,), (gradient,), retain_graph, create_graph)
+
+    def register_hook(self, hook):
+        raise NotImplementedError("Tensor.register_hook is not supported by Janus")
+
+    def retain_grad(self):
+        raise NotImplementedError("Tensor.retain_grad is not supported by Janus")
+
+    # ---- constructors sharing dtype ------------------------------------------------------------------
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import zeros
+        return zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import ones
+        return ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import empty
+        return empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from . import full
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from . import tensor
+        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    # ---- small composites ------------------------------------------------------------------------------
+    def square(self):
+        return self * self
+
+    def clamp_min(self, min):
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        return self.clamp(max=max)
+
+    def masked_select(self, mask):
+        return self[mask.expand_as(self) if mask.shape != self.shape else mask]
+
+    def sigmoid_(self):
+        return self.copy_(self.sigmoid()) if not self.requires_grad else self._inplace_unsupported("sigmoid_")
+
+    def tanh_(self):
+        return self.copy_(self.tanh()) if not self.requires_grad else self._inplace_unsupported("tanh_")
+
+    def _inplace_unsupported(self, name):
+        raise NotImplementedError(f"Tensor.{name} on a tensor that requires grad is not supported by Janus")
+
+
+class _NoGradContext:
+    def __enter__(self):
+        self.prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(False)
+
+    def __exit__(self, *exc):
+        _C._set_grad_enabled(self.prev)
+
+
+def _no_grad():
+    return _NoGradContext()

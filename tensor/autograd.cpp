@@ -1,0 +1,278 @@
+// The eager autograd engine: dependency counting over the recorded graph, then a pass in
+// topological order that sums incoming gradients per node and calls its backward function.
+#include "tensor/autograd.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "tensor/ops.h"
+
+namespace janus {
+
+static thread_local bool g_grad_enabled = true;
+bool grad_enabled() { return g_grad_enabled; }
+void set_grad_enabled(bool on) { g_grad_enabled = on; }
+
+static uint64_t g_sequence = 0;
+
+bool needs_grad(std::initializer_list<const Tensor*> inputs) {
+  if (!g_grad_enabled) return false;
+  for (const Tensor* t : inputs)
+    if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+bool needs_grad(const TensorList& inputs) {
+  if (!g_grad_enabled) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+static Ref<Node> accumulate_node(const Ref<TensorImpl>& leaf) {
+  Ref<Node> n(new Node);
+  n->name = "AccumulateGrad";
+  n->leaf = leaf;
+  n->outputs.push_back({leaf->sizes, leaf->dtype});
+  n->sequence = ++g_sequence;
+  return n;
+}
+
+static Edge edge_of(const Tensor& t) {
+  if (!t.defined()) return {};
+  TensorImpl* impl = t.impl();
+  if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
+  if (impl->requires_grad) return {accumulate_node(t.ref()), 0};
+  return {};
+}
+
+void record(const char* name, const TensorList& inputs, const TensorList& outputs, BackwardFn fn, bool saves) {
+  Ref<Node> node(new Node);
+  node->name = name;
+  node->sequence = ++g_sequence;
+  node->saves = saves;
+  node->fn = std::move(fn);
+  node->next.reserve(inputs.size());
+  for (const Tensor& in : inputs) node->next.push_back(edge_of(in));
+  uint32_t nr = 0;
+  for (const Tensor& out : outputs) {
+    node->outputs.push_back({out.sizes(), out.dtype()});
+    if (is_floating(out.dtype())) {
+      out.impl()->grad_fn = node;
+      out.impl()->output_nr = nr;
+    }
+    ++nr;
+  }
+}
+
+Tensor detach(const Tensor& t) {
+  Tensor d = t.alias_with(t.sizes(), t.strides(), t.offset());
+  d.impl()->view_base = t.impl()->view_base;  // detaching is not a view op
+  return d;
+}
+
+Saved::Saved(const Tensor& t, bool is_output) {
+  if (!t.defined()) return;
+  version_ = t.version();
+  if (t.impl()->grad_fn)
+    origin_ = str_cat(", which is output ", t.impl()->output_nr, " of ", t.impl()->grad_fn->name, ",");
+  tensor_ = is_output ? detach(t) : t;
+}
+
+Tensor Saved::get() const {
+  if (tensor_.defined() && tensor_.version() != version_)
+    runtime_error(str_cat("one of the variables needed for gradient computation has been modified by an "
+                          "inplace operation: [", tensor_.type_string(), " ", shape_str(tensor_.sizes()), "]",
+                          origin_, " is at version ", tensor_.version(), "; expected version ", version_,
+                          " instead. Hint: the backtrace further above can help you find the operation that "
+                          "failed to compute its gradient. The variable in question was changed in there or "
+                          "anywhere later. Good luck!"));
+  return tensor_;
+}
+
+void check_inplace(const Tensor& self, bool will_record) {
+  if (!g_grad_enabled) return;
+  if (self.impl()->requires_grad && !self.impl()->grad_fn)
+    runtime_error("a leaf Variable that requires grad is being used in an in-place operation.");
+  if (will_record && self.impl()->view_base)
+    fail(ErrorKind::NotImplemented,
+         "an in-place operation on a view that needs gradient history is not supported by Janus "
+         "(apply it to the base tensor, or clone the view first)");
+}
+
+void rebase_history(const Tensor& self, const Tensor& result) {
+  self.impl()->grad_fn = result.impl()->grad_fn;
+  self.impl()->output_nr = result.impl()->output_nr;
+}
+
+// ---- engine ----------------------------------------------------------------------------------
+namespace {
+
+struct Capture {
+  std::unordered_map<const TensorImpl*, size_t> leaves;                  // leaf -> input slot
+  std::unordered_map<const Node*, std::vector<std::pair<uint32_t, size_t>>> outputs;  // non-leaf
+  TensorList grads;
+};
+
+Tensor accumulate(const Tensor& a, const Tensor& b) {
+  if (!a.defined()) return b;
+  if (!b.defined()) return a;
+  return ops::add(a, b, Scalar(int64_t(1)));
+}
+
+// A gradient may be stored as .grad only if nothing else sees its memory (later in-place
+// accumulation would otherwise write through into another tensor).
+Tensor owned_grad(const Tensor& g, bool create_graph) {
+  if (create_graph) return g;
+  bool exclusive = g.impl()->refcount == 1 && g.impl()->storage->refcount == 1 && g.is_contiguous() &&
+                   !g.impl()->view_base && !g.impl()->wrapped_number;
+  return exclusive ? g : ops::clone(g);
+}
+
+void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool retain_graph, bool create_graph,
+         Capture* capture) {
+  // Dependency counts: how many edges lead into each node from the part of the graph reached.
+  std::unordered_map<Node*, int> deps;
+  std::vector<Node*> stack;
+  std::unordered_set<Node*> seen;
+  for (const Edge& e : roots)
+    if (e.fn && seen.insert(e.fn.get()).second) stack.push_back(e.fn.get());
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    for (const Edge& e : n->next) {
+      if (!e.fn) continue;
+      ++deps[e.fn.get()];
+      if (seen.insert(e.fn.get()).second) stack.push_back(e.fn.get());
+    }
+  }
+  std::unordered_map<Node*, TensorList> buffers;
+  std::vector<Ref<Node>> ready;
+  auto deliver = [&](const Edge& e, const Tensor& g) {
+    TensorList& buf = buffers[e.fn.get()];
+    if (buf.empty()) buf.resize(e.fn->outputs.size());
+    buf[e.input_nr] = accumulate(buf[e.input_nr], g);
+  };
+  for (size_t i = 0; i < roots.size(); ++i) {
+    if (!roots[i].fn) continue;
+    deliver(roots[i], root_grads[i]);
+  }
+  for (const Edge& e : roots)
+    if (e.fn && deps[e.fn.get()] == 0 &&
+        std::find(ready.begin(), ready.end(), e.fn) == ready.end())
+      ready.push_back(e.fn);
+
+  NoGradGuard mode(create_graph);
+  while (!ready.empty()) {
+    // Latest-created first keeps memory low and matches PyTorch's order on ties.
+    auto it = std::max_element(ready.begin(), ready.end(),
+                               [](const Ref<Node>& a, const Ref<Node>& b) { return a->sequence < b->sequence; });
+    Ref<Node> node = *it;
+    ready.erase(it);
+    TensorList grads = std::move(buffers[node.get()]);
+    buffers.erase(node.get());
+    grads.resize(node->outputs.size());
+    for (size_t i = 0; i < grads.size(); ++i)
+      if (!grads[i].defined()) grads[i] = ops::zeros(node->outputs[i].sizes, node->outputs[i].dtype);
+
+    if (capture) {
+      auto found = capture->outputs.find(node.get());
+      if (found != capture->outputs.end())
+        for (auto [nr, slot] : found->second) capture->grads[slot] = accumulate(capture->grads[slot], grads[nr]);
+    }
+    if (node->leaf) {
+      TensorImpl* leaf = node->leaf.get();
+      if (capture) {
+        auto found = capture->leaves.find(leaf);
+        if (found != capture->leaves.end())
+          capture->grads[found->second] = accumulate(capture->grads[found->second], grads[0]);
+      } else if (!leaf->grad) {
+        leaf->grad = owned_grad(grads[0], create_graph).ref();
+      } else if (create_graph) {
+        leaf->grad = ops::add(Tensor(leaf->grad), grads[0], Scalar(int64_t(1))).ref();
+      } else {
+        NoGradGuard no_grad;
+        ops::add_(Tensor(leaf->grad), grads[0], Scalar(int64_t(1)));
+      }
+      continue;
+    }
+    if (!node->fn)
+      runtime_error(
+          "Trying to backward through the graph a second time (or directly access saved tensors after they "
+          "have already been freed). Saved intermediate values of the graph are freed when you call "
+          ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+          "graph a second time or if you need to access saved tensors after calling backward.");
+    TensorList in_grads = node->fn(grads);
+    if (!retain_graph && node->saves) {
+      node->fn = nullptr;
+      node->released = true;
+    }
+    for (size_t i = 0; i < node->next.size() && i < in_grads.size(); ++i) {
+      const Edge& e = node->next[i];
+      if (!e.fn) continue;
+      Tensor g = in_grads[i];
+      if (g.defined()) {
+        const OutputMeta& meta = e.fn->outputs[e.input_nr];
+        if (g.dtype() != meta.dtype) g = ops::to_dtype(g, meta.dtype, false);
+        if (g.sizes() != meta.sizes) g = ops::sum_to(g, meta.sizes);
+        deliver(e, g);
+      }
+      if (--deps[e.fn.get()] == 0) ready.push_back(e.fn);
+    }
+  }
+}
+
+std::vector<Edge> root_edges(const TensorList& roots) {
+  std::vector<Edge> edges;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    if (!roots[i].requires_grad())
+      runtime_error(str_cat("element ", i, " of tensors does not require grad and does not have a grad_fn"));
+    edges.push_back(edge_of(roots[i]));
+  }
+  return edges;
+}
+
+TensorList root_gradients(const TensorList& roots, const TensorList& given) {
+  TensorList grads;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    if (i < given.size() && given[i].defined()) {
+      if (given[i].sizes() != roots[i].sizes())
+        runtime_error(str_cat("Mismatch in shape: grad_output[", i, "] has a shape of ", shape_str(given[i].sizes()),
+                              " and output[", i, "] has a shape of ", shape_str(roots[i].sizes()), "."));
+      grads.push_back(given[i]);
+    } else {
+      if (roots[i].numel() != 1) runtime_error("grad can be implicitly created only for scalar outputs");
+      grads.push_back(ops::ones_like(roots[i], std::nullopt));
+    }
+  }
+  return grads;
+}
+
+}  // namespace
+
+void backward(const TensorList& roots, const TensorList& grad_roots, bool retain_graph, bool create_graph) {
+  auto edges = root_edges(roots);
+  run(edges, root_gradients(roots, grad_roots), retain_graph || create_graph, create_graph, nullptr);
+}
+
+TensorList grad(const TensorList& outputs, const TensorList& inputs, const TensorList& grad_outputs,
+                bool retain_graph, bool create_graph, bool allow_unused) {
+  auto edges = root_edges(outputs);
+  Capture capture;
+  capture.grads.resize(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor& in = inputs[i];
+    if (!in.requires_grad()) runtime_error(str_cat("One of the differentiated Tensors does not require grad"));
+    if (in.impl()->grad_fn) capture.outputs[in.impl()->grad_fn.get()].push_back({in.impl()->output_nr, i});
+    else capture.leaves[in.impl()] = i;
+  }
+  run(edges, root_gradients(outputs, grad_outputs), retain_graph || create_graph, create_graph, &capture);
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!capture.grads[i].defined() && !allow_unused)
+      runtime_error("One of the differentiated Tensors appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior.");
+  return capture.grads;
+}
+
+}  // namespace janus

@@ -1,0 +1,82 @@
+// Eager autograd: graph nodes recorded by the ops, saved tensors with version checks, and the
+// engine behind backward() and autograd.grad(). Gradients are written with registered ops, so
+// a create_graph backward records a graph of its own.
+#pragma once
+#include <functional>
+
+#include "tensor/core.h"
+
+namespace janus {
+
+using TensorList = std::vector<Tensor>;
+
+struct Edge {
+  Ref<Node> fn;
+  uint32_t input_nr = 0;
+};
+
+struct OutputMeta {
+  Shape sizes;
+  DType dtype;
+};
+
+// grads[i] is the gradient of forward output i (zeros filled in when nothing flowed back);
+// the result has one entry per forward input (undefined where the input needs none).
+using BackwardFn = std::function<TensorList(const TensorList& grads)>;
+
+struct Node {
+  int64_t refcount = 0;
+  const char* name = "";
+  std::vector<Edge> next;          // one per forward input
+  std::vector<OutputMeta> outputs;  // one per forward output
+  BackwardFn fn;
+  bool saves = false;     // has saved tensors: a second backward without retain_graph is an error
+  bool released = false;
+  uint64_t sequence = 0;
+  Ref<TensorImpl> leaf;   // set on AccumulateGrad nodes only
+};
+
+// ---- Grad mode -----------------------------------------------------------------------------
+bool grad_enabled();
+void set_grad_enabled(bool on);
+struct NoGradGuard {
+  bool prev;
+  explicit NoGradGuard(bool enable = false) : prev(grad_enabled()) { set_grad_enabled(enable); }
+  ~NoGradGuard() { set_grad_enabled(prev); }
+};
+
+// True when grad mode is on and any input requires grad: only then is a node recorded.
+bool needs_grad(std::initializer_list<const Tensor*> inputs);
+bool needs_grad(const TensorList& inputs);
+
+// Records a node whose inputs are `inputs` and whose outputs are `outputs` (outputs that are
+// not floating point are left alone: they carry no gradient).
+void record(const char* name, const TensorList& inputs, const TensorList& outputs, BackwardFn fn,
+            bool saves);
+
+// A tensor kept for the backward pass. get() raises PyTorch's error when the tensor was
+// modified in place after it was saved. Outputs are saved without their grad_fn (no cycle).
+class Saved {
+ public:
+  Saved() = default;
+  explicit Saved(const Tensor& t, bool is_output = false);
+  Tensor get() const;
+ private:
+  Tensor tensor_;
+  int64_t version_ = 0;
+  std::string origin_;
+};
+
+// An in-place op on `self`: `result` holds the new history, `self` takes it over.
+void rebase_history(const Tensor& self, const Tensor& result);
+// Raises PyTorch's errors for in-place ops that autograd cannot follow.
+void check_inplace(const Tensor& self, bool will_record);
+
+void backward(const TensorList& roots, const TensorList& grad_roots, bool retain_graph, bool create_graph);
+TensorList grad(const TensorList& outputs, const TensorList& inputs, const TensorList& grad_outputs,
+                bool retain_graph, bool create_graph, bool allow_unused);
+
+// Detached alias: same memory and version counter, no history.
+Tensor detach(const Tensor& t);
+
+}  // namespace janus

@@ -1,0 +1,150 @@
+// Storage, TensorImpl and the small helpers every op uses.
+#include "tensor/core.h"
+
+#include <mimalloc.h>
+
+#include "tensor/autograd.h"
+
+namespace janus {
+
+void fail(ErrorKind kind, const std::string& message) { throw Error(kind, message); }
+
+std::string str_cat_impl(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const auto& p : parts) out += p;
+  return out;
+}
+
+static const char* kNames[] = {
+#define JANUS_NAME(e, t, n, l) n,
+    JANUS_DTYPES(JANUS_NAME)
+#undef JANUS_NAME
+};
+static const char* kLegacy[] = {
+#define JANUS_LEGACY(e, t, n, l) l,
+    JANUS_DTYPES(JANUS_LEGACY)
+#undef JANUS_LEGACY
+};
+static const size_t kSizes[] = {
+#define JANUS_SIZE(e, t, n, l) sizeof(t),
+    JANUS_DTYPES(JANUS_SIZE)
+#undef JANUS_SIZE
+};
+const char* dtype_name(DType d) { return kNames[int(d)]; }
+const char* dtype_legacy(DType d) { return kLegacy[int(d)]; }
+size_t dtype_size(DType d) { return kSizes[int(d)]; }
+
+static DType g_default_dtype = DType::Float32;
+DType default_dtype() { return g_default_dtype; }
+void set_default_dtype(DType d) {
+  if (!is_floating(d)) fail(ErrorKind::Type, "only floating-point types are supported as the default type");
+  g_default_dtype = d;
+}
+
+Ref<Storage> Storage::allocate(size_t nbytes) {
+  Ref<Storage> s(new Storage);
+  // 64-byte alignment keeps vectorized kernels on aligned loads for fresh tensors.
+  s->data = mi_malloc_aligned(nbytes ? nbytes : 1, 64);
+  if (!s->data) runtime_error(str_cat("DefaultCPUAllocator: can't allocate memory: you tried to allocate ", nbytes, " bytes."));
+  s->nbytes = nbytes;
+  return s;
+}
+
+Ref<Storage> Storage::borrow(void* data, size_t nbytes, void (*release)(void*, void*), void* context) {
+  Ref<Storage> s(new Storage);
+  s->data = data;
+  s->nbytes = nbytes;
+  s->release = release;
+  s->context = context;
+  return s;
+}
+
+Storage::~Storage() {
+  if (release) release(context, data);
+  else mi_free(data);
+}
+
+TensorImpl::~TensorImpl() = default;
+
+int64_t shape_numel(const Shape& sizes) {
+  int64_t n = 1;
+  for (auto s : sizes) n *= s;
+  return n;
+}
+
+Shape contiguous_strides(const Shape& sizes) {
+  Shape st(sizes.size());
+  int64_t acc = 1;
+  for (int64_t i = int64_t(sizes.size()) - 1; i >= 0; --i) {
+    st[i] = acc;
+    acc *= std::max<int64_t>(sizes[i], 1);
+  }
+  return st;
+}
+
+std::string shape_str(const Shape& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+int64_t wrap_dim(int64_t d, int64_t ndim) {
+  int64_t n = std::max<int64_t>(ndim, 1);
+  if (d < -n || d >= n)
+    fail(ErrorKind::Index, str_cat("Dimension out of range (expected to be in range of [", -n, ", ", n - 1,
+                                   "], but got ", d, ")"));
+  return d < 0 ? d + n : d;
+}
+
+Tensor Tensor::empty(const Shape& sizes, DType dtype) {
+  for (auto s : sizes)
+    if (s < 0) runtime_error(str_cat("Trying to create tensor with negative dimension ", s, ": ", shape_str(sizes)));
+  Ref<TensorImpl> t(new TensorImpl);
+  t->storage = Storage::allocate(shape_numel(sizes) * dtype_size(dtype));
+  t->sizes = sizes;
+  t->strides = contiguous_strides(sizes);
+  t->dtype = dtype;
+  t->version = Ref<VersionCounter>(new VersionCounter);
+  return Tensor(std::move(t));
+}
+
+Tensor Tensor::alias_with(const Shape& sizes, const Shape& strides, int64_t offset) const {
+  Ref<TensorImpl> t(new TensorImpl);
+  t->storage = impl_->storage;
+  t->sizes = sizes;
+  t->strides = strides;
+  t->offset = offset;
+  t->dtype = impl_->dtype;
+  t->version = impl_->version;
+  t->view_base = impl_->view_base ? impl_->view_base : impl_;
+  return Tensor(std::move(t));
+}
+
+int64_t Tensor::numel() const { return shape_numel(impl_->sizes); }
+
+bool Tensor::is_contiguous() const {
+  int64_t expected = 1;
+  for (int64_t i = dim() - 1; i >= 0; --i) {
+    if (impl_->sizes[i] == 1) continue;
+    if (impl_->strides[i] != expected) return numel() == 0;
+    expected *= impl_->sizes[i];
+  }
+  return true;
+}
+
+int64_t Tensor::wrap_dim(int64_t d) const { return janus::wrap_dim(d, dim()); }
+
+Scalar Tensor::item() const {
+  if (numel() != 1)
+    runtime_error(str_cat("a Tensor with ", numel(), " elements cannot be converted to Scalar"));
+  return JANUS_DISPATCH(dtype(), [&]<class scalar_t>() -> Scalar {
+    scalar_t v = *data<scalar_t>();
+    if constexpr (std::is_same_v<scalar_t, bool>) return Scalar(v);
+    else if constexpr (std::is_floating_point_v<scalar_t>) return Scalar(double(v));
+    else return Scalar(int64_t(v));
+  });
+}
+
+std::string Tensor::type_string() const { return str_cat("torch.", dtype_legacy(dtype()), "Tensor"); }
+
+}  // namespace janus

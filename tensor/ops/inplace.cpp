@@ -1,0 +1,124 @@
+// In-place ops. Each is its out-of-place op plus a write-back: the result is computed (with
+// history, from a clone of self when self needs grad, so saved values stay valid), checked
+// against self's dtype and shape as PyTorch does, copied in, and self takes over the history.
+#include <functional>
+
+#include "tensor/iter.h"
+#include "tensor/ops.h"
+
+namespace janus::ops {
+
+static bool can_cast(DType from, DType to) {
+  if (is_floating(from) && !is_floating(to)) return false;
+  if (from != DType::Bool && to == DType::Bool) return false;
+  return true;
+}
+
+static Tensor apply_inplace(const Tensor& self, const TensorList& others, const std::function<Tensor(const Tensor&)>& op) {
+  TensorList all = others;
+  all.push_back(self);
+  const bool rec = needs_grad(all);
+  check_inplace(self, rec);
+  Tensor r = op(rec && self.requires_grad() ? clone(self) : self);
+  if (!can_cast(r.dtype(), self.dtype()))
+    runtime_error(str_cat("result type ", dtype_legacy(r.dtype()), " can't be cast to the desired output type ",
+                          dtype_legacy(self.dtype())));
+  if (broadcast_shape(r.sizes(), self.sizes()) != self.sizes())
+    runtime_error(str_cat("output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
+                          shape_str(broadcast_shape(r.sizes(), self.sizes()))));
+  if (rec && r.requires_grad()) {
+    Tensor h = to_dtype(expand(r, self.sizes()), self.dtype(), false);
+    if (!h.impl()->grad_fn) h = clone(h);
+    copy_into(self, h);
+    self.bump_version();
+    rebase_history(self, h);
+  } else {
+    copy_into(self, r);
+    self.bump_version();
+  }
+  return self;
+}
+
+Tensor copy_(const Tensor& self, const Tensor& src) {
+  if (!needs_grad({&self, &src})) {
+    check_inplace(self, false);
+    broadcast_shape(src.sizes(), self.sizes());
+    if (broadcast_shape(src.sizes(), self.sizes()) != self.sizes())
+      runtime_error(str_cat("output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
+                            shape_str(broadcast_shape(src.sizes(), self.sizes()))));
+    copy_into(self, src);
+    self.bump_version();
+    return self;
+  }
+  DType dt = self.dtype();
+  return apply_inplace(self, {src}, [&](const Tensor&) { return to_dtype(expand(src, self.sizes()), dt, false); });
+}
+
+Tensor zero_(const Tensor& self) {
+  check_inplace(self, false);
+  fill(self, Scalar(int64_t(0)));
+  self.bump_version();
+  return self;
+}
+
+Tensor fill_(const Tensor& self, const Tensor& value) {
+  if (value.dim() != 0)
+    runtime_error(str_cat("fill_ only supports 0-dimension value tensor but got tensor with ", value.dim(), " dimensions."));
+  if (needs_grad({&value}))
+    return apply_inplace(self, {value}, [&](const Tensor&) { return expand(to_dtype(value, self.dtype(), false), self.sizes()); });
+  check_inplace(self, false);
+  fill(self, value.item());
+  self.bump_version();
+  return self;
+}
+
+Tensor add_(const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  // The optimizer's hot path: same dtype, no autograd, write straight into self.
+  if (!needs_grad({&self, &other}) && other.dtype() == self.dtype() && is_floating(self.dtype()) &&
+      broadcast_shape(other.sizes(), self.sizes()) == self.sizes()) {
+    check_inplace(self, false);
+    JANUS_DISPATCH(self.dtype(), [&]<class scalar_t>() {
+      scalar_t al = alpha.to<scalar_t>();
+      map2<scalar_t, scalar_t, scalar_t>(self, self, other, [al](scalar_t x, scalar_t y) { return scalar_t(x + al * y); });
+    });
+    self.bump_version();
+    return self;
+  }
+  return apply_inplace(self, {other}, [&](const Tensor& s) { return add(s, other, alpha); });
+}
+Tensor sub_(const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  if (self.dtype() == DType::Bool || (other.dtype() == DType::Bool && !other.impl()->wrapped_number))
+    return apply_inplace(self, {other}, [&](const Tensor& s) { return sub(s, other, alpha); });
+  return add_(self, other, alpha.is_floating() ? Scalar(-alpha.to_double()) : Scalar(-alpha.to_int()));
+}
+Tensor mul_(const Tensor& self, const Tensor& other) {
+  return apply_inplace(self, {other}, [&](const Tensor& s) { return mul(s, other); });
+}
+Tensor div_(const Tensor& self, const Tensor& other) {
+  return apply_inplace(self, {other}, [&](const Tensor& s) { return div(s, other); });
+}
+Tensor pow_(const Tensor& self, const Tensor& other) {
+  return apply_inplace(self, {other}, [&](const Tensor& s) { return pow(s, other); });
+}
+Tensor addcmul_(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  return apply_inplace(self, {t1, t2}, [&](const Tensor& s) { return addcmul(s, t1, t2, value); });
+}
+Tensor addcdiv_(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  return apply_inplace(self, {t1, t2}, [&](const Tensor& s) { return addcdiv(s, t1, t2, value); });
+}
+Tensor clamp_(const Tensor& self, const OptScalar& lo, const OptScalar& hi) {
+  return apply_inplace(self, {}, [&](const Tensor& s) { return clamp(s, lo, hi); });
+}
+Tensor lerp_(const Tensor& self, const Tensor& end, const Tensor& weight) {
+  return apply_inplace(self, {end, weight}, [&](const Tensor& s) { return lerp(s, end, weight); });
+}
+Tensor masked_fill_(const Tensor& self, const Tensor& mask, const Tensor& value) {
+  return apply_inplace(self, {value}, [&](const Tensor& s) { return masked_fill(s, mask, value); });
+}
+Tensor sqrt_(const Tensor& self) { return apply_inplace(self, {}, [](const Tensor& s) { return sqrt(s); }); }
+Tensor neg_(const Tensor& self) { return apply_inplace(self, {}, [](const Tensor& s) { return neg(s); }); }
+Tensor exp_(const Tensor& self) { return apply_inplace(self, {}, [](const Tensor& s) { return exp(s); }); }
+Tensor relu_(const Tensor& self) { return apply_inplace(self, {}, [](const Tensor& s) { return relu(s); }); }
+Tensor abs_(const Tensor& self) { return apply_inplace(self, {}, [](const Tensor& s) { return abs(s); }); }
+
+}  // namespace janus::ops

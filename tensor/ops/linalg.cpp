@@ -1,0 +1,183 @@
+// Matrix products: GEMM through OpenBLAS (transposed views passed as transposes, not copied);
+// matmul, mv, dot, addmm and outer are composites of mm/bmm and views.
+#include <cblas.h>
+
+#include "tensor/iter.h"
+#include "tensor/ops.h"
+
+namespace janus::ops {
+
+namespace {
+
+// A 2-D operand as BLAS sees it: row-major with leading dimension, possibly transposed.
+struct Operand {
+  Tensor t;
+  CBLAS_TRANSPOSE trans;
+  int64_t ld;
+};
+
+Operand as_blas(const Tensor& m) {
+  const int64_t r = m.sizes()[0], c = m.sizes()[1];
+  const int64_t s0 = m.strides()[0], s1 = m.strides()[1];
+  if (s1 == 1 && (s0 >= std::max<int64_t>(c, 1) || r == 1)) return {m, CblasNoTrans, std::max<int64_t>(r == 1 ? c : s0, 1)};
+  if (s0 == 1 && (s1 >= std::max<int64_t>(r, 1) || c == 1)) return {m, CblasTrans, std::max<int64_t>(c == 1 ? r : s1, 1)};
+  Tensor cm = contiguous_copy(m);
+  return {cm, CblasNoTrans, std::max<int64_t>(c, 1)};
+}
+
+// out[M,N] = a[M,K] @ b[K,N]; out is contiguous.
+void gemm(const Tensor& out, const Tensor& a, const Tensor& b) {
+  const int64_t M = a.sizes()[0], K = a.sizes()[1], N = b.sizes()[1];
+  if (M == 0 || N == 0) return;
+  if (K == 0) { fill(out, Scalar(int64_t(0))); return; }
+  if (is_floating(out.dtype())) {
+    Operand A = as_blas(a), B = as_blas(b);
+    if (out.dtype() == DType::Float32)
+      cblas_sgemm(CblasRowMajor, A.trans, B.trans, M, N, K, 1.0f, A.t.data<float>(), A.ld, B.t.data<float>(), B.ld,
+                  0.0f, out.data<float>(), std::max<int64_t>(N, 1));
+    else
+      cblas_dgemm(CblasRowMajor, A.trans, B.trans, M, N, K, 1.0, A.t.data<double>(), A.ld, B.t.data<double>(), B.ld,
+                  0.0, out.data<double>(), std::max<int64_t>(N, 1));
+    return;
+  }
+  JANUS_DISPATCH(out.dtype(), [&]<class scalar_t>() {
+    const scalar_t* pa = a.data<scalar_t>();
+    const scalar_t* pb = b.data<scalar_t>();
+    scalar_t* po = out.data<scalar_t>();
+    const int64_t a0 = a.strides()[0], a1 = a.strides()[1], b0 = b.strides()[0], b1 = b.strides()[1];
+    for (int64_t i = 0; i < M; ++i)
+      for (int64_t j = 0; j < N; ++j) {
+        int64_t acc = 0;
+        for (int64_t k = 0; k < K; ++k) acc += int64_t(pa[i * a0 + k * a1]) * int64_t(pb[k * b0 + j * b1]);
+        po[i * N + j] = scalar_t(acc);
+      }
+  });
+}
+
+void check_same_dtype(const Tensor& a, const Tensor& b, const char* what) {
+  if (a.dtype() != b.dtype())
+    runtime_error(str_cat("expected scalar type ", dtype_legacy(a.dtype()), " but found ", dtype_legacy(b.dtype())));
+}
+
+}  // namespace
+
+Tensor mm(const Tensor& a, const Tensor& b) {
+  if (a.dim() != 2) runtime_error(str_cat("self must be a matrix"));
+  if (b.dim() != 2) runtime_error(str_cat("mat2 must be a matrix"));
+  if (a.sizes()[1] != b.sizes()[0])
+    runtime_error(str_cat("mat1 and mat2 shapes cannot be multiplied (", a.sizes()[0], "x", a.sizes()[1], " and ",
+                          b.sizes()[0], "x", b.sizes()[1], ")"));
+  check_same_dtype(a, b, "mm");
+  if (a.dtype() == DType::Bool) runtime_error("\"addmm_impl_cpu_\" not implemented for 'Bool'");
+  Tensor out = Tensor::empty({a.sizes()[0], b.sizes()[1]}, a.dtype());
+  gemm(out, a, b);
+  if (needs_grad({&a, &b})) {
+    Saved sa(a), sb(b);
+    bool ga = a.requires_grad(), gb = b.requires_grad();
+    record("MmBackward0", {a, b}, {out}, [sa, sb, ga, gb](const TensorList& g) {
+      return TensorList{ga ? mm(g[0], t(sb.get())) : Tensor(), gb ? mm(t(sa.get()), g[0]) : Tensor()};
+    }, true);
+  }
+  return out;
+}
+
+Tensor bmm(const Tensor& a, const Tensor& b) {
+  if (a.dim() != 3) runtime_error(str_cat("batch1 must be a 3D tensor"));
+  if (b.dim() != 3) runtime_error(str_cat("batch2 must be a 3D tensor"));
+  if (a.sizes()[0] != b.sizes()[0]) runtime_error("batch1 and batch2 must have same number of batches");
+  if (a.sizes()[2] != b.sizes()[1])
+    runtime_error(str_cat("Expected size for first two dimensions of batch2 tensor to be: [", a.sizes()[0], ", ",
+                          a.sizes()[2], "] but got: [", b.sizes()[0], ", ", b.sizes()[1], "]."));
+  check_same_dtype(a, b, "bmm");
+  const int64_t B = a.sizes()[0], M = a.sizes()[1], N = b.sizes()[2];
+  Tensor out = Tensor::empty({B, M, N}, a.dtype());
+  for (int64_t i = 0; i < B; ++i) {
+    Tensor ai = a.alias_with({M, a.sizes()[2]}, {a.strides()[1], a.strides()[2]}, a.offset() + i * a.strides()[0]);
+    Tensor bi = b.alias_with({b.sizes()[1], N}, {b.strides()[1], b.strides()[2]}, b.offset() + i * b.strides()[0]);
+    Tensor oi = out.alias_with({M, N}, {N, 1}, i * M * N);
+    gemm(oi, ai, bi);
+  }
+  if (needs_grad({&a, &b})) {
+    Saved sa(a), sb(b);
+    bool ga = a.requires_grad(), gb = b.requires_grad();
+    record("BmmBackward0", {a, b}, {out}, [sa, sb, ga, gb](const TensorList& g) {
+      return TensorList{ga ? bmm(g[0], transpose(sb.get(), 1, 2)) : Tensor(),
+                        gb ? bmm(transpose(sa.get(), 1, 2), g[0]) : Tensor()};
+    }, true);
+  }
+  return out;
+}
+
+Tensor dot(const Tensor& a, const Tensor& b) {
+  if (a.dim() != 1 || b.dim() != 1)
+    runtime_error(str_cat("1D tensors expected, but got ", a.dim(), "D and ", b.dim(), "D tensors"));
+  if (a.sizes()[0] != b.sizes()[0])
+    runtime_error(str_cat("inconsistent tensor size, expected tensor [", a.sizes()[0],
+                          "] and src [", b.sizes()[0], "] to have the same number of elements, but got ",
+                          a.sizes()[0], " and ", b.sizes()[0], " elements respectively"));
+  check_same_dtype(a, b, "dot");
+  return sum(mul(a, b), std::nullopt);
+}
+
+Tensor mv(const Tensor& a, const Tensor& v) {
+  if (a.dim() != 2 || v.dim() != 1)
+    runtime_error(str_cat("vector + matrix @ vector expected, got 1, ", a.dim(), ", ", v.dim()));
+  if (a.sizes()[1] != v.sizes()[0])
+    runtime_error(str_cat("size mismatch, got input (", a.sizes()[0], "), mat (", a.sizes()[0], "x", a.sizes()[1],
+                          "), vec (", v.sizes()[0], ")"));
+  return squeeze_dim(mm(a, unsqueeze(v, 1)), 1);
+}
+
+Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scalar& beta, const Scalar& alpha) {
+  Tensor prod = mm(m1, m2);
+  if (alpha.to_double() != 1.0) prod = mul(prod, scalar_tensor(alpha));
+  if (beta.to_double() == 0.0) return prod;
+  Tensor s = beta.to_double() == 1.0 ? self : mul(self, scalar_tensor(beta));
+  Tensor out = add(s, prod, Scalar(int64_t(1)));
+  if (out.sizes() != prod.sizes())
+    runtime_error(str_cat("The expanded size of the tensor (", prod.sizes()[1], ") must match the existing size (",
+                          self.sizes().back(), ") at non-singleton dimension 1"));
+  return out;
+}
+
+Tensor outer(const Tensor& a, const Tensor& b) { return mul(unsqueeze(a, 1), unsqueeze(b, 0)); }
+
+// PyTorch's matmul dispatch by rank: dot, mv, mm, or broadcast batched bmm.
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  const int64_t da = a.dim(), db = b.dim();
+  if (da == 0 || db == 0)
+    runtime_error(str_cat("both arguments to matmul need to be at least 1D, but they are ", da, "D and ", db, "D"));
+  if (da == 1 && db == 1) return dot(a, b);
+  if (da == 2 && db == 1) return mv(a, b);
+  if (da == 1 && db == 2) return squeeze_dim(mm(unsqueeze(a, 0), b), 0);
+  if (da == 2 && db == 2) return mm(a, b);
+  if (da >= 3 && db <= 2) {
+    // Fold the batch into rows: [..., n, k] @ [k, m].
+    Tensor b2 = db == 1 ? unsqueeze(b, 1) : b;
+    if (a.sizes().back() != b2.sizes()[0])
+      runtime_error(str_cat("mat1 and mat2 shapes cannot be multiplied (", a.numel() / a.sizes().back(), "x",
+                            a.sizes().back(), " and ", b2.sizes()[0], "x", b2.sizes()[1], ")"));
+    Tensor out = mm(reshape(a, {-1, a.sizes().back()}), b2);
+    Shape s(a.sizes().begin(), a.sizes().end() - 1);
+    if (db == 2) s.push_back(b2.sizes()[1]);
+    return reshape(out, s);
+  }
+  Tensor a3 = da == 1 ? unsqueeze(a, 0) : a;
+  Tensor b3 = db == 1 ? unsqueeze(b, 1) : b;
+  const int64_t n = a3.sizes()[a3.dim() - 2], k = a3.sizes().back(), k2 = b3.sizes()[b3.dim() - 2], m = b3.sizes().back();
+  if (k != k2)
+    runtime_error(str_cat("Expected size for first two dimensions of batch2 tensor to be: [", 1, ", ", k,
+                          "] but got: [", 1, ", ", k2, "]."));
+  Shape ba(a3.sizes().begin(), a3.sizes().end() - 2), bb(b3.sizes().begin(), b3.sizes().end() - 2);
+  Shape batch = broadcast_shape(ba, bb);
+  Shape ea = batch, eb = batch;
+  ea.push_back(n), ea.push_back(k), eb.push_back(k2), eb.push_back(m);
+  int64_t B = shape_numel(batch);
+  Tensor out = bmm(reshape(expand(a3, ea), {B, n, k}), reshape(expand(b3, eb), {B, k, m}));
+  Shape s = batch;
+  if (da > 1) s.push_back(n);
+  if (db > 1) s.push_back(m);
+  return reshape(out, s);
+}
+
+}  // namespace janus::ops

@@ -1,0 +1,206 @@
+// janus.nn.functional's ops, as composites of registered differentiable ops (so their
+// gradients come from the registry, never from Python).
+#include <cmath>
+#include <limits>
+
+#include "tensor/iter.h"
+#include "tensor/ops.h"
+
+namespace janus::ops {
+
+static const Scalar kOne(int64_t(1));
+
+Tensor softmax(const Tensor& a, int64_t dim, OptDType dtype) {
+  Tensor x = dtype ? to_dtype(a, *dtype, false) : a;
+  if (!is_floating(x.dtype())) runtime_error(str_cat("\"softmax_lastdim_kernel_impl\" not implemented for '", dtype_legacy(x.dtype()), "'"));
+  int64_t d = x.wrap_dim(dim);
+  if (x.dim() == 0) return exp(sub(x, x, kOne));
+  Tensor m;
+  {
+    NoGradGuard no_grad;
+    m = amax(x, {d}, true);
+  }
+  Tensor e = exp(sub(x, m, kOne));
+  return div(e, sum_dim(e, {d}, true, std::nullopt));
+}
+
+Tensor log_softmax(const Tensor& a, int64_t dim, OptDType dtype) {
+  Tensor x = dtype ? to_dtype(a, *dtype, false) : a;
+  if (!is_floating(x.dtype())) runtime_error(str_cat("\"log_softmax_lastdim_kernel_impl\" not implemented for '", dtype_legacy(x.dtype()), "'"));
+  int64_t d = x.wrap_dim(dim);
+  if (x.dim() == 0) return sub(x, x, kOne);
+  return sub(x, logsumexp(x, {d}, true), kOne);
+}
+
+// Reduction codes as in PyTorch's C++ API: 0 none, 1 mean, 2 sum.
+static Tensor reduce_loss(const Tensor& l, int64_t reduction) {
+  if (reduction == 0) return l;
+  if (reduction == 2) return sum(l, std::nullopt);
+  return mean(l, std::nullopt);
+}
+
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t reduction, int64_t ignore_index) {
+  if (input.dim() < 1) runtime_error("input tensor should be 1D or 2D");
+  if (target.dtype() != DType::Int64 && target.dtype() != DType::Int32)
+    runtime_error(str_cat("expected scalar type Long but found ", dtype_legacy(target.dtype())));
+  // Bring (N, C, d1, ...) and (C) to (M, C) rows with M targets.
+  Tensor x = input, tg = target;
+  if (input.dim() == 1) {
+    if (target.dim() != 0 && !(target.dim() == 1 && target.sizes()[0] == 1))
+      runtime_error(str_cat("Expected input batch_size (1) to match target batch_size (", target.numel(), ")."));
+    x = unsqueeze(input, 0), tg = reshape(target, {1});
+  } else {
+    if (target.dim() == 0 || input.sizes()[0] != target.sizes()[0])
+      runtime_error(str_cat("Expected input batch_size (", input.sizes()[0], ") to match target batch_size (",
+                            target.dim() ? target.sizes()[0] : 0, ")."));
+    if (input.dim() > 2) {
+      Shape perm{0};
+      for (int64_t d = 2; d < input.dim(); ++d) perm.push_back(d);
+      perm.push_back(1);
+      Shape expect_t(input.sizes());
+      expect_t.erase(expect_t.begin() + 1);
+      if (target.sizes() != expect_t)
+        runtime_error(str_cat("size mismatch (got input: ", shape_str(input.sizes()), " , target: ", shape_str(target.sizes()), ")"));
+      x = reshape(permute(input, perm), {-1, input.sizes()[1]});
+      tg = reshape(target, {-1});
+    } else if (target.dim() != 1) {
+      runtime_error(str_cat("1D target tensor expected, multi-target not supported"));
+    }
+  }
+  const int64_t C = x.sizes()[1];
+  Tensor tl = cast(tg, DType::Int64);
+  {
+    const int64_t* tv = tl.data<int64_t>();
+    for (int64_t i = 0; i < tl.numel(); ++i)
+      if (tv[i] != ignore_index && (tv[i] < 0 || tv[i] >= C))
+        fail(ErrorKind::Index, str_cat("Target ", tv[i], " is out of bounds."));
+  }
+  Tensor valid = ne(tl, scalar_tensor(Scalar(ignore_index)));
+  Tensor safe = where(valid, tl, zeros({}, DType::Int64));
+  Tensor picked = squeeze_dim(gather(x, 1, unsqueeze(safe, 1)), 1);
+  Tensor w = to_dtype(valid, x.dtype(), false);
+  if (weight.defined()) {
+    if (weight.dim() != 1 || weight.numel() != C)
+      runtime_error(str_cat("weight tensor should be defined either for all ", C, " classes or no classes but got weight tensor of shape: ", shape_str(weight.sizes())));
+    w = mul(w, index_select(weight, 0, safe));
+  }
+  Tensor losses = neg(mul(picked, w));
+  if (reduction == 0) return input.dim() == 1 ? reshape(losses, {}) : reshape(losses, target.sizes());
+  if (reduction == 2) return sum(losses, std::nullopt);
+  return div(sum(losses, std::nullopt), sum(w, std::nullopt));
+}
+
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t reduction,
+                     int64_t ignore_index, double label_smoothing) {
+  int64_t class_dim = input.dim() == 1 ? 0 : 1;
+  Tensor logp = log_softmax(input, class_dim, std::nullopt);
+  if (is_floating(target.dtype())) {
+    // Class probabilities as targets.
+    if (target.sizes() != input.sizes())
+      runtime_error(str_cat("Expected target size ", shape_str(input.sizes()), ", got ", shape_str(target.sizes())));
+    Tensor t = target;
+    const int64_t C = input.sizes()[class_dim];
+    if (label_smoothing > 0)
+      t = add(mul(t, scalar_tensor(Scalar(1 - label_smoothing))), scalar_tensor(Scalar(label_smoothing / C)), kOne);
+    Tensor prod = mul(logp, t);
+    if (weight.defined()) {
+      Shape ws(input.dim(), 1);
+      ws[class_dim] = C;
+      prod = mul(prod, reshape(weight, ws));
+    }
+    Tensor l = neg(sum_dim(prod, {class_dim}, false, std::nullopt));
+    if (reduction == 1) return div(sum(l, std::nullopt), scalar_tensor(Scalar(double(input.dim() == 1 ? 1 : input.numel() / C))));
+    return reduce_loss(l, reduction);
+  }
+  Tensor nll = nll_loss(logp, target, weight, reduction, ignore_index);
+  if (label_smoothing <= 0) return nll;
+  if (weight.defined())
+    fail(ErrorKind::NotImplemented, "cross_entropy with both weight and label_smoothing is not supported by Janus");
+  const int64_t C = input.sizes()[class_dim];
+  Tensor valid = ne(target, scalar_tensor(Scalar(ignore_index)));
+  Tensor smooth = mul(neg(sum_dim(logp, {class_dim}, false, std::nullopt)), to_dtype(valid, logp.dtype(), false));
+  Tensor sl;
+  if (reduction == 0) sl = smooth;
+  else if (reduction == 2) sl = sum(smooth, std::nullopt);
+  else sl = div(sum(smooth, std::nullopt), sum(to_dtype(valid, logp.dtype(), false), std::nullopt));
+  return add(mul(nll, scalar_tensor(Scalar(1 - label_smoothing))), mul(sl, scalar_tensor(Scalar(label_smoothing / C))), kOne);
+}
+
+static void check_loss_shapes(const Tensor& input, const Tensor& target) {
+  broadcast_shape(input.sizes(), target.sizes());
+}
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, int64_t reduction) {
+  check_loss_shapes(input, target);
+  Tensor d = sub(input, target, kOne);
+  return reduce_loss(mul(d, d), reduction);
+}
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, int64_t reduction) {
+  check_loss_shapes(input, target);
+  return reduce_loss(abs(sub(input, target, kOne)), reduction);
+}
+
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, int64_t reduction, double beta) {
+  if (beta < 0) runtime_error("smooth_l1_loss does not support negative values for beta.");
+  if (beta == 0) return l1_loss(input, target, reduction);
+  Tensor d = abs(sub(input, target, kOne));
+  Tensor quad = div(mul(mul(d, d), scalar_tensor(Scalar(0.5))), scalar_tensor(Scalar(beta)));
+  Tensor lin = sub(d, scalar_tensor(Scalar(0.5 * beta)), kOne);
+  return reduce_loss(where(lt(d, scalar_tensor(Scalar(beta))), quad, lin), reduction);
+}
+
+Tensor dropout(const Tensor& input, double p, bool train) {
+  if (p < 0 || p > 1) runtime_error(str_cat("dropout probability has to be between 0 and 1, but got ", p));
+  if (!train || p == 0) return input;
+  if (p == 1) return mul(input, zeros_like(input, std::nullopt));
+  Tensor mask = bernoulli_p(input, 1 - p);
+  return mul(input, div(mask, scalar_tensor(Scalar(1 - p))));
+}
+
+Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_idx) {
+  if (indices.dtype() != DType::Int64 && indices.dtype() != DType::Int32)
+    runtime_error(str_cat("Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, "
+                          "Int; but got torch.", dtype_legacy(indices.dtype()), "Tensor instead (while checking "
+                          "arguments for embedding)"));
+  if (weight.dim() != 2) runtime_error("'weight' must be 2-D");
+  Tensor out = index_select(weight, 0, reshape(indices, {-1}));
+  Shape shape = indices.sizes();
+  shape.push_back(weight.sizes()[1]);
+  out = reshape(out, shape);
+  if (padding_idx >= 0 && out.requires_grad()) {
+    Tensor pad = unsqueeze(eq(indices, scalar_tensor(Scalar(padding_idx))), -1);
+    out = where(pad, detach(out), out);
+  }
+  return out;
+}
+
+Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias, double eps) {
+  const int64_t k = int64_t(normalized_shape.size());
+  bool ok = k >= 1 && k <= input.dim();
+  for (int64_t i = 0; ok && i < k; ++i) ok = input.sizes()[input.dim() - k + i] == normalized_shape[i];
+  if (!ok) {
+    std::string tail = shape_str(normalized_shape);
+    tail = tail.substr(1, tail.size() - 2);
+    runtime_error(str_cat("Given normalized_shape=", shape_str(normalized_shape), ", expected input with shape [*, ",
+                          tail, "], but got input of size", shape_str(input.sizes())));
+  }
+  Shape dims;
+  for (int64_t i = input.dim() - k; i < input.dim(); ++i) dims.push_back(i);
+  Tensor mu = mean_dim(input, dims, true, std::nullopt);
+  Tensor c = sub(input, mu, kOne);
+  Tensor v = mean_dim(mul(c, c), dims, true, std::nullopt);
+  Tensor y = mul(c, rsqrt(add(v, scalar_tensor(Scalar(eps)), kOne)));
+  if (weight.defined()) y = mul(y, weight);
+  if (bias.defined()) y = add(y, bias, kOne);
+  return y;
+}
+
+Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
+  if (input.dim() == 2 && bias.defined()) return addmm(bias, input, t(weight), kOne, kOne);
+  Tensor out = matmul(input, t(weight));
+  if (bias.defined()) out = add(out, bias, kOne);
+  return out;
+}
+
+}  // namespace janus::ops

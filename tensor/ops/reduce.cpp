@@ -1,0 +1,325 @@
+// Reductions along dims: the reduced dims are moved last and made contiguous, so every kernel
+// is a loop over M rows of R elements.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "tensor/iter.h"
+#include "tensor/ops.h"
+
+namespace janus::ops {
+
+namespace {
+
+struct Plan {
+  Tensor rows;      // contiguous, logically [M, R]
+  int64_t M = 1, R = 1;
+  Shape out_shape;  // with or without the kept dims
+  std::vector<bool> reduced;
+};
+
+// dims empty = all dims (PyTorch's sum(dim=[]) reduces everything).
+Plan plan(const Tensor& a, const Shape& dims_in, bool keepdim) {
+  Plan p;
+  const int64_t nd = a.dim();
+  p.reduced.assign(std::max<int64_t>(nd, 1), dims_in.empty());
+  for (int64_t d : dims_in) {
+    int64_t w = a.wrap_dim(d);
+    if (p.reduced[w] && !dims_in.empty())
+      runtime_error(str_cat("dim ", w, " appears multiple times in the list of dims"));
+    p.reduced[w] = true;
+  }
+  Shape perm, kept;
+  for (int64_t d = 0; d < nd; ++d)
+    if (!p.reduced[d]) perm.push_back(d), p.M *= a.sizes()[d];
+  for (int64_t d = 0; d < nd; ++d)
+    if (p.reduced[d]) perm.push_back(d), p.R *= a.sizes()[d];
+  for (int64_t d = 0; d < nd; ++d) {
+    if (!p.reduced[d]) p.out_shape.push_back(a.sizes()[d]);
+    else if (keepdim) p.out_shape.push_back(1);
+  }
+  Shape sizes, strides;
+  for (int64_t d : perm) sizes.push_back(a.sizes()[d]), strides.push_back(a.strides()[d]);
+  Tensor permuted = a.alias_with(sizes, strides, a.offset());
+  p.rows = permuted.is_contiguous() ? permuted : contiguous_copy(permuted);
+  return p;
+}
+
+Shape all_dims(int64_t nd) {
+  Shape d;
+  for (int64_t i = 0; i < nd; ++i) d.push_back(i);
+  return d;
+}
+
+// Gradient of a reduction: g (reduced shape) brought back to the input's shape.
+Tensor expand_back(const Tensor& g, const Shape& in_shape, const std::vector<bool>& reduced, bool keepdim) {
+  Tensor x = g;
+  if (!keepdim) {
+    Shape s;
+    for (size_t d = 0; d < in_shape.size(); ++d) s.push_back(reduced[d] ? 1 : in_shape[d]);
+    x = reshape(x, s);
+  }
+  return expand(x, in_shape);
+}
+
+template <class Acc, class T, class Init, class Step, class Final>
+void reduce_rows(const Plan& p, const Tensor& out, Init init, Step step, Final fin) {
+  const T* src = p.rows.data<T>();
+  using O = decltype(fin(init(), int64_t(0)));
+  O* dst = static_cast<O*>(out.raw());
+  for (int64_t m = 0; m < p.M; ++m) {
+    Acc acc = init();
+    const T* row = src + m * p.R;
+    for (int64_t r = 0; r < p.R; ++r) step(acc, row[r]);
+    dst[m] = fin(acc, p.R);
+  }
+}
+
+DType sum_dtype(DType in, OptDType dtype) {
+  if (dtype) return *dtype;
+  return is_floating(in) ? in : DType::Int64;
+}
+
+}  // namespace
+
+Tensor sum_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype) {
+  Plan p = plan(a, dims, keepdim);
+  DType od = sum_dtype(a.dtype(), dtype);
+  Tensor out = Tensor::empty(p.out_shape, od);
+  Tensor rows = p.rows;
+  JANUS_DISPATCH(od, [&]<class scalar_t>() {
+    using O = scalar_t;
+    p.rows = rows.dtype() == od ? rows : cast(rows, od);
+    using Acc = std::conditional_t<std::is_floating_point_v<O>, double, int64_t>;
+    reduce_rows<Acc, O>(p, out, [] { return Acc(0); }, [](Acc& acc, O x) { acc += Acc(x); },
+                        [](Acc acc, int64_t) { return O(acc); });
+  });
+  if (needs_grad({&a})) {
+    Shape in_shape = a.sizes();
+    auto reduced = p.reduced;
+    record("SumBackward1", {a}, {out}, [in_shape, reduced, keepdim](const TensorList& g) {
+      return TensorList{expand_back(g[0], in_shape, reduced, keepdim)};
+    }, false);
+  }
+  return out;
+}
+
+Tensor sum(const Tensor& a, OptDType dtype) {
+  Tensor out = sum_dim(a, {}, false, dtype);
+  if (out.impl()->grad_fn) out.impl()->grad_fn->name = "SumBackward0";
+  return out;
+}
+
+Tensor mean_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype) {
+  DType dt = dtype ? *dtype : a.dtype();
+  if (!is_floating(dt))
+    runtime_error(str_cat("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                          "complex dtype. Got: ", dtype_legacy(dt)));
+  Plan p = plan(a, dims, keepdim);
+  Tensor s = sum_dim(a, dims, keepdim, dt);
+  return div(s, scalar_tensor(Scalar(int64_t(p.R))));
+}
+
+Tensor mean(const Tensor& a, OptDType dtype) { return mean_dim(a, {}, false, dtype); }
+
+Tensor prod_dim(const Tensor& a, int64_t dim, bool keepdim, OptDType dtype) {
+  Plan p = plan(a, {dim}, keepdim);
+  DType od = sum_dtype(a.dtype(), dtype);
+  Tensor out = Tensor::empty(p.out_shape, od);
+  JANUS_DISPATCH(od, [&]<class scalar_t>() {
+    using O = scalar_t;
+    if (p.rows.dtype() != od) p.rows = cast(p.rows, od);
+    using Acc = std::conditional_t<std::is_floating_point_v<O>, double, int64_t>;
+    reduce_rows<Acc, O>(p, out, [] { return Acc(1); }, [](Acc& acc, O x) { acc *= Acc(x); },
+                        [](Acc acc, int64_t) { return O(acc); });
+  });
+  if (needs_grad({&a})) {
+    Saved sx(a), so(out, true);
+    Shape in_shape = a.sizes();
+    auto reduced = p.reduced;
+    record("ProdBackward1", {a}, {out}, [sx, so, in_shape, reduced, keepdim](const TensorList& g) {
+      // d prod / d x_i = prod / x_i (inputs with zeros are not special-cased).
+      Tensor gp = mul(g[0], so.get());
+      return TensorList{div(expand_back(gp, in_shape, reduced, keepdim), sx.get())};
+    }, true);
+  }
+  return out;
+}
+
+Tensor prod(const Tensor& a, OptDType dtype) {
+  return prod_dim(reshape(a, {-1}), 0, false, dtype);
+}
+
+// Values and indices of the max/min along one dim (first occurrence; NaN wins, as in PyTorch).
+static TensorPair minmax_dim(const Tensor& a, int64_t dim, bool keepdim, bool is_max) {
+  int64_t d = a.wrap_dim(dim);
+  if (a.dim() > 0 && a.sizes()[d] == 0)
+    fail(ErrorKind::Index, str_cat(is_max ? "max" : "min", "(): Expected reduction dim ", d,
+                                   " to have non-zero size."));
+  Plan p = plan(a, {d}, keepdim);
+  Tensor values = Tensor::empty(p.out_shape, a.dtype());
+  Tensor indices = Tensor::empty(p.out_shape, DType::Int64);
+  JANUS_DISPATCH(a.dtype(), [&]<class scalar_t>() {
+    const scalar_t* src = p.rows.data<scalar_t>();
+    scalar_t* v = values.data<scalar_t>();
+    int64_t* ix = indices.data<int64_t>();
+    for (int64_t m = 0; m < p.M; ++m) {
+      const scalar_t* row = src + m * p.R;
+      int64_t best = 0;
+      for (int64_t r = 1; r < p.R; ++r) {
+        if constexpr (std::is_floating_point_v<scalar_t>) {
+          if (std::isnan(row[best])) break;
+          if (std::isnan(row[r])) { best = r; break; }
+        }
+        if (is_max ? row[r] > row[best] : row[r] < row[best]) best = r;
+      }
+      v[m] = row[best];
+      ix[m] = best;
+    }
+  });
+  if (needs_grad({&a})) {
+    Saved si(indices, true);
+    Shape in_shape = a.sizes();
+    record(is_max ? "MaxBackward0" : "MinBackward0", {a}, {values, indices},
+           [si, in_shape, d, keepdim](const TensorList& g) {
+             Tensor gv = g[0], idx = si.get();
+             if (!keepdim && !in_shape.empty()) gv = unsqueeze(gv, d), idx = unsqueeze(idx, d);
+             return TensorList{scatter_add(zeros(in_shape, gv.dtype()), d, idx, gv)};
+           }, true);
+  }
+  return {values, indices};
+}
+TensorPair max_dim(const Tensor& a, int64_t dim, bool keepdim) { return minmax_dim(a, dim, keepdim, true); }
+TensorPair min_dim(const Tensor& a, int64_t dim, bool keepdim) { return minmax_dim(a, dim, keepdim, false); }
+
+// amax/amin over dims; the gradient is shared evenly among ties, as in PyTorch.
+static Tensor amaxmin(const Tensor& a, const Shape& dims, bool keepdim, bool is_max, const char* node) {
+  if (a.numel() == 0)
+    runtime_error(str_cat(is_max ? "max" : "min", "(): Expected reduction dim to be specified for input.numel() == 0. "
+                          "Specify the reduction dim with the 'dim' argument."));
+  Plan p = plan(a, dims, keepdim);
+  Tensor out = Tensor::empty(p.out_shape, a.dtype());
+  JANUS_DISPATCH(a.dtype(), [&]<class scalar_t>() {
+    reduce_rows<scalar_t, scalar_t>(
+        p, out,
+        [&] { return is_max ? std::numeric_limits<scalar_t>::lowest() : std::numeric_limits<scalar_t>::max(); },
+        [is_max](scalar_t& acc, scalar_t x) {
+          if constexpr (std::is_floating_point_v<scalar_t>) if (std::isnan(acc)) return;
+          if constexpr (std::is_floating_point_v<scalar_t>) if (std::isnan(x)) { acc = x; return; }
+          if (is_max ? x > acc : x < acc) acc = x;
+        },
+        [](scalar_t acc, int64_t) { return acc; });
+  });
+  if (needs_grad({&a})) {
+    Saved sx(a), so(out, true);
+    Shape in_shape = a.sizes();
+    auto reduced = p.reduced;
+    Shape dims_copy = dims;
+    record(node, {a}, {out}, [sx, so, in_shape, reduced, keepdim, dims_copy](const TensorList& g) {
+      Tensor mask = eq(sx.get(), expand_back(so.get(), in_shape, reduced, keepdim));
+      Tensor maskf = to_dtype(mask, g[0].dtype(), false);
+      Tensor count = sum_dim(maskf, dims_copy, true, std::nullopt);
+      Tensor gk = expand_back(g[0], in_shape, reduced, keepdim);
+      return TensorList{div(mul(gk, maskf), count)};
+    }, true);
+  }
+  return out;
+}
+Tensor amax(const Tensor& a, const Shape& dims, bool keepdim) { return amaxmin(a, dims, keepdim, true, "AmaxBackward0"); }
+Tensor amin(const Tensor& a, const Shape& dims, bool keepdim) { return amaxmin(a, dims, keepdim, false, "AminBackward0"); }
+Tensor max_all(const Tensor& a) { return amaxmin(a, {}, false, true, "MaxBackward1"); }
+Tensor min_all(const Tensor& a) { return amaxmin(a, {}, false, false, "MinBackward1"); }
+
+static Tensor arg_minmax(const Tensor& a, OptInt dim, bool keepdim, bool is_max) {
+  if (!dim) {
+    if (a.numel() == 0)
+      runtime_error(str_cat(is_max ? "argmax" : "argmin", "(): Expected reduction dim to be specified for input.numel() == 0."));
+    NoGradGuard no_grad;
+    Tensor flat = contiguous_copy(a);
+    flat = flat.alias_with({a.numel()}, {1}, 0);
+    Tensor idx = std::get<1>(minmax_dim(flat, 0, false, is_max));
+    if (keepdim) return reshape(idx, Shape(a.dim(), 1));
+    return idx;
+  }
+  NoGradGuard no_grad;
+  return std::get<1>(minmax_dim(a, *dim, keepdim, is_max));
+}
+Tensor argmax(const Tensor& a, OptInt dim, bool keepdim) { return arg_minmax(a, dim, keepdim, true); }
+Tensor argmin(const Tensor& a, OptInt dim, bool keepdim) { return arg_minmax(a, dim, keepdim, false); }
+
+// var/std are composites of differentiable ops, so their gradients come for free.
+Tensor var_dim(const Tensor& a, const OptShape& dims, bool unbiased, bool keepdim) {
+  if (!is_floating(a.dtype()))
+    runtime_error(str_cat("std and var only support floating point and complex dtypes"));
+  Shape d = dims ? *dims : Shape{};
+  Plan p = plan(a, d, keepdim);
+  Tensor centered = sub(a, mean_dim(a, d, true, std::nullopt), Scalar(int64_t(1)));
+  Tensor ss = sum_dim(mul(centered, centered), d, keepdim, std::nullopt);
+  return div(ss, scalar_tensor(Scalar(double(p.R - (unbiased ? 1 : 0)))));
+}
+Tensor var(const Tensor& a, bool unbiased) { return var_dim(a, std::nullopt, unbiased, false); }
+Tensor std_dim(const Tensor& a, const OptShape& dims, bool unbiased, bool keepdim) {
+  return sqrt(var_dim(a, dims, unbiased, keepdim));
+}
+Tensor std(const Tensor& a, bool unbiased) { return std_dim(a, std::nullopt, unbiased, false); }
+
+Tensor norm(const Tensor& a, const OptScalar& p_opt, const OptShape& dims, bool keepdim) {
+  if (!is_floating(a.dtype()))
+    runtime_error(str_cat("linalg.vector_norm: Expected a floating point or complex tensor as input. Got ",
+                          dtype_legacy(a.dtype())));
+  double p = p_opt ? p_opt->to_double() : 2.0;
+  Shape d = dims ? *dims : Shape{};
+  if (std::isinf(p)) return p > 0 ? amax(abs(a), d, keepdim) : amin(abs(a), d, keepdim);
+  if (p == 2) return sqrt(sum_dim(mul(a, a), d, keepdim, std::nullopt));
+  if (p == 1) return sum_dim(abs(a), d, keepdim, std::nullopt);
+  if (p == 0) return sum_dim(to_dtype(ne(a, scalar_tensor(Scalar(int64_t(0)))), a.dtype(), false), d, keepdim, std::nullopt);
+  return pow(sum_dim(pow(abs(a), scalar_tensor(Scalar(p))), d, keepdim, std::nullopt), scalar_tensor(Scalar(1.0 / p)));
+}
+
+static Tensor bool_reduce(const Tensor& a, const Shape& dims, bool keepdim, bool is_all) {
+  Plan p = plan(a, dims, keepdim);
+  Tensor out = Tensor::empty(p.out_shape, DType::Bool);
+  JANUS_DISPATCH(a.dtype(), [&]<class scalar_t>() {
+    reduce_rows<bool, scalar_t>(
+        p, out, [is_all] { return is_all; },
+        [is_all](bool& acc, scalar_t x) { acc = is_all ? (acc && bool(x)) : (acc || bool(x)); },
+        [](bool acc, int64_t) { return acc; });
+  });
+  return out;
+}
+Tensor all(const Tensor& a) { return bool_reduce(a, {}, false, true); }
+Tensor all_dim(const Tensor& a, int64_t dim, bool keepdim) { return bool_reduce(a, {dim}, keepdim, true); }
+Tensor any(const Tensor& a) { return bool_reduce(a, {}, false, false); }
+Tensor any_dim(const Tensor& a, int64_t dim, bool keepdim) { return bool_reduce(a, {dim}, keepdim, false); }
+
+Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
+  Tensor x = is_floating(a.dtype()) ? a : to_dtype(a, default_dtype(), false);
+  Tensor m;
+  {
+    NoGradGuard no_grad;
+    m = amax(x, dims, true);
+    m = where(isnan(m), zeros_like(m, std::nullopt), m);
+    Tensor inf_mask = eq(abs(m), scalar_tensor(Scalar(std::numeric_limits<double>::infinity())));
+    m = where(inf_mask, zeros_like(m, std::nullopt), m);
+  }
+  Tensor s = log(sum_dim(exp(sub(x, m, Scalar(int64_t(1)))), dims, true, std::nullopt));
+  Tensor out = add(s, m, Scalar(int64_t(1)));
+  if (!keepdim) {
+    Plan p = plan(a, dims, false);
+    out = reshape(out, p.out_shape);
+  }
+  return out;
+}
+
+// Sums a broadcast gradient back to `shape` (leading dims and dims of size 1).
+Tensor sum_to(const Tensor& g, const Shape& shape) {
+  if (g.sizes() == shape) return g;
+  const int64_t lead = g.dim() - int64_t(shape.size());
+  Shape dims;
+  for (int64_t d = 0; d < g.dim(); ++d)
+    if (d < lead || (shape[d - lead] == 1 && g.sizes()[d] != 1)) dims.push_back(d);
+  Tensor r = dims.empty() ? g : sum_dim(g, dims, true, std::nullopt);
+  return reshape(r, shape);
+}
+
+}  // namespace janus::ops
