@@ -45,7 +45,7 @@ void append_feedback(std::string* out, const TypeFeedback& feedback) {
   for (int i = 0; i < TypeFeedback::kTypeSlots && feedback.types[i] != nullptr; i++) {
     if (!first) out->push_back(',');
     first = false;
-    append_json_string(out, feedback.types[i]->tp_name);
+    append_json_string(out, feedback.type_names[i].c_str());
     *out += ":" + std::to_string(feedback.counts[i]);
   }
   *out += "},\"other\":" + std::to_string(feedback.other);
@@ -104,18 +104,10 @@ void dump_profile(const CodeProfile& profile, std::string* out) {
         append_feedback(out, site.operands[0]);
         *out += ",\"targets\":[";
         bool first = true;
-        for (PyObject* target : site.targets) {
-          if (target == nullptr) break;
+        for (int i = 0; i < 4 && site.targets[i] != nullptr; i++) {
           if (!first) out->push_back(',');
           first = false;
-          PyObject* name = PyObject_GetAttrString(target, "__qualname__");
-          if (name == nullptr || !PyUnicode_Check(name)) {
-            PyErr_Clear();
-            append_json_string(out, Py_TYPE(target)->tp_name);
-          } else {
-            append_json_string(out, utf8(name));
-          }
-          Py_XDECREF(name);
+          append_json_string(out, site.target_names[i].c_str());
         }
         *out += "],\"other_targets\":" + std::to_string(site.other_targets);
         break;

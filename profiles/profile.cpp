@@ -79,8 +79,8 @@ void TypeFeedback::record(PyObject* value) {
   for (; slot < kTypeSlots; slot++) {
     if (types[slot] == type) break;
     if (types[slot] == nullptr) {
-      Py_INCREF(type);
       types[slot] = type;
+      type_names[slot] = type->tp_name;
       break;
     }
   }
@@ -105,16 +105,35 @@ void TypeFeedback::record(PyObject* value) {
 }
 
 void TypeFeedback::clear() {
-  for (auto& type : types) Py_CLEAR(type);
+  for (int i = 0; i < kTypeSlots; i++) {
+    types[i] = nullptr;
+    type_names[i].clear();
+  }
+}
+
+// A readable name for a call target, taken when the target is first seen.
+static std::string target_name(PyObject* callable) {
+  if (PyFunction_Check(callable)) {
+    PyObject* name = reinterpret_cast<PyFunctionObject*>(callable)->func_qualname;
+    const char* text = PyUnicode_AsUTF8(name);
+    if (text != nullptr) return text;
+    PyErr_Clear();
+  }
+  if (PyType_Check(callable)) return reinterpret_cast<PyTypeObject*>(callable)->tp_name;
+  if (PyCFunction_Check(callable)) {
+    return reinterpret_cast<PyCFunctionObject*>(callable)->m_ml->ml_name;
+  }
+  return Py_TYPE(callable)->tp_name;
 }
 
 void record_call_target(Site* site, PyObject* callable) {
   site->operands[0].record(callable);
-  for (auto& target : site->targets) {
-    if (target == callable) return;
-    if (target == nullptr) {
-      Py_INCREF(callable);
-      target = callable;
+  if (PyMethod_Check(callable)) callable = PyMethod_GET_FUNCTION(callable);
+  for (int i = 0; i < 4; i++) {
+    if (site->targets[i] == callable) return;
+    if (site->targets[i] == nullptr) {
+      site->targets[i] = callable;
+      site->target_names[i] = target_name(callable);
       return;
     }
   }
@@ -167,7 +186,6 @@ void destroy_profile(CodeProfile* profile) {
   for (auto& site : profile->sites) {
     site.operands[0].clear();
     site.operands[1].clear();
-    for (auto& target : site.targets) Py_CLEAR(target);
   }
   delete profile;
 }

@@ -45,9 +45,12 @@ void register_describer(PyTypeObject* type, Describer describer);
 
 // The types seen at one operand: up to kTypeSlots distinct types with counts, then
 // `other` counts values of further types (the site is megamorphic).
+// Profiles never keep objects alive (that would change when finalizers and weakref
+// callbacks run): type pointers are identities only, their names are copied when first seen.
 struct TypeFeedback {
   static constexpr int kTypeSlots = 4;
-  PyTypeObject* types[kTypeSlots] = {};  // strong references
+  const PyTypeObject* types[kTypeSlots] = {};  // identities, not references
+  std::string type_names[kTypeSlots];
   uint64_t counts[kTypeSlots] = {};
   uint64_t other = 0;
   // The first description of a described value, and whether all later ones matched it.
@@ -67,7 +70,8 @@ struct Site {
   TypeFeedback operands[2];  // binary op / compare: left, right; attribute: receiver; call: callable
   uint64_t taken = 0;        // branches: jumped
   uint64_t not_taken = 0;    // branches: fell through
-  PyObject* targets[4] = {}; // calls: distinct callables seen (strong references)
+  const void* targets[4] = {};     // calls: distinct callables seen (identities only;
+  std::string target_names[4];     // a bound method counts as its function)
   uint64_t other_targets = 0;
 };
 

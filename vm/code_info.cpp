@@ -14,8 +14,10 @@ namespace {
 Py_ssize_t g_extra_index = -1;
 bool g_log_vm = false;
 
+// CPython calls this for every registered index of a dying code object, set or not.
 void free_code_info(void* data) {
   auto* info = static_cast<CodeInfo*>(data);
+  if (info == nullptr) return;
   if (info->profile != nullptr) profiles::destroy_profile(info->profile);
   delete info;
 }

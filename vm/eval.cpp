@@ -49,6 +49,21 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
 #undef VM_OPCODE
     for (int i = 0; i < 256; i++) dispatch_table[i] = base[_PyOpcode_Deopt[i] ? _PyOpcode_Deopt[i] : i];
     dispatch_table[0] = &&op_unknown;  // CACHE is never executed
+    // Adaptive forms run CPython's specializer when their counter expires, so the code
+    // carries the same specialized instructions (and inline caches) as under CPython.
+#define VM_ADAPTIVE(name) dispatch_table[name##_ADAPTIVE] = &&op_##name##_ADAPTIVE;
+    VM_ADAPTIVE(LOAD_ATTR)
+    VM_ADAPTIVE(LOAD_METHOD)
+    VM_ADAPTIVE(LOAD_GLOBAL)
+    VM_ADAPTIVE(STORE_ATTR)
+    VM_ADAPTIVE(BINARY_SUBSCR)
+    VM_ADAPTIVE(STORE_SUBSCR)
+    VM_ADAPTIVE(BINARY_OP)
+    VM_ADAPTIVE(COMPARE_OP)
+    VM_ADAPTIVE(UNPACK_SEQUENCE)
+    VM_ADAPTIVE(PRECALL)
+    VM_ADAPTIVE(CALL)
+#undef VM_ADAPTIVE
     dispatch_ready = true;
   }
 
@@ -144,6 +159,7 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   TARGET(NOP) { DISPATCH(); }
 
   TARGET(RESUME) {
+    _PyCode_Warmup(co);
     if (oparg < 2) CHECK_EVAL_BREAKER();
     DISPATCH();
   }
@@ -885,6 +901,7 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   }
 
   TARGET(JUMP_BACKWARD) {
+    _PyCode_Warmup(co);
     JUMPBY(-oparg);
     if (profile) {
       profiles::Site* loop = SITE();
@@ -1721,6 +1738,76 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     PUSH(values_or_none);
     DISPATCH();
   }
+
+  // ---------------------------------------------------------------------------------------
+  // Adaptive instructions (written by _PyCode_Quicken): count down in the first inline cache
+  // entry; at zero let CPython's specializer rewrite the instruction in place and dispatch
+  // it again with the same oparg. Specialized forms map to the generic handlers (or to
+  // their own fast paths) through the dispatch table.
+
+#define ADAPTIVE_TARGET(base, specialize)                                  \
+  op_##base##_ADAPTIVE : {                                                 \
+    frame->prev_instr = next_instr++;                                      \
+    uint16_t* counter_ = reinterpret_cast<uint16_t*>(next_instr);          \
+    if (*counter_ < (1 << ADAPTIVE_BACKOFF_BITS)) {                        \
+      next_instr--;                                                        \
+      specialize;                                                          \
+      opcode = _Py_OPCODE(*next_instr);                                    \
+      goto* dispatch_table[opcode];                                        \
+    }                                                                      \
+    *counter_ -= (1 << ADAPTIVE_BACKOFF_BITS);                             \
+    next_instr--;                                                          \
+    goto op_##base;                                                        \
+  }
+
+  ADAPTIVE_TARGET(LOAD_ATTR, {
+    if (_Py_Specialize_LoadAttr(TOP(), next_instr, PyTuple_GET_ITEM(names, oparg)) < 0) {
+      goto error;
+    }
+  })
+  ADAPTIVE_TARGET(LOAD_METHOD, {
+    if (_Py_Specialize_LoadMethod(TOP(), next_instr, PyTuple_GET_ITEM(names, oparg)) < 0) {
+      goto error;
+    }
+  })
+  ADAPTIVE_TARGET(LOAD_GLOBAL, {
+    if (_Py_Specialize_LoadGlobal(GLOBALS(), BUILTINS(), next_instr,
+                                  PyTuple_GET_ITEM(names, oparg >> 1)) < 0) {
+      goto error;
+    }
+  })
+  ADAPTIVE_TARGET(STORE_ATTR, {
+    if (_Py_Specialize_StoreAttr(TOP(), next_instr, PyTuple_GET_ITEM(names, oparg)) < 0) {
+      goto error;
+    }
+  })
+  ADAPTIVE_TARGET(BINARY_SUBSCR, {
+    if (_Py_Specialize_BinarySubscr(SECOND(), TOP(), next_instr) < 0) goto error;
+  })
+  ADAPTIVE_TARGET(STORE_SUBSCR, {
+    if (_Py_Specialize_StoreSubscr(SECOND(), TOP(), next_instr) < 0) goto error;
+  })
+  ADAPTIVE_TARGET(BINARY_OP, {
+    _Py_Specialize_BinaryOp(SECOND(), TOP(), next_instr, oparg, &GETLOCAL(0));
+  })
+  ADAPTIVE_TARGET(COMPARE_OP, {
+    _Py_Specialize_CompareOp(SECOND(), TOP(), next_instr, oparg);
+  })
+  ADAPTIVE_TARGET(UNPACK_SEQUENCE, {
+    _Py_Specialize_UnpackSequence(TOP(), next_instr, oparg);
+  })
+  ADAPTIVE_TARGET(PRECALL, {
+    int is_meth = PEEK(oparg + 2) != nullptr;
+    int nargs = oparg + is_meth;
+    if (_Py_Specialize_Precall(PEEK(nargs + 1), next_instr, nargs, kwnames, oparg) < 0) {
+      goto error;
+    }
+  })
+  ADAPTIVE_TARGET(CALL, {
+    int is_meth = PEEK(oparg + 2) != nullptr;
+    int nargs = oparg + is_meth;
+    if (_Py_Specialize_Call(PEEK(nargs + 1), next_instr, nargs, kwnames) < 0) goto error;
+  })
 
   // ---------------------------------------------------------------------------------------
   // Unreachable in practice: code holding an unknown opcode never gets here (code_info.cpp
