@@ -300,6 +300,18 @@ def _safe_globals():
     return table
 
 
+def _numpy_global(module, name):
+    """numpy arrays saved with torch.save (e.g. PyTorch's time_sequence_prediction data)
+    pickle as ndarray reconstruction; only these three numpy names are allowed."""
+    if module in ("numpy.core.multiarray", "numpy._core.multiarray") and name == "_reconstruct":
+        return _np().core.multiarray._reconstruct
+    if module == "numpy" and name in ("ndarray", "dtype"):
+        return getattr(_np(), name)
+    if module == "numpy.dtypes" and name.endswith("DType"):
+        return type(_np().dtype(name[:-len("DType")].lower()))
+    return None
+
+
 class _StorageType:
     def __init__(self, dtype_name):
         self.dtype_name = dtype_name
@@ -338,6 +350,10 @@ class _CheckpointUnpickler(pickle.Unpickler):
             return _StorageType(_DTYPE_BY_STORAGE[name])
         if (module, name) in self._globals:
             return self._globals[(module, name)]
+        if module.startswith("numpy"):
+            found = _numpy_global(module, name)
+            if found is not None:
+                return found
         if not self._weights_only:
             cls = _module_class(module, name)
             if cls is not None:

@@ -266,3 +266,10 @@ def test_to_janus_helpers_preserve_bits():
     x = torch.tensor([1.0 / 3, -0.0, 1e-45])
     assert_same_bits(to_torch(to_janus(x)), x)
     assert np.asarray(x.numpy()).tobytes() == to_janus(x).numpy().tobytes()
+
+
+def test_numpy_arrays_saved_by_torch_load(tmp_path):
+    array = np.sin(np.arange(12, dtype=np.float64)).reshape(3, 4)
+    torch.save(array, tmp_path / "a.pt")
+    loaded = janus.load(tmp_path / "a.pt")
+    assert isinstance(loaded, np.ndarray) and loaded.tobytes() == array.tobytes()
