@@ -74,8 +74,8 @@ def _num(x, digits=4):
 
 
 COLUMNS = [("benchmark", "<"), ("config", "<"), ("median ms", ">"), ("min ms", ">"),
-           ("max ms", ">"), ("ratio", ">"), ("warm-up", ">"), ("outside s", ">"), ("peak MB", ">"),
-           ("threads", ">"), ("output", "<")]
+           ("max ms", ">"), ("ratio", ">"), ("ratio range", ">"), ("warm-up", ">"),
+           ("outside s", ">"), ("peak MB", ">"), ("threads", ">"), ("output", "<")]
 
 
 def _row(bench_id, cfg):
@@ -84,9 +84,12 @@ def _row(bench_id, cfg):
         return [bench_id, cfg["name"], f"{s['status']}: {s['reason']}"]
     warm = f"{s['warmup_steps']:g} st/{s['warmup_ms']:.3g} ms"
     ratio = "-" if s["ratio"] is None else f"{s['ratio']:.3f}"
+    # The spread of the per-round ratios says how far to trust the median on a noisy machine.
+    spread = (f"{min(s['ratios']):.2f}-{max(s['ratios']):.2f}" if s["ratios"] and not cfg["reference"]
+              else "-")
     out = s["output"] if s["status"] == "ok" else f"{s['status']}: {s['reason']}"
     return [bench_id, cfg["name"], _num(s["median_ms"]), _num(s["min_ms"]), _num(s["max_ms"]),
-            ratio, warm, f"{s['outside_steps_s']:.2f}", _num(s["peak_rss_mb"], 3), _num(s["max_threads"], 3), out]
+            ratio, spread, warm, f"{s['outside_steps_s']:.2f}", _num(s["peak_rss_mb"], 3), _num(s["max_threads"], 3), out]
 
 
 def geometric_mean(xs):
@@ -103,7 +106,8 @@ def format_table(doc):
     lines.append("median: median over runs of each run's steady state (median of its second "
                  "half of steps); min/max: over those steps.")
     lines.append("ratio: median over rounds of step time / the reference's in the same round "
-                 "(< 1 is faster). warm-up: steps/time until within 10% of steady state.")
+                 "(< 1 is faster); ratio range: the smallest and largest of those per-round ratios.")
+    lines.append("warm-up: steps/time until the step time is within 10% of the steady state.")
     lines.append("outside s: process time outside the timed steps (start-up, imports, set-up, "
                  "exit). peak MB: max RSS. threads: max thread count.")
     notes = []
