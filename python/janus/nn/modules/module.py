@@ -352,7 +352,8 @@ class Module:
                             f"got desired dtype={dtype}")
 
         def convert(t):
-            return t.to(device, dtype if t.is_floating_point() else None, non_blocking)
+            return t.to(device=device, dtype=dtype if t.is_floating_point() else None,
+                        non_blocking=non_blocking)
         return self._apply(convert)
 
     def cpu(self):

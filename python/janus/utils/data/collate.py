@@ -30,9 +30,11 @@ def default_collate(batch):
     if isinstance(elem, janus.Tensor):
         return janus.stack(batch, 0)
     if _np is not None and isinstance(elem, (_np.ndarray, _np.generic)):
-        if isinstance(elem, _np.ndarray) and elem.dtype.kind in "SaUO":
+        if elem.dtype.kind in "SaUO":
             raise TypeError("default_collate: batch must contain tensors, numpy arrays, "
                             f"numbers, dicts or lists; found {elem.dtype}")
+        if isinstance(elem, _np.generic):  # numpy scalars: one array owning the values
+            return janus.from_numpy(_np.array(batch))
         return default_collate([janus.as_tensor(b) for b in batch])
     if isinstance(elem, bool):
         return janus.tensor(batch)
