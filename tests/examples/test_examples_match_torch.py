@@ -1,6 +1,9 @@
 """Each example trains under Debian's torch (the oracle) and under janus-python from the
 same initial weights (--save-init / --init) and must print the same per-step losses:
-relative difference below 1e-4 in float32, 1e-10 in float64."""
+relative difference below 1e-4 in float32, 1e-10 in float64. Losses are printed with 10
+significant digits ({:.10g}), so a difference of one unit in the last printed digit is
+also accepted (for float64 that unit, not the arithmetic, is the limit)."""
+import math
 import os
 import re
 import subprocess
@@ -62,7 +65,15 @@ def test_losses_match_torch(tmp_path, janus_python, script, steps, rtol):
                      "--init", init))
     assert len(ref) == len(got) == steps
     for i, (a, b) in enumerate(zip(ref, got)):
-        assert abs(a - b) <= rtol * abs(a), f"step {i}: torch {a!r} janus {b!r}"
+        assert abs(a - b) <= max(rtol * abs(a), printed_unit(a)), \
+            f"step {i}: torch {a!r} janus {b!r}"
+
+
+def printed_unit(value):
+    """One unit in the 10th significant digit of value, the resolution of {:.10g}."""
+    if value == 0 or not math.isfinite(value):
+        return 0.0
+    return 10.0 ** (math.floor(math.log10(abs(value))) - 9)
 
 
 def test_torch_reference_runs_from_its_own_init(tmp_path):
