@@ -154,6 +154,7 @@ Tensor randn_like(const Tensor& a, OptDType dtype);
 Tensor randint(int64_t low, int64_t high, const Shape& size, OptDType dtype);
 Tensor randint_high(int64_t high, const Shape& size, OptDType dtype);
 Tensor randperm(int64_t n, OptDType dtype);
+Tensor bernoulli(const Tensor& probs);  // each element 1 with its own probability
 Tensor bernoulli_p(const Tensor& a, double p);
 Tensor multinomial(const Tensor& probs, int64_t n, bool replacement);
 void manual_seed(uint64_t seed);

@@ -129,7 +129,7 @@ int convert(PyObject* o, const ArgSpec&, double& out) {
   return 0;
 }
 int convert(PyObject* o, const ArgSpec&, bool& out) {
-  if (!PyBool_Check(o) && !PyLong_Check(o)) return 1;
+  if (!PyBool_Check(o)) return 1;  // as in PyTorch: an int is not a bool (var(x, 1) is var over dim 1)
   out = PyObject_IsTrue(o);
   return 0;
 }

@@ -262,7 +262,7 @@ def _factory(name, impl):
         _check_device(device)
         if out is not None:
             raise NotImplementedError(f"{name}(out=...) is not supported by Janus")
-        return _finish(impl(*_size_args(size), dtype=dtype), requires_grad)
+        return _finish(impl(tuple(_size_args(size)), dtype=dtype), requires_grad)
     factory.__name__ = factory.__qualname__ = name
     return factory
 

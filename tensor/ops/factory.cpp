@@ -59,7 +59,7 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, OptDType 
     // Symmetric evaluation from both ends, as PyTorch does, so the last value is exact.
     int64_t half = steps / 2;
     for (int64_t i = 0; i < steps; ++i)
-      p[i] = scalar_t(i < half ? s + step * double(i) : e - step * double(steps - 1 - i));
+      p[i] = scalar_t(steps == 1 ? s : i < half ? s + step * double(i) : e - step * double(steps - 1 - i));
   });
   return t;
 }
@@ -138,6 +138,17 @@ Tensor randperm(int64_t n, OptDType dtype) {
   Tensor t = Tensor::empty({n}, DType::Int64);
   std::copy(v.begin(), v.end(), t.data<int64_t>());
   return dtype ? cast(t, *dtype) : t;
+}
+
+Tensor bernoulli(const Tensor& probs) {
+  Tensor p = cast(probs, DType::Float64);
+  Tensor t = Tensor::empty(probs.sizes(), probs.dtype());
+  Tensor draws = Tensor::empty(probs.sizes(), DType::Float64);
+  fill_random(draws, uniform01);
+  JANUS_DISPATCH(t.dtype(), [&]<class scalar_t>() {
+    map2<scalar_t, double, double>(t, draws, p, [](double u, double q) { return scalar_t(u < q ? 1 : 0); });
+  });
+  return t;
 }
 
 Tensor bernoulli_p(const Tensor& a, double p) {

@@ -55,6 +55,8 @@ Tensor copy_(const Tensor& self, const Tensor& src) {
 }
 
 Tensor zero_(const Tensor& self) {
+  if (needs_grad({&self}))  // the old values stop mattering: their gradient is zero
+    return apply_inplace(self, {}, [](const Tensor& s) { return where(ones_like(s, DType::Bool), zeros_like(s, std::nullopt), s); });
   check_inplace(self, false);
   fill(self, Scalar(int64_t(0)));
   self.bump_version();
@@ -66,6 +68,8 @@ Tensor fill_(const Tensor& self, const Tensor& value) {
     runtime_error(str_cat("fill_ only supports 0-dimension value tensor but got tensor with ", value.dim(), " dimensions."));
   if (needs_grad({&value}))
     return apply_inplace(self, {value}, [&](const Tensor&) { return expand(to_dtype(value, self.dtype(), false), self.sizes()); });
+  if (needs_grad({&self}))
+    return apply_inplace(self, {}, [&](const Tensor& s) { return where(ones_like(s, DType::Bool), to_dtype(value, s.dtype(), false), s); });
   check_inplace(self, false);
   fill(self, value.item());
   self.bump_version();

@@ -176,16 +176,16 @@ Tensor transpose(const Tensor& a, int64_t d0, int64_t d1) {
   return record_view("TransposeBackward0", a, out, [x, y](const Tensor& g) { return transpose(g, x, y); });
 }
 
-Tensor t(const Tensor& a) {
-  if (a.dim() > 2) runtime_error(str_cat("t() expects a tensor with <= 2 dimensions, but self is ", a.dim(), "D"));
-  if (a.dim() < 2) return a.alias_with(a.sizes(), a.strides(), a.offset());
-  return transpose(a, 0, 1);
-}
-
 static Tensor alias_reshaped(const char* name, const Tensor& a, const Shape& sizes, const Shape& strides) {
   Tensor out = a.alias_with(sizes, strides, a.offset());
   Shape in = a.sizes();
   return record_view(name, a, out, [in](const Tensor& g) { return reshape(g, in); });
+}
+
+Tensor t(const Tensor& a) {
+  if (a.dim() > 2) runtime_error(str_cat("t() expects a tensor with <= 2 dimensions, but self is ", a.dim(), "D"));
+  if (a.dim() < 2) return alias_reshaped("TBackward0", a, a.sizes(), a.strides());
+  return transpose(a, 0, 1);
 }
 
 Tensor squeeze(const Tensor& a) {
