@@ -21,6 +21,7 @@ SAMPLE_INTERVAL_S = 0.01
 @dataclass
 class ProcessResult:
     exit_code: int | None     # None when the harness killed it (timeout)
+    signal: int | None        # the signal that killed the benchmark (a crash), if one did
     timed_out: bool
     stdout: str
     stderr: str
@@ -71,13 +72,21 @@ class ThreadSampler(threading.Thread):
 
 
 def _parse_time_output(text):
-    """/usr/bin/time -f %M writes the peak RSS in KiB as its last line (after a status line
-    when the command failed)."""
+    """(peak RSS in KiB, signal number or None) from /usr/bin/time -f %M's output: the RSS is
+    the last line, after "Command terminated by signal N" when a signal killed the command
+    (time then exits 128 + N, which alone would be ambiguous)."""
     lines = [l for l in text.splitlines() if l.strip()]
+    sig = None
+    for line in lines:
+        if line.startswith("Command terminated by signal "):
+            try:
+                sig = int(line.split()[-1])
+            except ValueError:
+                pass
     try:
-        return int(lines[-1])
+        return int(lines[-1]), sig
     except (IndexError, ValueError):
-        return None
+        return None, sig
 
 
 def run_process(argv, env, timeout_s, cwd=None):
@@ -108,10 +117,11 @@ def run_process(argv, env, timeout_s, cwd=None):
         out.seek(0)
         err.seek(0)
         with open(rss.name, encoding="utf-8", errors="replace") as f:
-            peak = _parse_time_output(f.read())
+            peak, sig = _parse_time_output(f.read())
         return ProcessResult(
             exit_code=None if timed_out else proc.returncode,
             timed_out=timed_out,
+            signal=None if timed_out else sig,
             stdout=out.read().decode("utf-8", errors="replace"),
             stderr=err.read().decode("utf-8", errors="replace"),
             wall_s=wall,

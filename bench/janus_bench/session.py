@@ -7,6 +7,7 @@ unsupported (exit 3 with `# torchscript unsupported: ...`) or fails is not run a
 reason is reported instead of numbers.
 """
 import os
+import signal
 import sys
 from dataclasses import dataclass, field
 
@@ -70,6 +71,12 @@ def _classify(proc, parsed, timeout_s):
     """(status, reason) of one finished run."""
     if proc.timed_out:
         return "failed", f"timed out after {timeout_s:g} s"
+    if proc.signal is not None:
+        try:
+            name = signal.Signals(proc.signal).name
+        except ValueError:
+            name = "unknown signal"
+        return "failed", f"crashed: signal {proc.signal} ({name})"
     if proc.exit_code == 3 and parsed is not None and parsed.unsupported is not None:
         return "unsupported", parsed.unsupported
     if proc.exit_code != 0:
