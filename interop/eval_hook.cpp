@@ -19,6 +19,7 @@ enum class Selection : unsigned char { Unknown, Janus, CPython };
 struct CodeState {
   Selection selection = Selection::Unknown;
   unsigned long long entries = 0;  // frames of this code that entered the hook
+  janus::vm::CodeInfo* vm = nullptr;  // tier 0's state for this code (owned by vm/)
 };
 
 struct HookState {
@@ -101,7 +102,7 @@ PyObject* janus_eval_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, in
   // Tier 0 (vm/) evaluates the frames the policy selects; it hands code it cannot run
   // (an unimplemented opcode) back to CPython's evaluator itself.
   if (state != nullptr && state->selection == Selection::Janus) {
-    return janus::vm::evaluate(tstate, frame, throwflag);
+    return janus::vm::evaluate(tstate, frame, throwflag, &state->vm);
   }
   return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
 }

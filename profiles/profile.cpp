@@ -73,7 +73,7 @@ void register_describer(PyTypeObject* type, Describer describer) {
   g_describers.push_back({type, describer});
 }
 
-void TypeFeedback::record(PyObject* value) {
+void TypeFeedback::record_slow(PyObject* value) {
   PyTypeObject* type = Py_TYPE(value);
   int slot = 0;
   for (; slot < kTypeSlots; slot++) {
@@ -81,6 +81,9 @@ void TypeFeedback::record(PyObject* value) {
     if (types[slot] == nullptr) {
       types[slot] = type;
       type_names[slot] = type->tp_name;
+      for (const auto& entry : g_describers) {
+        if (entry.type == type) described_slots |= 1 << slot;
+      }
       break;
     }
   }
@@ -89,7 +92,7 @@ void TypeFeedback::record(PyObject* value) {
     return;
   }
   ++counts[slot];
-  if (g_describers.empty()) return;
+  if (!(described_slots & (1 << slot))) return;
   for (const auto& entry : g_describers) {
     if (entry.type != type) continue;
     ValueDescription seen;
@@ -126,7 +129,7 @@ static std::string target_name(PyObject* callable) {
   return Py_TYPE(callable)->tp_name;
 }
 
-void record_call_target(Site* site, PyObject* callable) {
+void record_call_target_slow(Site* site, PyObject* callable) {
   site->operands[0].record(callable);
   if (PyMethod_Check(callable)) callable = PyMethod_GET_FUNCTION(callable);
   for (int i = 0; i < 4; i++) {
@@ -144,7 +147,8 @@ CodeProfile* create_profile(PyCodeObject* code) {
   auto* profile = new CodeProfile;
   profile->code = code;
   Py_ssize_t n = Py_SIZE(code);
-  profile->site_at.assign(n, -1);
+  profile->site_at.assign(n, nullptr);
+  std::vector<int> offsets;
   _Py_CODEUNIT* instr = _PyCode_CODE(code);
   for (Py_ssize_t i = 0; i < n;) {
     int opcode = _PyOpcode_Deopt[_Py_OPCODE(instr[i])];
@@ -154,11 +158,13 @@ CodeProfile* create_profile(PyCodeObject* code) {
       site.offset = (int)i;
       site.kind = kind;
       site.oparg = _Py_OPARG(instr[i]);
-      profile->site_at[i] = (int32_t)profile->sites.size();
+      offsets.push_back((int)i);
       profile->sites.push_back(site);
     }
     i += 1 + _PyOpcode_Caches[opcode];
   }
+  // `sites` is complete: pointers into it stay valid for the profile's life.
+  for (size_t k = 0; k < offsets.size(); k++) profile->site_at[offsets[k]] = &profile->sites[k];
   track(profile);
   return profile;
 }

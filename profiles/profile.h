@@ -58,7 +58,17 @@ struct TypeFeedback {
   bool description_stable = true;
   ValueDescription description;
 
-  void record(PyObject* value);
+  uint8_t described_slots = 0;  // bit i: types[i] has a registered describer
+
+  // The common case (a monomorphic site, no describer) stays inline: two compares.
+  void record(PyObject* value) {
+    if (types[0] == Py_TYPE(value) && described_slots == 0) {
+      ++counts[0];
+      return;
+    }
+    record_slow(value);
+  }
+  void record_slow(PyObject* value);
   void clear();
 };
 
@@ -80,12 +90,9 @@ struct CodeProfile {
   uint64_t calls = 0;            // frames entered
   bool hot_reported = false;
   std::vector<Site> sites;
-  std::vector<int32_t> site_at;  // code unit -> index in sites, or -1
+  std::vector<Site*> site_at;  // code unit -> its site (into `sites`, never resized), or null
 
-  Site* site(int offset) {
-    int32_t index = site_at[offset];
-    return index < 0 ? nullptr : &sites[index];
-  }
+  Site* site(int offset) { return site_at[offset]; }
 };
 
 // Builds the profile for `code` (sites for every profiled instruction). The caller owns it.
@@ -93,7 +100,16 @@ CodeProfile* create_profile(PyCodeObject* code);
 // Frees a profile; if a dump was requested, its lines are kept for the dump first.
 void destroy_profile(CodeProfile* profile);
 
-void record_call_target(Site* site, PyObject* callable);
+// Records a call's callable (a bound method counts as its function). The common case, the
+// same callable as last time's first target, stays inline.
+void record_call_target_slow(Site* site, PyObject* callable);
+inline void record_call_target(Site* site, PyObject* callable) {
+  if (site->targets[0] == callable) {
+    site->operands[0].record(callable);
+    return;
+  }
+  record_call_target_slow(site, callable);
+}
 
 // Hotness thresholds (JANUS_HOT_CALL, JANUS_HOT_LOOP) and the dump path, read at start-up.
 struct Settings {

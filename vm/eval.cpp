@@ -41,13 +41,17 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
                     CodeInfo* info) {
   static void* dispatch_table[256];
   static bool dispatch_ready = false;
-  if (!dispatch_ready) {
-    void* base[256];
-    for (void*& label : base) label = &&op_unknown;
-#define VM_OPCODE(name) base[name] = &&op_##name;
+  if (__builtin_expect(!dispatch_ready, 0)) {
+    // No local table here: a 2 KB array would sit in every frame of this (recursive) loop.
+    for (void*& label : dispatch_table) label = &&op_unknown;
+#define VM_OPCODE(name) dispatch_table[name] = &&op_##name;
 #include "vm/opcodes.def"
 #undef VM_OPCODE
-    for (int i = 0; i < 256; i++) dispatch_table[i] = base[_PyOpcode_Deopt[i] ? _PyOpcode_Deopt[i] : i];
+    // Specialized/adaptive forms run their base instruction's handler by default.
+    for (int i = 1; i < 256; i++) {
+      int base = _PyOpcode_Deopt[i];
+      if (base != 0 && base != i) dispatch_table[i] = dispatch_table[base];
+    }
     dispatch_table[0] = &&op_unknown;  // CACHE is never executed
     // Adaptive forms run CPython's specializer when their counter expires, so the code
     // carries the same specialized instructions (and inline caches) as under CPython.
@@ -64,6 +68,24 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     VM_ADAPTIVE(PRECALL)
     VM_ADAPTIVE(CALL)
 #undef VM_ADAPTIVE
+    // Specialized forms with their own fast paths (the others run their generic handler).
+#define VM_SPECIALIZED(name) dispatch_table[name] = &&op_##name;
+    VM_SPECIALIZED(LOAD_GLOBAL_MODULE)
+    VM_SPECIALIZED(LOAD_GLOBAL_BUILTIN)
+    VM_SPECIALIZED(LOAD_ATTR_INSTANCE_VALUE)
+    VM_SPECIALIZED(STORE_ATTR_INSTANCE_VALUE)
+    VM_SPECIALIZED(LOAD_METHOD_WITH_VALUES)
+    VM_SPECIALIZED(LOAD_METHOD_NO_DICT)
+    VM_SPECIALIZED(BINARY_OP_ADD_INT)
+    VM_SPECIALIZED(BINARY_OP_SUBTRACT_INT)
+    VM_SPECIALIZED(BINARY_OP_MULTIPLY_INT)
+    VM_SPECIALIZED(BINARY_OP_ADD_FLOAT)
+    VM_SPECIALIZED(BINARY_OP_SUBTRACT_FLOAT)
+    VM_SPECIALIZED(BINARY_OP_MULTIPLY_FLOAT)
+    VM_SPECIALIZED(COMPARE_OP_INT_JUMP)
+    VM_SPECIALIZED(COMPARE_OP_FLOAT_JUMP)
+    VM_SPECIALIZED(LOAD_FAST__LOAD_FAST)
+#undef VM_SPECIALIZED
     dispatch_ready = true;
   }
 
@@ -1808,6 +1830,231 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     int nargs = oparg + is_meth;
     if (_Py_Specialize_Call(PEEK(nargs + 1), next_instr, nargs, kwnames) < 0) goto error;
   })
+
+  // ---------------------------------------------------------------------------------------
+  // Specialized forms with fast paths. They read the inline caches CPython's specializer
+  // wrote (the same layout CPython's evaluator reads). A failed guard counts a miss in the
+  // first cache entry (at zero the instruction goes back to its adaptive form, as in CPython)
+  // and runs the generic handler: a guard can never change a result.
+
+#define DEOPT_IF(cond, base)                                                  \
+  if (cond) {                                                                 \
+    uint16_t* counter_ = reinterpret_cast<uint16_t*>(next_instr);             \
+    if (--*counter_ == 0) {                                                   \
+      _Py_SET_OPCODE(next_instr[-1], base##_ADAPTIVE);                        \
+      *counter_ = adaptive_counter_start();                                   \
+    }                                                                         \
+    next_instr--;                                                             \
+    goto op_##base;                                                           \
+  }
+
+  TARGET(LOAD_GLOBAL_MODULE) {
+    DEOPT_IF(!PyDict_CheckExact(GLOBALS()), LOAD_GLOBAL);
+    auto* dict = reinterpret_cast<PyDictObject*>(GLOBALS());
+    auto* cache = reinterpret_cast<_PyLoadGlobalCache*>(next_instr);
+    DEOPT_IF(dict->ma_keys->dk_version != read_u32(cache->module_keys_version), LOAD_GLOBAL);
+    PyObject* res = DK_UNICODE_ENTRIES(dict->ma_keys)[cache->index].me_value;
+    DEOPT_IF(res == nullptr, LOAD_GLOBAL);
+    JUMPBY(INLINE_CACHE_ENTRIES_LOAD_GLOBAL);
+    if (oparg & 1) PUSH(nullptr);
+    PUSH(Py_NewRef(res));
+    DISPATCH();
+  }
+
+  TARGET(LOAD_GLOBAL_BUILTIN) {
+    DEOPT_IF(!PyDict_CheckExact(GLOBALS()), LOAD_GLOBAL);
+    DEOPT_IF(!PyDict_CheckExact(BUILTINS()), LOAD_GLOBAL);
+    auto* mdict = reinterpret_cast<PyDictObject*>(GLOBALS());
+    auto* bdict = reinterpret_cast<PyDictObject*>(BUILTINS());
+    auto* cache = reinterpret_cast<_PyLoadGlobalCache*>(next_instr);
+    DEOPT_IF(mdict->ma_keys->dk_version != read_u32(cache->module_keys_version), LOAD_GLOBAL);
+    DEOPT_IF(bdict->ma_keys->dk_version != cache->builtin_keys_version, LOAD_GLOBAL);
+    PyObject* res = DK_UNICODE_ENTRIES(bdict->ma_keys)[cache->index].me_value;
+    DEOPT_IF(res == nullptr, LOAD_GLOBAL);
+    JUMPBY(INLINE_CACHE_ENTRIES_LOAD_GLOBAL);
+    if (oparg & 1) PUSH(nullptr);
+    PUSH(Py_NewRef(res));
+    DISPATCH();
+  }
+
+  TARGET(LOAD_ATTR_INSTANCE_VALUE) {
+    PyObject* owner = TOP();
+    auto* cache = reinterpret_cast<_PyAttrCache*>(next_instr);
+    DEOPT_IF(Py_TYPE(owner)->tp_version_tag != read_u32(cache->version), LOAD_ATTR);
+    PyDictValues* values = *_PyObject_ValuesPointer(owner);
+    DEOPT_IF(values == nullptr, LOAD_ATTR);
+    PyObject* res = values->values[cache->index];
+    DEOPT_IF(res == nullptr, LOAD_ATTR);
+    PROFILE_TYPES(owner, nullptr);
+    SET_TOP(Py_NewRef(res));
+    Py_DECREF(owner);
+    JUMPBY(INLINE_CACHE_ENTRIES_LOAD_ATTR);
+    DISPATCH();
+  }
+
+  TARGET(STORE_ATTR_INSTANCE_VALUE) {
+    PyObject* owner = TOP();
+    auto* cache = reinterpret_cast<_PyAttrCache*>(next_instr);
+    DEOPT_IF(Py_TYPE(owner)->tp_version_tag != read_u32(cache->version), STORE_ATTR);
+    PyDictValues* values = *_PyObject_ValuesPointer(owner);
+    DEOPT_IF(values == nullptr, STORE_ATTR);
+    PROFILE_TYPES(owner, nullptr);
+    Py_ssize_t index = cache->index;
+    STACK_SHRINK(1);
+    PyObject* value = POP();
+    PyObject* old_value = values->values[index];
+    values->values[index] = value;
+    if (old_value == nullptr) {
+      _PyDictValues_AddToInsertionOrder(values, index);
+    } else {
+      Py_DECREF(old_value);
+    }
+    Py_DECREF(owner);
+    JUMPBY(INLINE_CACHE_ENTRIES_STORE_ATTR);
+    DISPATCH();
+  }
+
+  TARGET(LOAD_METHOD_WITH_VALUES) {
+    PyObject* self = TOP();
+    PyTypeObject* self_cls = Py_TYPE(self);
+    auto* cache = reinterpret_cast<_PyLoadMethodCache*>(next_instr);
+    DEOPT_IF(self_cls->tp_version_tag != read_u32(cache->type_version), LOAD_METHOD);
+    auto* dict = *reinterpret_cast<PyDictObject**>(_PyObject_ManagedDictPointer(self));
+    DEOPT_IF(dict != nullptr, LOAD_METHOD);
+    auto* heap_type = reinterpret_cast<PyHeapTypeObject*>(self_cls);
+    DEOPT_IF(heap_type->ht_cached_keys->dk_version != read_u32(cache->keys_version), LOAD_METHOD);
+    PROFILE_TYPES(self, nullptr);
+    SET_TOP(Py_NewRef(read_obj(cache->descr)));
+    PUSH(self);
+    JUMPBY(INLINE_CACHE_ENTRIES_LOAD_METHOD);
+    DISPATCH();
+  }
+
+  TARGET(LOAD_METHOD_NO_DICT) {
+    PyObject* self = TOP();
+    auto* cache = reinterpret_cast<_PyLoadMethodCache*>(next_instr);
+    DEOPT_IF(Py_TYPE(self)->tp_version_tag != read_u32(cache->type_version), LOAD_METHOD);
+    PROFILE_TYPES(self, nullptr);
+    SET_TOP(Py_NewRef(read_obj(cache->descr)));
+    PUSH(self);
+    JUMPBY(INLINE_CACHE_ENTRIES_LOAD_METHOD);
+    DISPATCH();
+  }
+
+// (op_##name is spelled out: TARGET(name) would expand the opcode macro to its number.)
+#define BINARY_INT_FAST(name, fn)                                                      \
+  op_##name : frame->prev_instr = next_instr++;                                        \
+  {                                                                                    \
+    PyObject* left = SECOND();                                                         \
+    PyObject* right = TOP();                                                           \
+    DEOPT_IF(!PyLong_CheckExact(left), BINARY_OP);                                     \
+    DEOPT_IF(Py_TYPE(right) != Py_TYPE(left), BINARY_OP);                              \
+    PROFILE_TYPES(left, right);                                                        \
+    PyObject* res = fn(reinterpret_cast<PyLongObject*>(left),                          \
+                       reinterpret_cast<PyLongObject*>(right));                        \
+    SET_SECOND(res);                                                                   \
+    Py_DECREF(right);                                                                  \
+    Py_DECREF(left);                                                                   \
+    STACK_SHRINK(1);                                                                   \
+    if (res == nullptr) goto error;                                                    \
+    JUMPBY(INLINE_CACHE_ENTRIES_BINARY_OP);                                            \
+    DISPATCH();                                                                        \
+  }
+  BINARY_INT_FAST(BINARY_OP_ADD_INT, _PyLong_Add)
+  BINARY_INT_FAST(BINARY_OP_SUBTRACT_INT, _PyLong_Subtract)
+  BINARY_INT_FAST(BINARY_OP_MULTIPLY_INT, _PyLong_Multiply)
+
+#define BINARY_FLOAT_FAST(name, expr)                                                  \
+  op_##name : frame->prev_instr = next_instr++;                                        \
+  {                                                                                    \
+    PyObject* left = SECOND();                                                         \
+    PyObject* right = TOP();                                                           \
+    DEOPT_IF(!PyFloat_CheckExact(left), BINARY_OP);                                    \
+    DEOPT_IF(Py_TYPE(right) != Py_TYPE(left), BINARY_OP);                              \
+    PROFILE_TYPES(left, right);                                                        \
+    double a_ = reinterpret_cast<PyFloatObject*>(left)->ob_fval;                       \
+    double b_ = reinterpret_cast<PyFloatObject*>(right)->ob_fval;                      \
+    PyObject* res = PyFloat_FromDouble(expr);                                          \
+    SET_SECOND(res);                                                                   \
+    Py_DECREF(right);                                                                  \
+    Py_DECREF(left);                                                                   \
+    STACK_SHRINK(1);                                                                   \
+    if (res == nullptr) goto error;                                                    \
+    JUMPBY(INLINE_CACHE_ENTRIES_BINARY_OP);                                            \
+    DISPATCH();                                                                        \
+  }
+  BINARY_FLOAT_FAST(BINARY_OP_ADD_FLOAT, a_ + b_)
+  BINARY_FLOAT_FAST(BINARY_OP_SUBTRACT_FLOAT, a_ - b_)
+  BINARY_FLOAT_FAST(BINARY_OP_MULTIPLY_FLOAT, a_ * b_)
+
+  // CPython fuses these with the following conditional jump; tier 0 pushes the boolean and
+  // lets the jump run, so the branch profile still sees it.
+  TARGET(COMPARE_OP_INT_JUMP) {
+    PyObject* left = SECOND();
+    PyObject* right = TOP();
+    DEOPT_IF(!PyLong_CheckExact(left), COMPARE_OP);
+    DEOPT_IF(!PyLong_CheckExact(right), COMPARE_OP);
+    DEOPT_IF((size_t)(Py_SIZE(left) + 1) > 2, COMPARE_OP);
+    DEOPT_IF((size_t)(Py_SIZE(right) + 1) > 2, COMPARE_OP);
+    PROFILE_TYPES(left, right);
+    Py_ssize_t ileft = Py_SIZE(left) * (Py_ssize_t)reinterpret_cast<PyLongObject*>(left)->ob_digit[0];
+    Py_ssize_t iright = Py_SIZE(right) * (Py_ssize_t)reinterpret_cast<PyLongObject*>(right)->ob_digit[0];
+    int res;
+    switch (oparg) {
+      case Py_LT: res = ileft < iright; break;
+      case Py_LE: res = ileft <= iright; break;
+      case Py_EQ: res = ileft == iright; break;
+      case Py_NE: res = ileft != iright; break;
+      case Py_GT: res = ileft > iright; break;
+      default: res = ileft >= iright; break;
+    }
+    STACK_SHRINK(1);
+    SET_TOP(Py_NewRef(res ? Py_True : Py_False));
+    Py_DECREF(left);
+    Py_DECREF(right);
+    JUMPBY(INLINE_CACHE_ENTRIES_COMPARE_OP);
+    DISPATCH();
+  }
+
+  TARGET(COMPARE_OP_FLOAT_JUMP) {
+    PyObject* left = SECOND();
+    PyObject* right = TOP();
+    DEOPT_IF(!PyFloat_CheckExact(left), COMPARE_OP);
+    DEOPT_IF(!PyFloat_CheckExact(right), COMPARE_OP);
+    PROFILE_TYPES(left, right);
+    double dleft = PyFloat_AS_DOUBLE(left);
+    double dright = PyFloat_AS_DOUBLE(right);
+    int res;
+    switch (oparg) {
+      case Py_LT: res = dleft < dright; break;
+      case Py_LE: res = dleft <= dright; break;
+      case Py_EQ: res = dleft == dright; break;
+      case Py_NE: res = dleft != dright; break;
+      case Py_GT: res = dleft > dright; break;
+      default: res = dleft >= dright; break;
+    }
+    STACK_SHRINK(1);
+    SET_TOP(Py_NewRef(res ? Py_True : Py_False));
+    Py_DECREF(left);
+    Py_DECREF(right);
+    JUMPBY(INLINE_CACHE_ENTRIES_COMPARE_OP);
+    DISPATCH();
+  }
+
+  TARGET(LOAD_FAST__LOAD_FAST) {
+    PyObject* value = GETLOCAL(oparg);
+    if (value == nullptr) goto unbound_local_error;
+    Py_INCREF(value);
+    PUSH(value);
+    // The second LOAD_FAST, without a dispatch.
+    oparg = _Py_OPARG(*next_instr);
+    frame->prev_instr = next_instr++;
+    value = GETLOCAL(oparg);
+    if (value == nullptr) goto unbound_local_error;
+    Py_INCREF(value);
+    PUSH(value);
+    DISPATCH();
+  }
 
   // ---------------------------------------------------------------------------------------
   // Unreachable in practice: code holding an unknown opcode never gets here (code_info.cpp

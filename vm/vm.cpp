@@ -65,8 +65,13 @@ bool handles(PyCodeObject* code) {
   return info != nullptr && !info->fallback;
 }
 
-PyObject* evaluate(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwflag) {
-  CodeInfo* info = code_info(frame->f_code);
+PyObject* evaluate(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwflag,
+                   CodeInfo** cache) {
+  CodeInfo* info = cache != nullptr ? *cache : nullptr;
+  if (info == nullptr) {
+    info = code_info(frame->f_code);
+    if (cache != nullptr) *cache = info;
+  }
   if (info == nullptr || info->fallback) {
     ++g_stats.fallbacks;
     return _PyEval_EvalFrameDefault(tstate, frame, throwflag);

@@ -12,7 +12,11 @@ bool initialize();
 
 // The PEP 523 entry for frames the policy gives to Janus. Code objects holding an
 // instruction the VM does not implement are handed to CPython's evaluator (logged once).
-PyObject* evaluate(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwflag);
+// `cache` (optional) is a slot the caller keeps per code object: it saves the VM's own
+// per-code lookup on later entries (the hook keeps one in its own per-code state).
+struct CodeInfo;
+PyObject* evaluate(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwflag,
+                   CodeInfo** cache = nullptr);
 
 // OSR exit landing point: continues `frame` at instruction `offset` (in code units) with
 // `depth` values (new references, consumed) as its value stack, bottom first. The frame's
