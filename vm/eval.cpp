@@ -1171,6 +1171,7 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     PUSH(res);
     if (res == nullptr) goto error;
     JUMPBY(INLINE_CACHE_ENTRIES_CALL);
+    if (cframe.use_tracing) goto hand_over_to_cpython;
     CHECK_EVAL_BREAKER();
     DISPATCH();
   }
@@ -1218,6 +1219,7 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     STACK_SHRINK(1);
     SET_TOP(result);
     if (result == nullptr) goto error;
+    if (cframe.use_tracing) goto hand_over_to_cpython;
     CHECK_EVAL_BREAKER();
     DISPATCH();
   }
@@ -2123,6 +2125,17 @@ exception_unwind : {
   JUMPTO(handler);
   DISPATCH();
 }
+
+  // A call turned tracing on (sys.settrace, breakpoint()): debuggers must see this frame's
+  // line events, which only CPython's evaluator emits. It continues the frame from the next
+  // instruction, exactly as it resumes a generator (it reports a 'call' event first).
+hand_over_to_cpython:
+  frame->prev_instr = next_instr - 1;
+  _PyFrame_SetStackPointer(frame, stack_pointer);
+  _Py_LeaveRecursiveCallTstate(tstate);
+  tstate->cframe = cframe.previous;
+  tstate->cframe->use_tracing = cframe.use_tracing;
+  return _PyEval_EvalFrameDefault(tstate, frame, 0);
 
 exit_unwind:
   _Py_LeaveRecursiveCallTstate(tstate);
