@@ -195,3 +195,10 @@ def test_step_lr_matches_torch():
         seen_j.append(sj.get_last_lr())
         seen_t.append(st.get_last_lr())
     assert seen_j == seen_t
+
+
+@pytest.mark.parametrize("name,kwargs", [("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {}),
+                                         ("AdamW", {"amsgrad": True}), ("LBFGS", {})])
+def test_repr_matches_torch(name, kwargs):
+    pj, pt = [jnn.Parameter(janus.zeros(2))], [tnn.Parameter(torch.zeros(2))]
+    assert repr(getattr(joptim, name)(pj, **kwargs)) == repr(getattr(toptim, name)(pt, **kwargs))
