@@ -136,7 +136,7 @@ int64_t Tensor::wrap_dim(int64_t d) const { return janus::wrap_dim(d, dim()); }
 
 Scalar Tensor::item() const {
   if (numel() != 1)
-    runtime_error(str_cat("a Tensor with ", numel(), " elements cannot be converted to Scalar"));
+    fail(ErrorKind::Value, "only one element tensors can be converted to Python scalars");
   return JANUS_DISPATCH(dtype(), [&]<class scalar_t>() -> Scalar {
     scalar_t v = *data<scalar_t>();
     if constexpr (std::is_same_v<scalar_t, bool>) return Scalar(v);

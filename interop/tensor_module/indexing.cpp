@@ -42,9 +42,10 @@ Tensor apply_basic(const Tensor& self, PyObject* index, std::vector<Advanced>& a
   if (total > self.dim())
     fail(ErrorKind::Index, str_cat("too many indices for tensor of dimension ", self.dim()));
   Tensor result = self;
-  int64_t dim = 0;
+  int64_t dim = 0, src_dim = 0;  // position in the result, and in self (for error messages)
   for (Py_ssize_t i = 0; i < n; ++i) {
     PyObject* item = get(i);
+    src_dim += item == Py_Ellipsis ? self.dim() - total : consumed_by(item);
     if (item == Py_None) {
       result = ops::unsqueeze(result, dim);
       ++dim;
@@ -53,6 +54,9 @@ Tensor apply_basic(const Tensor& self, PyObject* index, std::vector<Advanced>& a
     } else if (PyLong_Check(item) && !PyBool_Check(item)) {
       int64_t v = PyLong_AsLongLong(item);
       if (v == -1 && PyErr_Occurred()) { PyErr_Clear(); fail(ErrorKind::Index, "index out of range"); }
+      int64_t size = result.sizes()[dim];
+      if (v < -size || v >= size)
+        fail(ErrorKind::Index, str_cat("index ", v, " is out of bounds for dimension ", src_dim - 1, " with size ", size));
       result = ops::select(result, dim, v);
     } else if (PySlice_Check(item)) {
       Py_ssize_t start, stop, step;
@@ -74,6 +78,8 @@ Tensor apply_basic(const Tensor& self, PyObject* index, std::vector<Advanced>& a
     } else if (PyIndex_Check(item)) {
       result = ops::select(result, dim, PyNumber_AsSsize_t(item, PyExc_IndexError));
     } else {
+      // Anything else goes through tensor construction, as in PyTorch (a str is a TypeError there).
+      Tensor t = index_tensor(item);
       fail(ErrorKind::Index, str_cat("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
                                      "are valid indices (got ", Py_TYPE(item)->tp_name, ")"));
     }
@@ -95,9 +101,10 @@ TensorList advanced_list(const std::vector<Advanced>& adv) {
 }  // namespace
 
 PyObject* index_get(const Tensor& self, PyObject* index) {
-  if (PyLong_CheckExact(index)) {
+  if (PyLong_CheckExact(index) && self.dim() > 0) {
     int64_t v = PyLong_AsLongLong(index);
-    if (!(v == -1 && PyErr_Occurred())) return wrap(ops::select(self, 0, v));
+    int64_t size = self.sizes()[0];
+    if (v >= -size && v < size) return wrap(ops::select(self, 0, v));
     PyErr_Clear();
   }
   std::vector<Advanced> adv;

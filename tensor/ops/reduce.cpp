@@ -116,8 +116,20 @@ Tensor mean_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype
     runtime_error(str_cat("mean(): could not infer output dtype. Input dtype must be either a floating point or "
                           "complex dtype. Got: ", dtype_legacy(dt)));
   Plan p = plan(a, dims, keepdim);
-  Tensor s = sum_dim(a, dims, keepdim, dt);
-  return div(s, scalar_tensor(Scalar(int64_t(p.R))));
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = div(sum_dim(a, dims, keepdim, dt), scalar_tensor(Scalar(int64_t(p.R))));
+  }
+  if (needs_grad({&a})) {
+    Shape in_shape = a.sizes();
+    auto reduced = p.reduced;
+    int64_t R = p.R;
+    record(dims.empty() ? "MeanBackward0" : "MeanBackward1", {a}, {out}, [in_shape, reduced, keepdim, R](const TensorList& g) {
+      return TensorList{div(expand_back(g[0], in_shape, reduced, keepdim), scalar_tensor(Scalar(int64_t(R))))};
+    }, false);
+  }
+  return out;
 }
 
 Tensor mean(const Tensor& a, OptDType dtype) { return mean_dim(a, {}, false, dtype); }

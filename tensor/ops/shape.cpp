@@ -231,7 +231,8 @@ Tensor select(const Tensor& a, int64_t dim, int64_t index) {
   int64_t d = a.wrap_dim(dim);
   int64_t size = a.sizes()[d];
   if (index < -size || index >= size)
-    fail(ErrorKind::Index, str_cat("index ", index, " is out of bounds for dimension ", d, " with size ", size));
+    fail(ErrorKind::Index, str_cat("select(): index ", index, " out of range for tensor of size ",
+                                   shape_str(a.sizes()), " at dimension ", d));
   if (index < 0) index += size;
   Shape sizes = a.sizes(), strides = a.strides();
   sizes.erase(sizes.begin() + d);
