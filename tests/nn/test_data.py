@@ -144,3 +144,24 @@ def test_random_split_bad_lengths_like_torch():
 def test_concat_dataset():
     ds = jdata.Dataset.__add__(jdata.Subset([0, 1, 2], [0, 1]), jdata.Subset([5, 6], [1]))
     assert [ds[i] for i in range(len(ds))] == [0, 1, 6] and ds[-1] == 6
+
+
+def stream(mod, n):
+    class Squares(mod.IterableDataset):
+        def __iter__(self):
+            return iter([(i, float(i * i)) for i in range(n)])
+    return Squares()
+
+
+@pytest.mark.parametrize("kwargs", [{"batch_size": 3}, {"batch_size": 3, "drop_last": True},
+                                    {"batch_size": None}])
+def test_iterable_dataset_matches_torch(kwargs):
+    lj = jdata.DataLoader(stream(jdata, 7), **kwargs)
+    lt = tdata.DataLoader(stream(tdata, 7), **kwargs)
+    assert [plain(b) for b in lj] == [plain(b) for b in lt]
+
+
+def test_iterable_dataset_rejects_shuffle_like_torch():
+    for mod in (jdata, tdata):
+        with pytest.raises(ValueError, match="expected unspecified shuffle option"):
+            mod.DataLoader(stream(mod, 3), shuffle=True)

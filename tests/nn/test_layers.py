@@ -302,3 +302,22 @@ def test_clip_grad_value_matches_torch(rng):
     jnn.utils.clip_grad_value_([pj], 0.3)
     tnn.utils.clip_grad_value_([pt], 0.3)
     assert_close(pj.grad, pt.grad)
+
+
+def test_dropout_between_rnn_layers(rng):
+    """Eval mode: no dropout, same as torch. Training mode: the layer-2 input is dropped
+    (outputs change) while a one-layer net ignores the option, as in torch."""
+    j, t = twin("LSTM", 3, 5, num_layers=2, dropout=0.5)
+    j.eval()
+    t.eval()
+    run_both(j, t, *inputs(rng, (4, 2, 3)))
+    x = janus.from_numpy(rng.standard_normal((6, 2, 3)).astype(np.float32))
+    j.train()
+    trained = [to_numpy(j(x)[0]) for _ in range(3)]
+    j.eval()
+    evaluated = to_numpy(j(x)[0])
+    assert any(not np.allclose(out, evaluated) for out in trained)
+    with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1"):
+        single = jnn.GRU(3, 5, num_layers=1, dropout=0.5)
+    assert np.array_equal(to_numpy(single(x)[0]), to_numpy(single(x)[0]))
+    assert repr(j) == repr(t)

@@ -4,6 +4,7 @@ sequence versions. Parameter names (weight_ih_l0, bias_hh_l1_reverse, ...), gate
 interchangeable. Each step is composed from public tensor ops (linear, sigmoid, tanh), so
 autograd needs no special kernels."""
 import math
+import warnings
 
 import janus
 from .. import functional as F
@@ -152,6 +153,10 @@ class RNNBase(Module):
                 or not 0 <= dropout <= 1):
             raise ValueError("dropout should be a number in range [0, 1] representing the "
                              "probability of an element being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
+                          "non-zero dropout expects num_layers greater than 1, but got "
+                          f"dropout={dropout} and num_layers={num_layers}")
         if proj_size != 0:
             raise NotImplementedError("janus.nn.LSTM: proj_size > 0 is not supported")
         self.mode = mode

@@ -1,5 +1,6 @@
 """DataLoader: batches a map-style dataset in the main process (num_workers=0)."""
 from .collate import default_collate, default_convert
+from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 
@@ -23,9 +24,18 @@ class DataLoader:
         if pin_memory:
             raise NotImplementedError("janus.utils.data.DataLoader: pin_memory=True is not "
                                       "supported")
-        if hasattr(dataset, "__iter__") and not hasattr(dataset, "__getitem__"):
-            raise NotImplementedError("janus.utils.data.DataLoader: IterableDataset is not "
-                                      "supported")
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:
+            # A stream has no indices: torch rejects these options the same way.
+            if shuffle not in (None, False):
+                raise ValueError("DataLoader with IterableDataset: expected unspecified "
+                                 f"shuffle option, but got shuffle={shuffle}")
+            if sampler is not None:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified "
+                                 f"sampler option, but got sampler={sampler}")
+            if batch_sampler is not None:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified "
+                                 f"batch_sampler option, but got batch_sampler={batch_sampler}")
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
@@ -37,10 +47,10 @@ class DataLoader:
         elif batch_size is None and drop_last:
             raise ValueError("batch_size=None option disables auto-batching and is mutually "
                              "exclusive with drop_last")
-        if sampler is None:
+        if sampler is None and not self._iterable:
             sampler = (RandomSampler(dataset, generator=generator) if shuffle
                        else SequentialSampler(dataset))
-        if batch_size is not None and batch_sampler is None:
+        if batch_size is not None and batch_sampler is None and not self._iterable:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         self.dataset = dataset
         self.num_workers = num_workers
@@ -52,18 +62,41 @@ class DataLoader:
         self.timeout = timeout
         self.pin_memory = pin_memory
         if collate_fn is None:
-            collate_fn = default_collate if batch_sampler is not None else default_convert
+            collate_fn = default_collate if batch_size is not None else default_convert
         self.collate_fn = collate_fn
 
     def __iter__(self):
-        if self.batch_sampler is not None:
+        if self._iterable:
+            yield from self._iterate_stream()
+        elif self.batch_sampler is not None:
             for indices in self.batch_sampler:
                 yield self.collate_fn([self.dataset[i] for i in indices])
         else:
             for index in self.sampler:
                 yield self.collate_fn(self.dataset[index])
 
+    def _iterate_stream(self):
+        if self.batch_size is None:
+            for sample in self.dataset:
+                yield self.collate_fn(sample)
+            return
+        batch = []
+        for sample in self.dataset:
+            batch.append(sample)
+            if len(batch) == self.batch_size:
+                yield self.collate_fn(batch)
+                batch = []
+        if batch and not self.drop_last:
+            yield self.collate_fn(batch)
+
     def __len__(self):
+        if self._iterable:
+            length = len(self.dataset)  # TypeError when the stream has no length, as torch
+            if self.batch_size is None:
+                return length
+            if self.drop_last:
+                return length // self.batch_size
+            return (length + self.batch_size - 1) // self.batch_size
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
         return len(self.sampler)

@@ -14,6 +14,16 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
+class IterableDataset(Dataset):
+    """A stream of samples: subclasses implement __iter__ (no indexing, no sampler)."""
+
+    def __iter__(self):
+        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+
+    def __add__(self, other):
+        raise NotImplementedError("janus.utils.data: ChainDataset is not supported")
+
+
 class TensorDataset(Dataset):
     """Sample i is the tuple of row i of each tensor."""
 
