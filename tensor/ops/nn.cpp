@@ -10,27 +10,74 @@ namespace janus::ops {
 
 static const Scalar kOne(int64_t(1));
 
-Tensor softmax(const Tensor& a, int64_t dim, OptDType dtype) {
-  Tensor x = dtype ? to_dtype(a, *dtype, false) : a;
-  if (!is_floating(x.dtype())) runtime_error(str_cat("\"softmax_lastdim_kernel_impl\" not implemented for '", dtype_legacy(x.dtype()), "'"));
-  int64_t d = x.wrap_dim(dim);
-  if (x.dim() == 0) return exp(sub(x, x, kOne));
-  Tensor m;
+// softmax/log_softmax are primitives (one pass per row, numerically stable) with their own
+// gradients: softmax: y * (g - sum(g * y)); log_softmax: g - exp(y) * sum(g).
+static Tensor softmax_kernel(const Tensor& x, int64_t d, bool log) {
+  const int64_t nd = x.dim();
+  Shape perm;
+  for (int64_t i = 0; i < nd; ++i) if (i != d) perm.push_back(i);
+  perm.push_back(d);
+  Shape inverse(nd);
+  for (int64_t i = 0; i < nd; ++i) inverse[perm[i]] = i;
+  Tensor moved = x.alias_with({}, {}, 0);
   {
-    NoGradGuard no_grad;
-    m = amax(x, {d}, true);
+    Shape sizes, strides;
+    for (int64_t p : perm) sizes.push_back(x.sizes()[p]), strides.push_back(x.strides()[p]);
+    moved = x.alias_with(sizes, strides, x.offset());
   }
-  Tensor e = exp(sub(x, m, kOne));
-  return div(e, sum_dim(e, {d}, true, std::nullopt));
+  Tensor rows = moved.is_contiguous() ? moved : contiguous_copy(moved);
+  Tensor out = Tensor::empty(rows.sizes(), x.dtype());
+  const int64_t R = x.sizes()[d], M = R ? x.numel() / R : 0;
+  JANUS_DISPATCH_FLOAT(x.dtype(), "softmax", [&]<class scalar_t>() {
+    const scalar_t* src = rows.data<scalar_t>();
+    scalar_t* dst = out.data<scalar_t>();
+    for (int64_t m = 0; m < M; ++m) {
+      const scalar_t* r = src + m * R;
+      scalar_t* o = dst + m * R;
+      scalar_t mx = r[0];
+      for (int64_t i = 1; i < R; ++i) mx = r[i] > mx || std::isnan(r[i]) ? r[i] : mx;
+      double total = 0;
+      for (int64_t i = 0; i < R; ++i) {
+        scalar_t e = std::exp(r[i] - mx);
+        total += double(e);
+        if (!log) o[i] = e;
+      }
+      if (log) {
+        scalar_t lse = scalar_t(std::log(total));
+        for (int64_t i = 0; i < R; ++i) o[i] = r[i] - mx - lse;
+      } else {
+        scalar_t inv = scalar_t(1.0 / total);
+        for (int64_t i = 0; i < R; ++i) o[i] *= inv;
+      }
+    }
+  });
+  Shape osz, ost;
+  for (int64_t i = 0; i < nd; ++i) osz.push_back(out.sizes()[inverse[i]]), ost.push_back(out.strides()[inverse[i]]);
+  Tensor result = out.alias_with(osz, ost, 0);
+  result.impl()->view_base.reset();
+  return result;
 }
 
-Tensor log_softmax(const Tensor& a, int64_t dim, OptDType dtype) {
+static Tensor softmax_impl(const Tensor& a, int64_t dim, OptDType dtype, bool log) {
   Tensor x = dtype ? to_dtype(a, *dtype, false) : a;
-  if (!is_floating(x.dtype())) runtime_error(str_cat("\"log_softmax_lastdim_kernel_impl\" not implemented for '", dtype_legacy(x.dtype()), "'"));
-  int64_t d = x.wrap_dim(dim);
-  if (x.dim() == 0) return sub(x, x, kOne);
-  return sub(x, logsumexp(x, {d}, true), kOne);
+  const char* name = log ? "log_softmax_lastdim_kernel_impl" : "softmax_lastdim_kernel_impl";
+  if (!is_floating(x.dtype())) runtime_error(str_cat("\"", name, "\" not implemented for '", dtype_legacy(x.dtype()), "'"));
+  int64_t rd = x.wrap_dim(dim);
+  if (x.dim() == 0) return log ? sub(x, x, kOne) : exp(sub(x, x, kOne));  // 0-d: 0 and 1, zero gradient
+  Tensor out = x.numel() == 0 ? clone(x) : softmax_kernel(x, rd, log);
+  if (needs_grad({&x})) {
+    Saved so(out, true);
+    record(log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", {x}, {out}, [so, rd, log](const TensorList& g) {
+      Tensor y = so.get();
+      if (log) return TensorList{sub(g[0], mul(exp(y), sum_dim(g[0], {rd}, true, std::nullopt)), kOne)};
+      return TensorList{mul(y, sub(g[0], sum_dim(mul(g[0], y), {rd}, true, std::nullopt), kOne))};
+    }, true);
+  }
+  return out;
 }
+
+Tensor softmax(const Tensor& a, int64_t dim, OptDType dtype) { return softmax_impl(a, dim, dtype, false); }
+Tensor log_softmax(const Tensor& a, int64_t dim, OptDType dtype) { return softmax_impl(a, dim, dtype, true); }
 
 // Reduction codes as in PyTorch's C++ API: 0 none, 1 mean, 2 sum.
 static Tensor reduce_loss(const Tensor& l, int64_t reduction) {
