@@ -236,14 +236,22 @@ def test_arbitrary_globals_are_refused(tmp_path):
 
 
 def test_whole_module_round_trip_with_imported_classes(tmp_path):
-    j = jnn.Sequential(jnn.Linear(2, 3), jnn.ReLU())
+    """A pickled Janus model loads as a working torch model and back (torch.save(model))."""
+    j = jnn.Sequential(jnn.Linear(2, 3), jnn.ReLU(), jnn.LSTM(3, 4, 2, bidirectional=True))
     janus.save(j, tmp_path / "m.pt")
     t = torch.load(tmp_path / "m.pt")
-    assert isinstance(t, tnn.Sequential) and isinstance(t[0], tnn.Linear)
+    assert isinstance(t, tnn.Sequential) and isinstance(t[2], tnn.LSTM)
+    x = np.linspace(-1, 1, 10, dtype=np.float32).reshape(5, 1, 2)
+    out_t = t[2](t[1](t[0](torch.from_numpy(x.copy()))))[0]
+    out_j = j[2](j[1](j[0](janus.from_numpy(x.copy()))))[0]
+    np.testing.assert_allclose(out_j.detach().numpy(), out_t.detach().numpy(), rtol=1e-5,
+                               atol=1e-6)
     torch.save(t, tmp_path / "m2.pt")
     j2 = janus.load(tmp_path / "m2.pt")
-    assert isinstance(j2, jnn.Sequential) and isinstance(j2[0], jnn.Linear)
+    assert isinstance(j2, jnn.Sequential) and isinstance(j2[2], jnn.LSTM)
     assert_same_bits(j2[0].weight, j[0].weight)
+    assert_same_bits(j2[2](janus.from_numpy(x.copy()) @ janus.ones(2, 3))[0],
+                     j[2](janus.from_numpy(x.copy()) @ janus.ones(2, 3))[0])
     with pytest.raises(pickle.UnpicklingError):
         janus.load(tmp_path / "m2.pt", weights_only=True)
 

@@ -198,9 +198,28 @@ class Module:
                 return
         object.__delattr__(self, name)
 
+    # Hook tables every torch Module has; Janus has no hooks, but a pickled Janus module
+    # carries them empty so torch.load rebuilds a working torch module.
+    _TORCH_HOOK_TABLES = ("_backward_hooks", "_forward_hooks", "_forward_pre_hooks",
+                          "_state_dict_hooks", "_load_state_dict_pre_hooks",
+                          "_load_state_dict_post_hooks")
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        for table in self._TORCH_HOOK_TABLES:
+            state.setdefault(table, OrderedDict())
+        state.setdefault("_is_full_backward_hook", None)
+        return state
+
     def __setstate__(self, state):
         self.__dict__.update(state)
         self.__dict__.setdefault("_non_persistent_buffers_set", set())
+        for table in self._TORCH_HOOK_TABLES:
+            hooks = self.__dict__.pop(table, None)
+            if hooks:
+                raise NotImplementedError(f"janus.nn.Module: the checkpoint's module has "
+                                          f"{table} registered; Janus does not support hooks")
+        self.__dict__.pop("_is_full_backward_hook", None)
 
     def __dir__(self):
         keys = list(type(self).__dict__.keys()) + list(self.__dict__.keys())

@@ -172,6 +172,7 @@ class RNNBase(Module):
         gate_size = _GATES[mode] * hidden_size
         kw = {"device": device, "dtype": dtype}
         self._flat_weights_names = []
+        self._all_weights = []  # names per (layer, direction), as torch pickles them
         for layer in range(num_layers):
             for direction in range(num_directions):
                 layer_input_size = input_size if layer == 0 else hidden_size * num_directions
@@ -184,7 +185,19 @@ class RNNBase(Module):
                 for name, shape in params:
                     setattr(self, name, Parameter(janus.empty(shape, **kw)))
                     self._flat_weights_names.append(name)
+                self._all_weights.append([name for name, _ in params])
         self.reset_parameters()
+
+    def __getstate__(self):
+        # torch's RNN modules keep the weights also as a list, _flat_weights; a pickled Janus
+        # RNN carries it so that torch.load can rebuild a working torch module.
+        state = super().__getstate__()
+        state["_flat_weights"] = [getattr(self, n) for n in self._flat_weights_names]
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        self.__dict__.pop("_flat_weights", None)  # Janus reads weights by name
 
     def reset_parameters(self):
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
