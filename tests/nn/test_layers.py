@@ -60,11 +60,16 @@ def test_linear(rng):
     run_both(j, t, *inputs(rng, (2, 4, 5)))
 
 
-@pytest.mark.parametrize("name", ["ReLU", "Tanh", "Sigmoid"])
-def test_activations(rng, name):
-    j, t = twin(name)
-    xj, xt = inputs(rng, (3, 4))
-    assert_close(j(xj), t(xt))
+@pytest.mark.parametrize("name,kwargs", [("ReLU", {}), ("Tanh", {}), ("Sigmoid", {}),
+                                         ("GELU", {}), ("GELU", {"approximate": "tanh"}),
+                                         ("SiLU", {}), ("LeakyReLU", {}),
+                                         ("LeakyReLU", {"negative_slope": 0.2}),
+                                         ("Flatten", {}), ("Flatten", {"start_dim": 0}),
+                                         ("Identity", {})])
+def test_activations_and_shape_modules(rng, name, kwargs):
+    j, t = twin(name, **kwargs)
+    assert repr(j) == repr(t)
+    run_both(j, t, *inputs(rng, (3, 4, 2)))
 
 
 @pytest.mark.parametrize("name", ["Softmax", "LogSoftmax"])
@@ -321,3 +326,8 @@ def test_dropout_between_rnn_layers(rng):
         single = jnn.GRU(3, 5, num_layers=1, dropout=0.5)
     assert np.array_equal(to_numpy(single(x)[0]), to_numpy(single(x)[0]))
     assert repr(j) == repr(t)
+
+
+def test_hooks_are_named_as_unsupported():
+    with pytest.raises(NotImplementedError, match="register_forward_hook: module hooks"):
+        jnn.Linear(1, 1).register_forward_hook(lambda *a: None)

@@ -3,8 +3,9 @@ them by these paths: torch.nn.modules.linear.Linear maps to janus.nn.modules.lin
 from .module import Module
 from .linear import Identity, Linear
 from .sparse import Embedding
-from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh
 from .dropout import Dropout
+from .flatten import Flatten
 from .container import ModuleDict, ModuleList, Sequential
 from .normalization import LayerNorm
 from .loss import CrossEntropyLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss

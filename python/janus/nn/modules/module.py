@@ -491,6 +491,23 @@ class Module:
                 type(self).__name__, "\n\t".join(error_msgs)))
         return _IncompatibleKeys(missing_keys, unexpected_keys)
 
+    # ---------------------------------------------------------------- hooks
+    def _no_hooks(self, name):
+        raise NotImplementedError(f"janus.nn.Module.{name}: module hooks are not supported by "
+                                  "Janus")
+
+    def register_forward_hook(self, *args, **kwargs):
+        self._no_hooks("register_forward_hook")
+
+    def register_forward_pre_hook(self, *args, **kwargs):
+        self._no_hooks("register_forward_pre_hook")
+
+    def register_backward_hook(self, *args, **kwargs):
+        self._no_hooks("register_backward_hook")
+
+    def register_full_backward_hook(self, *args, **kwargs):
+        self._no_hooks("register_full_backward_hook")
+
     # ---------------------------------------------------------------- printing
     def _get_name(self):
         return type(self).__name__
