@@ -281,3 +281,35 @@ def test_numpy_arrays_saved_by_torch_load(tmp_path):
     torch.save(array, tmp_path / "a.pt")
     loaded = janus.load(tmp_path / "a.pt")
     assert isinstance(loaded, np.ndarray) and loaded.tobytes() == array.tobytes()
+
+
+@pytest.mark.parametrize("name,kwargs", [("Adam", {"lr": 0.05, "amsgrad": True}),
+                                         ("SGD", {"lr": 0.1, "momentum": 0.9})])
+def test_training_resumes_from_a_torch_checkpoint(tmp_path, name, kwargs):
+    """torch trains 3 steps and saves model + optimizer; Janus resumes from the file and
+    takes the same next 3 steps as torch does."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((8, 3)).astype(np.float32)
+    y = rng.standard_normal((8, 1)).astype(np.float32)
+
+    def steps(lib, model, opt, n):
+        xs, ys = lib.from_numpy(x.copy()), lib.from_numpy(y.copy())
+        for _ in range(n):
+            opt.zero_grad()
+            ((model(xs) - ys) ** 2).mean().backward()
+            opt.step()
+
+    t = tnn.Linear(3, 1)
+    topt = getattr(torch.optim, name)(t.parameters(), **kwargs)
+    steps(torch, t, topt, 3)
+    torch.save({"model": t.state_dict(), "optim": topt.state_dict()}, tmp_path / "ck.pt")
+    ck = janus.load(tmp_path / "ck.pt")
+    j = jnn.Linear(3, 1)
+    j.load_state_dict(ck["model"])
+    jopt = getattr(janus.optim, name)(j.parameters(), **kwargs)
+    jopt.load_state_dict(ck["optim"])
+    steps(torch, t, topt, 3)
+    steps(janus, j, jopt, 3)
+    for a, b in zip(j.parameters(), t.parameters()):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5,
+                                   atol=1e-6)
