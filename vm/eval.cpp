@@ -35,6 +35,54 @@ static_assert(sizeof(kBinaryOps) / sizeof(kBinaryOps[0]) == NB_INPLACE_XOR + 1);
 
 void set_loop_hook(LoopHook hook) { g_loop_hook = hook; }
 
+namespace {
+
+// Python functions called with positional arguments only (defaults allowed, no *args,
+// **kwargs or keyword-only parameters) get their frame built here, skipping the generic
+// vectorcall and argument binding; other calls return nullptr (error set only on failure)
+// and take PyObject_Vectorcall. On success the `nargs` references at `args` are moved into
+// the new frame.
+_PyInterpreterFrame* push_simple_call(PyThreadState* tstate, PyFunctionObject* func,
+                                      PyObject** args, int nargs) {
+  auto* code = reinterpret_cast<PyCodeObject*>(func->func_code);
+  // Without CO_OPTIMIZED (code run as a function from a class body) the frame's locals are
+  // its globals: CPython's generic path handles that.
+  if ((code->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) || !(code->co_flags & CO_OPTIMIZED) ||
+      code->co_kwonlyargcount != 0 || nargs > code->co_argcount) {
+    return nullptr;
+  }
+  int missing = code->co_argcount - nargs;
+  PyObject* defaults = func->func_defaults;
+  Py_ssize_t ndefaults = defaults != nullptr ? PyTuple_GET_SIZE(defaults) : 0;
+  if (missing > ndefaults) return nullptr;  // the generic path raises the TypeError
+  size_t size = code->co_nlocalsplus + code->co_stacksize + FRAME_SPECIALS_SIZE;
+  _PyInterpreterFrame* frame = _PyThreadState_BumpFramePointer(tstate, size);
+  if (frame == nullptr) {
+    PyErr_NoMemory();
+    return nullptr;
+  }
+  Py_INCREF(func);
+  _PyFrame_InitializeSpecials(frame, func, nullptr, code->co_nlocalsplus);
+  PyObject** locals = frame->localsplus;
+  for (int i = 0; i < nargs; i++) locals[i] = args[i];
+  for (int i = 0; i < missing; i++) {
+    locals[nargs + i] = Py_NewRef(PyTuple_GET_ITEM(defaults, ndefaults - missing + i));
+  }
+  for (int i = code->co_argcount; i < code->co_nlocalsplus; i++) locals[i] = nullptr;
+  return frame;
+}
+
+// Releases a frame pushed by push_simple_call once it has been evaluated, as CPython does.
+void pop_call(PyThreadState* tstate, _PyInterpreterFrame* frame) {
+  // _PyFrame_Clear may run finalizers: keep one recursion slot for them.
+  tstate->recursion_remaining--;
+  _PyFrame_Clear(frame);
+  tstate->recursion_remaining++;
+  _PyThreadState_PopFrame(tstate, frame);
+}
+
+}  // namespace
+
 // Evaluates `frame` from frame->prev_instr + 1 with the value stack frame->stacktop holds.
 // Entered for new frames, resumed generators (throwflag: gen.throw) and OSR exits alike.
 PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwflag,
@@ -85,6 +133,16 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     VM_SPECIALIZED(COMPARE_OP_INT_JUMP)
     VM_SPECIALIZED(COMPARE_OP_FLOAT_JUMP)
     VM_SPECIALIZED(LOAD_FAST__LOAD_FAST)
+    VM_SPECIALIZED(LOAD_FAST__LOAD_CONST)
+    VM_SPECIALIZED(STORE_FAST__LOAD_FAST)
+    VM_SPECIALIZED(STORE_FAST__STORE_FAST)
+    VM_SPECIALIZED(LOAD_CONST__LOAD_FAST)
+    VM_SPECIALIZED(BINARY_SUBSCR_LIST_INT)
+    VM_SPECIALIZED(BINARY_SUBSCR_TUPLE_INT)
+    VM_SPECIALIZED(BINARY_SUBSCR_DICT)
+    VM_SPECIALIZED(STORE_SUBSCR_LIST_INT)
+    VM_SPECIALIZED(STORE_SUBSCR_DICT)
+    VM_SPECIALIZED(BINARY_OP_ADD_UNICODE)
 #undef VM_SPECIALIZED
     dispatch_ready = true;
   }
@@ -1160,9 +1218,21 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
       site->count++;
       profiles::record_call_target(site, function);
     }
-    PyObject* res = PyObject_Vectorcall(function, stack_pointer - total_args,
-                                        positional_args | PY_VECTORCALL_ARGUMENTS_OFFSET,
-                                        kwnames);
+    PyObject* res;
+    _PyInterpreterFrame* callee;
+    if (Py_IS_TYPE(function, &PyFunction_Type) && kwnames == nullptr &&
+        (callee = push_simple_call(tstate, reinterpret_cast<PyFunctionObject*>(function),
+                                   stack_pointer - total_args, total_args)) != nullptr) {
+      // The arguments moved into the callee's frame; the hook decides who evaluates it.
+      STACK_SHRINK(total_args);
+      total_args = 0;
+      res = _PyEval_EvalFrame(tstate, callee, 0);
+      pop_call(tstate, callee);
+    } else {
+      if (_PyErr_Occurred(tstate)) goto error;
+      res = PyObject_Vectorcall(function, stack_pointer - total_args,
+                                positional_args | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+    }
     kwnames = nullptr;
     Py_DECREF(function);
     for (int i = 0; i < total_args; i++) Py_DECREF(stack_pointer[-1 - i]);
@@ -2055,6 +2125,152 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     if (value == nullptr) goto unbound_local_error;
     Py_INCREF(value);
     PUSH(value);
+    DISPATCH();
+  }
+
+  // The other superinstructions: the second half runs without a dispatch, with prev_instr
+  // moved to it first so errors and f_lineno name the right instruction.
+#define SECOND_HALF()                   \
+  oparg = _Py_OPARG(*next_instr);       \
+  frame->prev_instr = next_instr++;
+
+  TARGET(LOAD_FAST__LOAD_CONST) {
+    PyObject* value = GETLOCAL(oparg);
+    if (value == nullptr) goto unbound_local_error;
+    PUSH(Py_NewRef(value));
+    SECOND_HALF();
+    PUSH(Py_NewRef(PyTuple_GET_ITEM(consts, oparg)));
+    DISPATCH();
+  }
+
+  TARGET(STORE_FAST__LOAD_FAST) {
+    PyObject* value = POP();
+    SETLOCAL(oparg, value);
+    SECOND_HALF();
+    value = GETLOCAL(oparg);
+    if (value == nullptr) goto unbound_local_error;
+    PUSH(Py_NewRef(value));
+    DISPATCH();
+  }
+
+  TARGET(STORE_FAST__STORE_FAST) {
+    PyObject* value = POP();
+    SETLOCAL(oparg, value);
+    SECOND_HALF();
+    value = POP();
+    SETLOCAL(oparg, value);
+    DISPATCH();
+  }
+
+  TARGET(LOAD_CONST__LOAD_FAST) {
+    PUSH(Py_NewRef(PyTuple_GET_ITEM(consts, oparg)));
+    SECOND_HALF();
+    PyObject* value = GETLOCAL(oparg);
+    if (value == nullptr) goto unbound_local_error;
+    PUSH(Py_NewRef(value));
+    DISPATCH();
+  }
+
+  TARGET(BINARY_SUBSCR_LIST_INT) {
+    PyObject* sub = TOP();
+    PyObject* list = SECOND();
+    DEOPT_IF(!PyLong_CheckExact(sub), BINARY_SUBSCR);
+    DEOPT_IF(!PyList_CheckExact(list), BINARY_SUBSCR);
+    // Non-negative one-digit index only: everything else takes the generic path.
+    DEOPT_IF(((size_t)Py_SIZE(sub)) > 1, BINARY_SUBSCR);
+    Py_ssize_t index = reinterpret_cast<PyLongObject*>(sub)->ob_digit[0];
+    DEOPT_IF(index >= PyList_GET_SIZE(list), BINARY_SUBSCR);
+    PyObject* res = Py_NewRef(PyList_GET_ITEM(list, index));
+    STACK_SHRINK(1);
+    Py_DECREF(sub);
+    SET_TOP(res);
+    Py_DECREF(list);
+    JUMPBY(INLINE_CACHE_ENTRIES_BINARY_SUBSCR);
+    DISPATCH();
+  }
+
+  TARGET(BINARY_SUBSCR_TUPLE_INT) {
+    PyObject* sub = TOP();
+    PyObject* tuple = SECOND();
+    DEOPT_IF(!PyLong_CheckExact(sub), BINARY_SUBSCR);
+    DEOPT_IF(!PyTuple_CheckExact(tuple), BINARY_SUBSCR);
+    DEOPT_IF(((size_t)Py_SIZE(sub)) > 1, BINARY_SUBSCR);
+    Py_ssize_t index = reinterpret_cast<PyLongObject*>(sub)->ob_digit[0];
+    DEOPT_IF(index >= PyTuple_GET_SIZE(tuple), BINARY_SUBSCR);
+    PyObject* res = Py_NewRef(PyTuple_GET_ITEM(tuple, index));
+    STACK_SHRINK(1);
+    Py_DECREF(sub);
+    SET_TOP(res);
+    Py_DECREF(tuple);
+    JUMPBY(INLINE_CACHE_ENTRIES_BINARY_SUBSCR);
+    DISPATCH();
+  }
+
+  TARGET(BINARY_SUBSCR_DICT) {
+    PyObject* dict = SECOND();
+    DEOPT_IF(!PyDict_CheckExact(dict), BINARY_SUBSCR);
+    PyObject* sub = TOP();
+    PyObject* res = PyDict_GetItemWithError(dict, sub);
+    if (res == nullptr) {
+      // KeyError (or the hash error) exactly as dict's own __getitem__ raises it.
+      if (!_PyErr_Occurred(tstate)) _PyErr_SetKeyError(sub);
+      goto error;
+    }
+    Py_INCREF(res);
+    STACK_SHRINK(1);
+    Py_DECREF(sub);
+    SET_TOP(res);
+    Py_DECREF(dict);
+    JUMPBY(INLINE_CACHE_ENTRIES_BINARY_SUBSCR);
+    DISPATCH();
+  }
+
+  TARGET(STORE_SUBSCR_LIST_INT) {
+    PyObject* sub = TOP();
+    PyObject* list = SECOND();
+    PyObject* value = THIRD();
+    DEOPT_IF(!PyLong_CheckExact(sub), STORE_SUBSCR);
+    DEOPT_IF(!PyList_CheckExact(list), STORE_SUBSCR);
+    DEOPT_IF(((size_t)Py_SIZE(sub)) > 1, STORE_SUBSCR);
+    Py_ssize_t index = reinterpret_cast<PyLongObject*>(sub)->ob_digit[0];
+    DEOPT_IF(index >= PyList_GET_SIZE(list), STORE_SUBSCR);
+    STACK_SHRINK(3);
+    PyObject* old_value = PyList_GET_ITEM(list, index);
+    PyList_SET_ITEM(list, index, value);
+    Py_DECREF(old_value);
+    Py_DECREF(sub);
+    Py_DECREF(list);
+    JUMPBY(INLINE_CACHE_ENTRIES_STORE_SUBSCR);
+    DISPATCH();
+  }
+
+  TARGET(STORE_SUBSCR_DICT) {
+    PyObject* sub = TOP();
+    PyObject* dict = SECOND();
+    PyObject* value = THIRD();
+    DEOPT_IF(!PyDict_CheckExact(dict), STORE_SUBSCR);
+    STACK_SHRINK(3);
+    // Steals sub and value.
+    int err = _PyDict_SetItem_Take2(reinterpret_cast<PyDictObject*>(dict), sub, value);
+    Py_DECREF(dict);
+    if (err != 0) goto error;
+    JUMPBY(INLINE_CACHE_ENTRIES_STORE_SUBSCR);
+    DISPATCH();
+  }
+
+  TARGET(BINARY_OP_ADD_UNICODE) {
+    PyObject* left = SECOND();
+    PyObject* right = TOP();
+    DEOPT_IF(!PyUnicode_CheckExact(left), BINARY_OP);
+    DEOPT_IF(Py_TYPE(right) != Py_TYPE(left), BINARY_OP);
+    PROFILE_TYPES(left, right);
+    PyObject* res = PyUnicode_Concat(left, right);
+    STACK_SHRINK(1);
+    SET_TOP(res);
+    Py_DECREF(left);
+    Py_DECREF(right);
+    if (res == nullptr) goto error;
+    JUMPBY(INLINE_CACHE_ENTRIES_BINARY_OP);
     DISPATCH();
   }
 
