@@ -75,6 +75,31 @@ void reduce_rows(const Plan& p, const Tensor& out, Init init, Step step, Final f
   }
 }
 
+// Sums n contiguous values: 8 independent lanes the compiler vectorizes, per block of 1024,
+// with block totals in double (accurate like a cascade sum, fast like a plain loop).
+template <class T>
+auto sum_row(const T* x, int64_t n) {
+  if constexpr (std::is_floating_point_v<T>) {
+    double total = 0;
+    for (int64_t start = 0; start < n; start += 1024) {
+      const int64_t end = std::min<int64_t>(n, start + 1024);
+      T lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      int64_t i = start;
+      for (; i + 8 <= end; i += 8)
+        for (int k = 0; k < 8; ++k) lane[k] += x[i + k];
+      T rest = 0;
+      for (; i < end; ++i) rest += x[i];
+      total += double((lane[0] + lane[1]) + (lane[2] + lane[3])) + double((lane[4] + lane[5]) + (lane[6] + lane[7])) +
+               double(rest);
+    }
+    return total;
+  } else {
+    int64_t total = 0;
+    for (int64_t i = 0; i < n; ++i) total += int64_t(x[i]);
+    return total;
+  }
+}
+
 DType sum_dtype(DType in, OptDType dtype) {
   if (dtype) return *dtype;
   return is_floating(in) ? in : DType::Int64;
@@ -90,9 +115,9 @@ Tensor sum_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype)
   JANUS_DISPATCH(od, [&]<class scalar_t>() {
     using O = scalar_t;
     p.rows = rows.dtype() == od ? rows : cast(rows, od);
-    using Acc = std::conditional_t<std::is_floating_point_v<O>, double, int64_t>;
-    reduce_rows<Acc, O>(p, out, [] { return Acc(0); }, [](Acc& acc, O x) { acc += Acc(x); },
-                        [](Acc acc, int64_t) { return O(acc); });
+    const O* src = p.rows.template data<O>();
+    O* dst = out.template data<O>();
+    for (int64_t m = 0; m < p.M; ++m) dst[m] = O(sum_row(src + m * p.R, p.R));
   });
   if (needs_grad({&a})) {
     Shape in_shape = a.sizes();
