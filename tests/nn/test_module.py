@@ -233,3 +233,20 @@ def test_copy_between_libraries_gives_same_outputs():
     out_t = t.head(t.norm(torch.ones(2, 12)))
     out_j = j.head(j.norm(janus.ones(2, 12)))
     assert abs(out_t.sum().item() - out_j.sum().item()) < 1e-5
+
+
+def test_parameter_containers_match_torch():
+    def build_params(nn, lib):
+        m = nn.Module()
+        m.plist = nn.ParameterList([nn.Parameter(lib.ones(2, 3)), lib.zeros(2)])
+        m.plist.append(nn.Parameter(lib.ones(1)))
+        m.pdict = nn.ParameterDict({"b": nn.Parameter(lib.ones(2)),
+                                    "a": lib.zeros(1, dtype=lib.float64)})
+        m.pdict["c"] = nn.Parameter(lib.ones(3))
+        return m
+    j, t = build_params(jnn, janus), build_params(tnn, torch)
+    assert repr(j) == repr(t)
+    assert list(j.state_dict()) == list(t.state_dict())
+    assert type(j.plist[1]).__name__ == type(t.plist[1]).__name__ == "Parameter"
+    assert len(j.plist) == 3 and list(j.pdict.keys()) == list(t.pdict.keys())
+    assert [n for n, _ in j.named_parameters()] == [n for n, _ in t.named_parameters()]
