@@ -331,3 +331,21 @@ def test_dropout_between_rnn_layers(rng):
 def test_hooks_are_named_as_unsupported():
     with pytest.raises(NotImplementedError, match="register_forward_hook: module hooks"):
         jnn.Linear(1, 1).register_forward_hook(lambda *a: None)
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_cell_shape_errors_match_torch(case):
+    def call(nn, lib):
+        c, g = nn.LSTMCell(3, 4), nn.GRUCell(3, 4)
+        z = lib.zeros
+        [lambda: c(z(2, 5)),
+         lambda: c(z(2, 3), (z(2, 5), z(2, 4))),
+         lambda: c(z(2, 3), (z(3, 4), z(3, 4))),
+         lambda: g(z(2, 3), z(2, 5)),
+         lambda: c(z(2, 3), (z(2, 4), z(2, 5)))][case]()
+    errors = []
+    for nn, lib in ((tnn, torch), (jnn, janus)):
+        with pytest.raises(RuntimeError) as info:
+            call(nn, lib)
+        errors.append(str(info.value))
+    assert errors[1] == errors[0]

@@ -100,8 +100,22 @@ class RNNCellBase(Module):
             hx = hx.unsqueeze(0) if n_states == 1 else tuple(h.unsqueeze(0) for h in hx)
         return input, hx, batched
 
+    def _check(self, input, hx, n_states):
+        """torch's cell checks and messages (both LSTM states are labelled hidden0)."""
+        if input.size(1) != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} "
+                               f"expected {self.input_size}")
+        for h in ([hx] if n_states == 1 else hx):
+            if input.size(0) != h.size(0):
+                raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden0 "
+                                   f"batch size {h.size(0)}")
+            if h.size(1) != self.hidden_size:
+                raise RuntimeError(f"hidden0 has inconsistent hidden_size: got {h.size(1)}, "
+                                   f"expected {self.hidden_size}")
+
     def _step(self, mode, input, hx, n_states):
         input, hx, batched = self._prepare(input, hx, n_states)
+        self._check(input, hx, n_states)
         out = _STEPS[mode](input, hx, self.weight_ih, self.weight_hh, self.bias_ih,
                            self.bias_hh)
         if not batched:
