@@ -9,6 +9,7 @@ reason is reported instead of numbers.
 import os
 import signal
 import sys
+import tempfile
 from dataclasses import dataclass, field
 
 from . import measure
@@ -23,6 +24,14 @@ OUTPUT_CHECK = {
     "programs": {"loss_rel_tol": 0.0, "compare_notes": True},
 }
 STDERR_TAIL_CHARS = 2000
+
+# Same initial weights in every runtime (their RNGs differ): the reference's first run saves
+# its freshly initialised state_dict with the first flag, every later run loads it with the
+# second (the examples' convention, examples/_common.py). A script that rejects the flags
+# (argparse's "unrecognized arguments") is run without them.
+INIT_HANDOFF = {
+    "examples": ("--save-init", "--init"),
+}
 
 
 @dataclass
@@ -39,6 +48,7 @@ class RunRecord:
     notes: list
     stderr_tail: str
     loadavg_1min: float = 0.0   # the machine's load when the run started: context for noise
+    extra_args: list = field(default_factory=list)   # the init handoff flags of this run
 
 
 @dataclass
@@ -89,42 +99,66 @@ def _classify(proc, parsed, timeout_s):
     return "ok", ""
 
 
+def _run_once(state, r, position, extra_args, timeout_s):
+    """Runs one configuration once; (RunRecord, status, reason, parsed output)."""
+    load = os.getloadavg()[0]
+    proc = measure.run_process(state.argv + list(extra_args), child_env(state.config), timeout_s)
+    try:
+        parsed = parse_steps(proc.stdout)
+        format_error = ""
+    except StepFormatError as e:
+        parsed, format_error = None, str(e)
+    status, reason = _classify(proc, parsed, timeout_s)
+    if format_error:
+        reason = format_error
+    record = RunRecord(
+        round=r, position=position, exit_code=proc.exit_code, timed_out=proc.timed_out,
+        wall_s=proc.wall_s, peak_rss_kb=proc.peak_rss_kb, max_threads=proc.max_threads,
+        times_ms=parsed.times_ms if parsed else [], losses=parsed.losses if parsed else [],
+        notes=parsed.notes if parsed else [], stderr_tail=proc.stderr[-STDERR_TAIL_CHARS:],
+        loadavg_1min=load, extra_args=list(extra_args))
+    return record, status, reason, parsed
+
+
+def _init_flags_unknown(record):
+    return record.exit_code == 2 and "unrecognized arguments" in record.stderr_tail
+
+
 def run_benchmark(benchmark, configs, janus_path, rounds, timeout_s, progress=None):
     result = BenchmarkResult(benchmark)
     states = [ConfigResult(c, command(benchmark, c, janus_path)) for c in configs]
     result.configs = states
-    for r in range(rounds):
-        order = states if r % 2 == 0 else list(reversed(states))
-        position = 0
-        for state in order:
-            if state.status != "ok":
-                continue
-            load = os.getloadavg()[0]
-            proc = measure.run_process(state.argv, child_env(state.config), timeout_s)
-            try:
-                parsed = parse_steps(proc.stdout)
-                format_error = ""
-            except StepFormatError as e:
-                parsed, format_error = None, str(e)
-            status, reason = _classify(proc, parsed, timeout_s)
-            if format_error:
-                reason = format_error
-            state.runs.append(RunRecord(
-                round=r, position=position, exit_code=proc.exit_code, timed_out=proc.timed_out,
-                wall_s=proc.wall_s, peak_rss_kb=proc.peak_rss_kb, max_threads=proc.max_threads,
-                times_ms=parsed.times_ms if parsed else [], losses=parsed.losses if parsed else [],
-                notes=parsed.notes if parsed else [], stderr_tail=proc.stderr[-STDERR_TAIL_CHARS:],
-                loadavg_1min=load))
-            position += 1
-            if progress:
-                progress(benchmark, state.config, r, status, reason, parsed)
-            if status != "ok":
-                state.status, state.reason = status, reason
-                # The reference printing no step line in its first run means the script does
-                # not follow the step convention (e.g. a placeholder): skip the benchmark.
-                if state is states[0] and r == 0 and reason == "printed no step lines":
-                    result.skipped = "prints no `step i ... time_ms t` lines (not a benchmark)"
-                    return result
+    handoff = INIT_HANDOFF.get(benchmark.suite)
+    with tempfile.TemporaryDirectory(prefix="janus-bench-init-") as tmp:
+        init_path = os.path.join(tmp, "init.pt")
+        for r in range(rounds):
+            order = states if r % 2 == 0 else list(reversed(states))
+            position = 0
+            for state in order:
+                if state.status != "ok":
+                    continue
+                first_of_all = state is states[0] and r == 0
+                extra = []
+                if handoff and first_of_all:
+                    extra = [handoff[0], init_path]
+                elif handoff and os.path.exists(init_path):
+                    extra = [handoff[1], init_path]
+                record, status, reason, parsed = _run_once(state, r, position, extra, timeout_s)
+                if first_of_all and extra and _init_flags_unknown(record):
+                    # The script predates the --save-init/--init convention: run it as is.
+                    handoff = None
+                    record, status, reason, parsed = _run_once(state, r, position, [], timeout_s)
+                state.runs.append(record)
+                position += 1
+                if progress:
+                    progress(benchmark, state.config, r, status, reason, parsed)
+                if status != "ok":
+                    state.status, state.reason = status, reason
+                    # The reference printing no step line in its first run means the script
+                    # does not follow the step convention (e.g. a placeholder): skip it.
+                    if first_of_all and reason == "printed no step lines":
+                        result.skipped = "prints no `step i ... time_ms t` lines (not a benchmark)"
+                        return result
     return result
 
 

@@ -159,7 +159,13 @@ p.add_argument("--steps", type=int)
 p.add_argument("--seed", type=int)
 p.add_argument("--quick", action="store_true")
 p.add_argument("--torchscript", action="store_true")
+p.add_argument("--save-init")  # INIT
+p.add_argument("--init")  # INIT
 a = p.parse_args()
+if getattr(a, "save_init", None):
+    open(a.save_init, "w").write("weights")
+if getattr(a, "init", None) and open(a.init).read() != "weights":
+    sys.exit(4)
 if a.torchscript:
     print("# torchscript unsupported: stand-in has no model")
     sys.exit(3)
@@ -190,6 +196,8 @@ def e2e(tmp_path_factory, janus_python):
     (root / "programs").mkdir()
     (root / "examples" / "standin.py").write_text(STANDIN + "ok\n")
     (root / "examples" / "placeholder.py").write_text("print('epoch 0 loss 1.0')\n")
+    legacy = "\n".join(l for l in STANDIN.splitlines() if not l.endswith("# INIT"))
+    (root / "examples" / "legacy.py").write_text(legacy + "ok\n")
     (root / "programs" / "prog.py").write_text(STANDIN + "ok\n")
     (root / "programs" / "crash.py").write_text(STANDIN + "CRASH\n")
     out = root / "out"
@@ -214,7 +222,7 @@ def _config(bench, name):
 
 def test_e2e_json_has_every_raw_sample(e2e):
     _, doc, _ = e2e
-    for bench_id in ("examples/standin", "programs/prog"):
+    for bench_id in ("examples/standin", "examples/legacy", "programs/prog"):
         bench = _bench(doc, bench_id)
         for cfg in bench["configs"]:
             if cfg["name"] == "torchscript":
@@ -229,6 +237,21 @@ def test_e2e_json_has_every_raw_sample(e2e):
                 assert run["notes"] == ["result 42"]
                 assert run["peak_rss_kb"] > 1000
                 assert run["max_threads"] >= 1
+
+
+def test_e2e_examples_start_from_the_reference_initial_weights(e2e):
+    _, doc, _ = e2e
+    bench = _bench(doc, "examples/standin")
+    runs = [(c["name"], run) for c in bench["configs"] for run in c["runs"]]
+    saved = [run["extra_args"] for name, run in runs if run["extra_args"][:1] == ["--save-init"]]
+    assert len(saved) == 1 and _config(bench, "torch-eager")["runs"][0]["extra_args"] == saved[0]
+    path = saved[0][1]
+    for name, run in runs:
+        if run["extra_args"] != saved[0] and name != "torchscript":
+            assert run["extra_args"] == ["--init", path]   # the stand-in exits 4 on bad weights
+    # A script without the flags (argparse rejects them) runs without them.
+    legacy = _bench(doc, "examples/legacy")
+    assert all(run["extra_args"] == [] for c in legacy["configs"] for run in c["runs"])
 
 
 def test_e2e_summaries_match_hand_computed_values(e2e):
