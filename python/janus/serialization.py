@@ -378,8 +378,9 @@ class _CheckpointUnpickler(pickle.Unpickler):
     def _read_storage(self, key, dtype_name, location, numel):
         data = self._records.read(f"data/{key}")
         np_dtype = _NUMPY_BY_DTYPE.get(dtype_name)
-        if np_dtype is None:
-            raise RuntimeError(f"janus.load: storages of dtype {dtype_name} are not supported")
+        if np_dtype is None or not hasattr(janus, dtype_name):
+            raise TypeError(f"janus.load: the checkpoint holds {dtype_name} tensors "
+                            f"(record data/{key}), a dtype Janus does not support")
         numpy = _np()
         itemsize = numpy.dtype(np_dtype).itemsize
         if len(data) != numel * itemsize:

@@ -313,3 +313,11 @@ def test_training_resumes_from_a_torch_checkpoint(tmp_path, name, kwargs):
     for a, b in zip(j.parameters(), t.parameters()):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5,
                                    atol=1e-6)
+
+
+def test_unsupported_dtype_is_named(tmp_path):
+    torch.save({"h": torch.ones(2, dtype=torch.float16)}, tmp_path / "h.pt")
+    if hasattr(janus, "float16"):
+        pytest.skip("this Janus build supports float16")
+    with pytest.raises(TypeError, match="holds float16 tensors"):
+        janus.load(tmp_path / "h.pt")
