@@ -150,8 +150,8 @@ class _CheckpointPickler(pickle._Pickler):
 
     def __init__(self, file, protocol):
         super().__init__(file, protocol)
-        self.storages = OrderedDict()  # (data_ptr, nbytes, dtype) -> (key, bytes)
-        self._keys = {}
+        self.storages = OrderedDict()  # record key -> raw bytes, in order of first use
+        self._keys = {}                # storage identity -> _StorageRef
 
     def persistent_id(self, obj):
         if isinstance(obj, _StorageRef):
@@ -174,17 +174,17 @@ class _CheckpointPickler(pickle._Pickler):
             self.storages[key] = data
         return self._keys[identity]
 
-    def _tensor_reduce(self, tensor):
+    def _tensor_reduce(self, tensor, requires_grad):
         if tensor.device.type != "cpu":
             tensor = tensor.cpu()
         return (_Global("torch._utils", "_rebuild_tensor_v2"),
                 (self._storage_ref(tensor), tensor.storage_offset(), tuple(tensor.size()),
-                 tuple(tensor.stride()), tensor.requires_grad, OrderedDict()))
+                 tuple(tensor.stride()), requires_grad, OrderedDict()))
 
     def reducer_override(self, obj):
         from janus.nn import Parameter
-        if isinstance(obj, _PlainTensor):
-            return self._tensor_reduce(obj.tensor)
+        if isinstance(obj, _PlainTensor):  # a Parameter's .data: torch writes it detached
+            return self._tensor_reduce(obj.tensor, False)
         if isinstance(obj, Parameter):
             return (_Global("torch._utils", "_rebuild_parameter"),
                     (_PlainTensor(obj), obj.requires_grad, OrderedDict()))
@@ -192,7 +192,7 @@ class _CheckpointPickler(pickle._Pickler):
             if type(obj) is not janus.Tensor:
                 raise pickle.PicklingError(
                     f"janus.save: cannot save tensor subclass {type(obj).__qualname__}")
-            return self._tensor_reduce(obj)
+            return self._tensor_reduce(obj, obj.requires_grad)
         if isinstance(obj, janus.device):
             return (_Global("torch", "device"), (str(obj),))
         size_type = getattr(janus, "Size", None)

@@ -321,3 +321,23 @@ def test_unsupported_dtype_is_named(tmp_path):
         pytest.skip("this Janus build supports float16")
     with pytest.raises(TypeError, match="holds float16 tensors"):
         janus.load(tmp_path / "h.pt")
+
+
+def _pickle_record(buffer):
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as z:
+        return z.read(next(n for n in z.namelist() if n.endswith("/data.pkl")))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: tnn.Sequential(tnn.Linear(3, 2), tnn.LSTM(2, 2)).state_dict(),
+    lambda: {"p": tnn.Parameter(torch.ones(2)), "x": torch.arange(3), "v": torch.ones(4)[1:],
+             "meta": [1, 2.5, "s", None, (True,)]},
+])
+def test_janus_writes_the_same_pickle_as_torch(make):
+    """Re-saving what torch saved gives torch's data.pkl byte for byte."""
+    ours, theirs = io.BytesIO(), io.BytesIO()
+    torch.save(make(), theirs)
+    theirs.seek(0)
+    janus.save(janus.load(theirs), ours)
+    assert _pickle_record(ours) == _pickle_record(theirs)
