@@ -126,6 +126,15 @@ TensorList chunk(const Tensor& a, int64_t chunks, int64_t dim);
 TensorList unbind(const Tensor& a, int64_t dim);
 Tensor repeat(const Tensor& a, const Shape& repeats);
 
+// ---- along one dim (tensor/ops/along_dim.cpp) -------------------------------------------------
+Tensor cumsum(const Tensor& a, int64_t dim, OptDType dtype);
+Tensor flip(const Tensor& a, const Shape& dims);
+TensorPair sort(const Tensor& a, int64_t dim, bool descending);
+Tensor argsort(const Tensor& a, int64_t dim, bool descending);
+TensorPair topk(const Tensor& a, int64_t k, int64_t dim, bool largest, bool sorted);
+Tensor tril(const Tensor& a, int64_t diagonal);
+Tensor triu(const Tensor& a, int64_t diagonal);
+
 // ---- indexing --------------------------------------------------------------------------------
 Tensor index(const Tensor& a, const TensorList& indices);  // advanced indexing (undefined = ':')
 Tensor index_put_(const Tensor& a, const TensorList& indices, const Tensor& values, bool accumulate);

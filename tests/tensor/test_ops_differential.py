@@ -355,6 +355,20 @@ SPECS["chunk"] = [Case(lambda lib, x: x.chunk(3), A("f", (7, 2))), Case(lambda l
 SPECS["unbind"] = [Case(lambda lib, x: x.unbind(), A("f", (3, 2))), Case(lambda lib, x: lib.unbind(x, 1), A("f", (3, 2)))]
 SPECS["repeat"] = [Case(lambda lib, x: x.repeat(2, 3), A("f", (2, 3))), Case(lambda lib, x: x.repeat(2, 1, 2), A("f", (3,)))]
 
+# along one dim
+SPECS["cumsum"] = [Case(lambda lib, x: lib.cumsum(x, 1), A("f", (2, 3))), Case(lambda lib, x: x.cumsum(0), A("f", (3, 2), noncontig=True)),
+                   Case(lambda lib, x: x.cumsum(-1), A("i", (2, 3)), dtypes=("int64", "int32")),
+                   Case(lambda lib, x: x.cumsum(0, dtype=lib.float64), A("f", (4,)), dtypes=("float32",))]
+SPECS["flip"] = [Case(lambda lib, x: x.flip(0), A("f", (2, 3))), Case(lambda lib, x: lib.flip(x, (0, 1)), A("f", (3, 2), noncontig=True))]
+SPECS["sort"] = [Case(lambda lib, x: tuple(lib.sort(x)), A("f", (3, 4))),
+                 Case(lambda lib, x: tuple(x.sort(0, descending=True)), A("f", (3, 4), noncontig=True)),
+                 Case(lambda lib, x: x.sort(dim=1).values, A("i", (3, 4)), dtypes=("int64",))]
+SPECS["argsort"] = [Case(lambda lib, x: lib.argsort(x, 1), A("f", (3, 4))), Case(lambda lib, x: x.argsort(descending=True), A("f", (5,)))]
+SPECS["topk"] = [Case(lambda lib, x: tuple(lib.topk(x, 2)), A("f", (3, 4))),
+                 Case(lambda lib, x: tuple(x.topk(1, dim=0, largest=False)), A("f", (3, 4), noncontig=True))]
+SPECS["tril"] = [Case(fn("tril"), A("f", (3, 4))), Case(lambda lib, x: x.tril(-1), A("f", (2, 3, 3)))]
+SPECS["triu"] = [Case(fn("triu"), A("f", (3, 4))), Case(lambda lib, x: x.triu(1), A("f", (4, 3), noncontig=True))]
+
 # indexing
 SPECS["_index"] = [Case(lambda lib, x: x[lib.tensor([0, 2, 2])], A("f", (3, 4))),
                    Case(lambda lib, x: x[:, lib.tensor([[1, 0], [3, 3]])], A("f", (3, 4))),
