@@ -3,6 +3,8 @@ from .optimizer import Optimizer
 from .sgd import SGD
 from .adam import Adam, AdamW
 from .lbfgs import LBFGS
+from .rmsprop import RMSprop
+from .adagrad import Adagrad
 from . import lr_scheduler
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "LBFGS", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "LBFGS", "RMSprop", "Adagrad", "lr_scheduler"]
