@@ -185,11 +185,17 @@ def test_lbfgs_rejects_unknown_line_search():
         o.step(lambda: janus.tensor(0.0))
 
 
-def test_step_lr_matches_torch():
+@pytest.mark.parametrize("name,kwargs", [
+    ("StepLR", dict(step_size=3, gamma=0.5)),
+    ("MultiStepLR", dict(milestones=[2, 5, 5], gamma=0.3)),
+    ("ExponentialLR", dict(gamma=0.9)),
+    ("LambdaLR", dict(lr_lambda=lambda epoch: 1.0 / (1 + epoch))),
+])
+def test_lr_schedulers_match_torch(name, kwargs):
     j, t = models()
     oj, ot = joptim.SGD(j.parameters(), lr=1.0), toptim.SGD(t.parameters(), lr=1.0)
-    sj = joptim.lr_scheduler.StepLR(oj, step_size=3, gamma=0.5)
-    st = toptim.lr_scheduler.StepLR(ot, step_size=3, gamma=0.5)
+    sj = getattr(joptim.lr_scheduler, name)(oj, **kwargs)
+    st = getattr(toptim.lr_scheduler, name)(ot, **kwargs)
     seen_j, seen_t = [], []
     for _ in range(10):
         oj.step()
