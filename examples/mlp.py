@@ -32,7 +32,7 @@ class MLP(nn.Module):
 
 
 def main():
-    p = _common.parser(__doc__, steps=1000)
+    p = _common.parser(__doc__, steps=3000)
     p.add_argument("--samples", type=int, default=1024)
     p.add_argument("--features", type=int, default=20)
     p.add_argument("--hidden", type=int, default=64)

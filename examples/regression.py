@@ -17,7 +17,7 @@ def make_features(x):
 
 
 def main():
-    p = _common.parser(__doc__, steps=3000)
+    p = _common.parser(__doc__, steps=5000)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=0.1)
     args = p.parse_args()

@@ -33,7 +33,7 @@ class Sequence(nn.Module):
 
 
 def main():
-    p = _common.parser(__doc__, steps=10)
+    p = _common.parser(__doc__, steps=30)
     p.add_argument("--waves", type=int, default=16)
     p.add_argument("--length", type=int, default=40)
     p.add_argument("--hidden", type=int, default=16)
