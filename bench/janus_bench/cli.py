@@ -85,10 +85,6 @@ def main(argv=None):
     if args.device == "cuda":
         return cuda.run_gpu_mode(sys.stdout)
     janus = janus_path(args)
-    if not os.access(janus, os.X_OK):
-        print(f"bench/run: janus-python not found at {janus}: build it first "
-              f"(scripts/build, or scripts/train-example), or pass --janus", file=sys.stderr)
-        return 2
     mode = "quick" if args.quick else "default"
     rounds = args.rounds or ROUNDS[mode]
     dirs = {"examples": args.examples, "programs": args.programs}
@@ -97,9 +93,6 @@ def main(argv=None):
     if not benchmarks:
         print("bench/run: no benchmark matched", file=sys.stderr)
         return 2
-    meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "mode": mode, "command": ["bench/run", *(sys.argv[1:] if argv is None else argv)],
-            "janus_python": janus, "machine": machine_info()}
     suite_configs = {s: configs.suite_configs(args.options_def, s) for s in args.suites}
     if args.list:
         for s in args.suites:
@@ -110,6 +103,13 @@ def main(argv=None):
         for b in benchmarks:
             print(f"{b.id}: {' '.join(b.args)}")
         return 0
+    if not os.access(janus, os.X_OK):
+        print(f"bench/run: janus-python not found at {janus}: build it first "
+              f"(scripts/build, or scripts/train-example), or pass --janus", file=sys.stderr)
+        return 2
+    meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "mode": mode, "command": ["bench/run", *(sys.argv[1:] if argv is None else argv)],
+            "janus_python": janus, "machine": machine_info()}
     print(f"bench/run: {len(benchmarks)} benchmarks, {rounds} rounds ({mode} mode)",
           file=sys.stderr, flush=True)
     results = []

@@ -339,3 +339,12 @@ def test_crash_by_signal_is_named(tmp_path, janus_python):
         cfg = json.load(f)["benchmarks"][0]["configs"][0]
     assert cfg["summary"]["reason"] == "crashed: signal 11 (SIGSEGV)"
     assert cfg["runs"][0]["times_ms"] == [1.0]   # what it printed before dying is kept
+
+
+def test_missing_janus_python_is_reported(tmp_path):
+    (tmp_path / "prog.py").write_text(STANDIN)
+    proc = subprocess.run([BENCH_RUN, "--suites", "programs", "--programs", str(tmp_path),
+                           "--janus", str(tmp_path / "nowhere" / "janus-python")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "janus-python not found at" in proc.stderr and "scripts/build" in proc.stderr
