@@ -349,3 +349,14 @@ def test_cell_shape_errors_match_torch(case):
             call(nn, lib)
         errors.append(str(info.value))
     assert errors[1] == errors[0]
+
+
+def test_cross_entropy_label_smoothing(rng):
+    t, j = tnn.CrossEntropyLoss(label_smoothing=0.2), jnn.CrossEntropyLoss(label_smoothing=0.2)
+    xj, xt = inputs(rng, (4, 3))
+    target = np.array([0, 2, 1, 2], dtype=np.int64)
+    lj, lt = j(xj, janus.from_numpy(target.copy())), t(xt, torch.from_numpy(target.copy()))
+    assert_close(lj, lt)
+    lj.backward()
+    lt.backward()
+    assert_close(xj.grad, xt.grad)
