@@ -404,6 +404,13 @@ class _CheckpointUnpickler(pickle.Unpickler):
         target = str(target)
         if target == "cpu":
             return flat
+        cuda = getattr(janus, "cuda", None)
+        if target.startswith("cuda") and not (cuda is not None and cuda.is_available()):
+            raise RuntimeError("Attempting to deserialize object on a CUDA device but "
+                               "torch.cuda.is_available() is False. If you are running on a "
+                               "CPU-only machine, please use torch.load with "
+                               "map_location=torch.device('cpu') to map your storages to the "
+                               "CPU.")
         return flat.to(target)
 
 

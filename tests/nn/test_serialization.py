@@ -341,3 +341,25 @@ def test_janus_writes_the_same_pickle_as_torch(make):
     theirs.seek(0)
     janus.save(janus.load(theirs), ours)
     assert _pickle_record(ours) == _pickle_record(theirs)
+
+
+def test_cuda_checkpoint_without_cuda_names_map_location(tmp_path):
+    """A checkpoint whose storages live on 'cuda:0' (written here by rewriting the location
+    field of a CPU checkpoint's pickle) needs map_location where CUDA is absent."""
+    torch.save({"x": torch.ones(2)}, tmp_path / "c.pt")
+    with zipfile.ZipFile(tmp_path / "c.pt") as z:
+        records = {n: z.read(n) for n in z.namelist()}
+    pkl = next(n for n in records if n.endswith("data.pkl"))
+    records[pkl] = records[pkl].replace(b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:0")
+    with zipfile.ZipFile(tmp_path / "g.pt", "w") as z:
+        for name, data in records.items():
+            z.writestr(name, data)
+    if getattr(janus, "cuda", None) is not None and janus.cuda.is_available():
+        pytest.skip("CUDA is available here")
+    with pytest.raises(RuntimeError, match="map_location=torch.device\\('cpu'\\)"):
+        janus.load(tmp_path / "g.pt")
+    assert janus.load(tmp_path / "g.pt", map_location="cpu")["x"].tolist() == [1.0, 1.0]
+    assert janus.load(tmp_path / "g.pt",
+                      map_location={"cuda:0": "cpu"})["x"].tolist() == [1.0, 1.0]
+    with pytest.raises(RuntimeError, match="map_location=torch.device\\('cpu'\\)"):
+        torch.load(tmp_path / "g.pt")  # the oracle agrees on the failure
