@@ -60,6 +60,11 @@ bool initialize() {
   return init_code_info(opts.has(OptionId::Log, "vm") || opts.has(OptionId::Log, "all"));
 }
 
+profiles::CodeProfile* profile_of(PyCodeObject* code) {
+  CodeInfo* info = code_info(code);
+  return info != nullptr ? info->profile : nullptr;
+}
+
 bool handles(PyCodeObject* code) {
   CodeInfo* info = code_info(code);
   return info != nullptr && !info->fallback;

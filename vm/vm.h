@@ -48,3 +48,15 @@ PyObject* init_test_module();
 bool handles(PyCodeObject* code);
 
 }  // namespace janus::vm
+
+namespace janus::profiles {
+struct CodeProfile;
+}
+
+namespace janus::vm {
+
+// The site profile tier 0 records for `code` (what the JIT reads), created on first use;
+// nullptr for code the VM hands to CPython. Owned by the code object.
+profiles::CodeProfile* profile_of(PyCodeObject* code);
+
+}  // namespace janus::vm

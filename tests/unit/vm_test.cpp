@@ -148,8 +148,8 @@ for i in range(5):
     varying([0] * i, [])
 )");
   auto site_of = [&](const char* function) -> profiles::Site* {
-    CodeInfo* info = code_info(code_of(ns, function));
-    for (auto& site : info->profile->sites) {
+    profiles::CodeProfile* profile = profile_of(code_of(ns, function));
+    for (auto& site : profile->sites) {
       if (site.kind == profiles::SiteKind::BinaryOp) return &site;
     }
     return nullptr;
