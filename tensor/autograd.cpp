@@ -106,6 +106,38 @@ void rebase_history(const Tensor& self, const Tensor& result) {
   self.impl()->output_nr = result.impl()->output_nr;
 }
 
+void register_hook(const Tensor& t, std::function<Tensor(const Tensor&)> hook) {
+  if (!t.requires_grad()) runtime_error("cannot register a hook on a tensor that doesn't require gradient");
+  if (t.impl()->grad_fn) t.impl()->grad_fn->pre_hooks.push_back({t.impl()->output_nr, std::move(hook)});
+  else t.impl()->hooks.push_back(std::move(hook));
+}
+
+void retain_grad(const Tensor& t) {
+  if (!t.requires_grad()) runtime_error("can't retain_grad on Tensor that has requires_grad=False");
+  if (!t.impl()->grad_fn || t.impl()->retains_grad) return;  // leaves keep their grad anyway
+  t.impl()->retains_grad = true;
+  if (!t.impl()->weak) {
+    t.impl()->weak = Ref<WeakImpl>(new WeakImpl);
+    t.impl()->weak->ptr = t.impl();
+  }
+  Ref<WeakImpl> weak = t.impl()->weak;
+  register_hook(t, [weak](const Tensor& g) {
+    if (TensorImpl* p = weak->ptr) {
+      NoGradGuard no_grad;
+      p->grad = p->grad ? ops::add(Tensor(p->grad), g, Scalar(int64_t(1))).ref() : ops::clone(g).ref();
+    }
+    return Tensor();
+  });
+}
+
+static Tensor run_hooks(const std::vector<std::function<Tensor(const Tensor&)>>& hooks, Tensor g) {
+  for (const auto& h : hooks) {
+    Tensor r = h(g);
+    if (r.defined()) g = r;
+  }
+  return g;
+}
+
 // ---- engine ----------------------------------------------------------------------------------
 namespace {
 
@@ -176,6 +208,10 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
     for (size_t i = 0; i < grads.size(); ++i)
       if (!grads[i].defined()) grads[i] = ops::zeros(node->outputs[i].sizes, node->outputs[i].dtype);
 
+    for (const auto& [nr, hook] : node->pre_hooks) {
+      Tensor r = hook(grads[nr]);
+      if (r.defined()) grads[nr] = r;
+    }
     if (capture) {
       auto found = capture->outputs.find(node.get());
       if (found != capture->outputs.end())
@@ -183,6 +219,7 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
     }
     if (node->leaf) {
       TensorImpl* leaf = node->leaf.get();
+      if (!leaf->hooks.empty()) grads[0] = run_hooks(leaf->hooks, grads[0]);
       if (capture) {
         auto found = capture->leaves.find(leaf);
         if (found != capture->leaves.end())

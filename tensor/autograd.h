@@ -34,6 +34,8 @@ struct Node {
   bool released = false;
   uint64_t sequence = 0;
   Ref<TensorImpl> leaf;   // set on AccumulateGrad nodes only
+  // Hooks on the gradient of forward output `first`, run before fn (register_hook, retain_grad).
+  std::vector<std::pair<uint32_t, std::function<Tensor(const Tensor&)>>> pre_hooks;
 };
 
 // ---- Grad mode -----------------------------------------------------------------------------
@@ -75,6 +77,11 @@ void check_inplace(const Tensor& self, bool will_record);
 void backward(const TensorList& roots, const TensorList& grad_roots, bool retain_graph, bool create_graph);
 TensorList grad(const TensorList& outputs, const TensorList& inputs, const TensorList& grad_outputs,
                 bool retain_graph, bool create_graph, bool allow_unused);
+
+// Tensor.register_hook: hook(grad) may return a replacement gradient (undefined = keep).
+void register_hook(const Tensor& t, std::function<Tensor(const Tensor&)> hook);
+// Tensor.retain_grad: a non-leaf keeps (accumulates) its gradient in .grad.
+void retain_grad(const Tensor& t);
 
 // Detached alias: same memory and version counter, no history.
 Tensor detach(const Tensor& t);

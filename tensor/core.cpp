@@ -64,7 +64,9 @@ Storage::~Storage() {
   else mi_free(data);
 }
 
-TensorImpl::~TensorImpl() = default;
+TensorImpl::~TensorImpl() {
+  if (weak) weak->ptr = nullptr;
+}
 
 int64_t shape_numel(const Shape& sizes) {
   int64_t n = 1;

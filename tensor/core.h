@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
@@ -152,6 +153,13 @@ struct VersionCounter {
 using Shape = std::vector<int64_t>;
 struct Node;
 class Tensor;
+// A weak reference to a TensorImpl (cleared when it dies): lets graph nodes update a tensor
+// (retain_grad) without keeping it alive or forming a cycle.
+struct TensorImpl;
+struct WeakImpl {
+  int64_t refcount = 0;
+  TensorImpl* ptr = nullptr;
+};
 
 struct TensorImpl {
   int64_t refcount = 0;
@@ -169,6 +177,8 @@ struct TensorImpl {
   Ref<TensorImpl> view_base;  // the tensor whose memory this view shares, if a view
   bool wrapped_number = false;  // a Python scalar: lowest priority in type promotion
   void* pyobj = nullptr;      // borrowed: the Python wrapper, so identity is preserved
+  Ref<WeakImpl> weak;         // created on demand
+  std::vector<std::function<Tensor(const Tensor&)>> hooks;  // gradient hooks of a leaf
   ~TensorImpl();
 };
 

@@ -9,6 +9,8 @@ namespace janus::py {
 void set_python_error() {
   try {
     throw;
+  } catch (const PythonErrorSet&) {
+    // the Python error raised inside a callback is already set
   } catch (const Error& e) {
     PyObject* type = PyExc_RuntimeError;
     switch (e.kind) {

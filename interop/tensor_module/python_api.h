@@ -38,6 +38,8 @@ bool init_node_type(PyObject* module);
 PyObject* wrap_node(const Ref<Node>& n);
 
 // ---- conversions ----------------------------------------------------------------------------
+// Thrown from C++ callbacks into Python (hooks) when a Python error is already set.
+struct PythonErrorSet : std::exception {};
 // Translates the active C++ exception into the Python exception PyTorch raises.
 void set_python_error();
 // Python number -> 0-d "wrapped number" tensor; tensors pass through. False if neither.

@@ -3,6 +3,8 @@
 // are not registry ops (size, item, backward, storage access, ...).
 
 #include "interop/tensor_module/python_api.h"
+#include <memory>
+
 #include "tensor/iter.h"
 
 namespace janus::py {
@@ -145,6 +147,8 @@ static PyObject* get_array_interface(PyObject* self, void*) {
                        PyLong_FromVoidPtr(t.raw()), Py_False, "strides", strides, "version", 3);
 }
 
+static PyObject* get_retains_grad(PyObject* self, void*) { return PyBool_FromLong(SELF.impl()->retains_grad); }
+
 static PyGetSetDef tensor_getset[] = {
     {"shape", get_shape, nullptr, nullptr, nullptr},
     {"dtype", get_dtype, nullptr, nullptr, nullptr},
@@ -156,6 +160,7 @@ static PyGetSetDef tensor_getset[] = {
     {"ndim", get_ndim, nullptr, nullptr, nullptr},
     {"T", get_T, nullptr, nullptr, nullptr},
     {"_version", get_version, nullptr, nullptr, nullptr},
+    {"retains_grad", get_retains_grad, nullptr, nullptr, nullptr},
     {"__array_interface__", get_array_interface, nullptr, nullptr, nullptr},
     {nullptr}};
 
@@ -283,7 +288,41 @@ static PyObject* m_iter(PyObject* self) {
   JANUS_PY_CATCH(nullptr)
 }
 
+// _register_hook(fn): fn(grad) -> Tensor or None, run by the engine (which holds the GIL).
+static PyObject* m_register_hook(PyObject* self, PyObject* fn) {
+  JANUS_PY_TRY
+  Py_INCREF(fn);
+  std::shared_ptr<PyObject> callable(fn, [](PyObject* o) { Py_DECREF(o); });
+  register_hook(SELF, [callable](const Tensor& g) -> Tensor {
+    PyObject* arg = wrap(g);
+    PyObject* r = PyObject_CallOneArg(callable.get(), arg);
+    Py_XDECREF(arg);
+    if (!r) throw PythonErrorSet();
+    Tensor out;
+    if (r != Py_None) {
+      if (!is_tensor(r)) {
+        Py_DECREF(r);
+        PyErr_SetString(PyExc_TypeError, "a tensor hook must return a Tensor or None");
+        throw PythonErrorSet();
+      }
+      out = unwrap(r);
+    }
+    Py_DECREF(r);
+    return out;
+  });
+  Py_RETURN_NONE;
+  JANUS_PY_CATCH(nullptr)
+}
+static PyObject* m_retain_grad(PyObject* self, PyObject*) {
+  JANUS_PY_TRY
+  retain_grad(SELF);
+  Py_RETURN_NONE;
+  JANUS_PY_CATCH(nullptr)
+}
+
 static PyMethodDef tensor_methods[] = {
+    {"_register_hook", m_register_hook, METH_O, nullptr},
+    {"retain_grad", m_retain_grad, METH_NOARGS, nullptr},
     {"size", (PyCFunction)(void (*)())m_size, METH_FASTCALL, nullptr},
     {"stride", (PyCFunction)(void (*)())m_stride, METH_FASTCALL, nullptr},
     {"dim", m_dim, METH_NOARGS, nullptr},

@@ -361,6 +361,27 @@ def result_type(a, b):
     return (a + b if isinstance(a, Tensor) or isinstance(b, Tensor) else tensor(a) + b).dtype
 
 
+# ---- legacy typed constructors (torch.FloatTensor, ...) -----------------------------------------------
+class _LegacyTensorMeta(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype
+
+
+def _legacy_type(name, dt):
+    def __new__(cls, *args):
+        if len(args) == 1 and not isinstance(args[0], _builtins.int):
+            return tensor(args[0], dtype=dt)
+        return empty(*args, dtype=dt)
+    return _LegacyTensorMeta(name, (), {"__new__": __new__, "dtype": dt, "__module__": "torch"})
+
+
+FloatTensor = _legacy_type("FloatTensor", float32)
+DoubleTensor = _legacy_type("DoubleTensor", float64)
+LongTensor = _legacy_type("LongTensor", int64)
+IntTensor = _legacy_type("IntTensor", int32)
+BoolTensor = _legacy_type("BoolTensor", bool)
+
+
 # ---- ops from the registry ------------------------------------------------------------------------------
 def _export_registry():
     g = globals()

@@ -91,10 +91,12 @@ class Tensor(_C._TensorBase):
         _C._backward((self,), (gradient,), retain_graph, create_graph)
 
     def register_hook(self, hook):
-        raise NotImplementedError("Tensor.register_hook is not supported by Janus")
+        handle = _RemovableHandle()
 
-    def retain_grad(self):
-        raise NotImplementedError("Tensor.retain_grad is not supported by Janus")
+        def call(grad):
+            return hook(grad) if handle.active else None
+        self._register_hook(call)
+        return handle
 
     # ---- constructors sharing dtype ------------------------------------------------------------------
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
@@ -138,6 +140,22 @@ class Tensor(_C._TensorBase):
 
     def _inplace_unsupported(self, name):
         raise NotImplementedError(f"Tensor.{name} on a tensor that requires grad is not supported by Janus")
+
+
+class _RemovableHandle:
+    """What register_hook returns: remove() turns the hook off."""
+
+    def __init__(self):
+        self.active = True
+
+    def remove(self):
+        self.active = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
 
 
 class _NoGradContext:

@@ -201,3 +201,26 @@ def test_grad_setter_and_zeroing():
     assert x.grad is None
     with pytest.raises(RuntimeError, match="different size"):
         x.grad = janus.ones(3)
+
+
+def test_hooks_and_retain_grad_match_torch():
+    out = []
+    for lib, x in zip((janus, torch), both([1.0, -2.0, 3.0])):
+        seen = []
+        h = x * 2
+        h.retain_grad()
+        handle = h.register_hook(lambda g: g * 10)
+        x.register_hook(lambda g: seen.append(g.tolist()))
+        y = (h * h).sum()
+        y.backward(retain_graph=True)
+        handle.remove()
+        y.backward()
+        out.append((x.grad.tolist(), h.grad.tolist(), seen, h.retains_grad))
+    assert out[0] == out[1]
+    for lib in (janus, torch):
+        with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that doesn't require gradient"):
+            lib.ones(2).register_hook(lambda g: g)
+    x = janus.ones(2, requires_grad=True)
+    x.register_hook(lambda g: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        (x * 2).sum().backward()
