@@ -143,6 +143,15 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     VM_SPECIALIZED(STORE_SUBSCR_LIST_INT)
     VM_SPECIALIZED(STORE_SUBSCR_DICT)
     VM_SPECIALIZED(BINARY_OP_ADD_UNICODE)
+    VM_SPECIALIZED(PRECALL_NO_KW_LEN)
+    VM_SPECIALIZED(PRECALL_NO_KW_ISINSTANCE)
+    VM_SPECIALIZED(PRECALL_NO_KW_LIST_APPEND)
+    VM_SPECIALIZED(PRECALL_NO_KW_BUILTIN_O)
+    VM_SPECIALIZED(PRECALL_NO_KW_BUILTIN_FAST)
+    VM_SPECIALIZED(PRECALL_NO_KW_METHOD_DESCRIPTOR_O)
+    VM_SPECIALIZED(PRECALL_NO_KW_METHOD_DESCRIPTOR_FAST)
+    VM_SPECIALIZED(PRECALL_NO_KW_STR_1)
+    VM_SPECIALIZED(PRECALL_NO_KW_TYPE_1)
 #undef VM_SPECIALIZED
     dispatch_ready = true;
   }
@@ -2271,6 +2280,211 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     Py_DECREF(right);
     if (res == nullptr) goto error;
     JUMPBY(INLINE_CACHE_ENTRIES_BINARY_OP);
+    DISPATCH();
+  }
+
+  // Calls of builtins specialized at PRECALL: the call happens here and the CALL
+  // instruction is skipped. The CALL site's profile still records the target, and a callee
+  // that turned tracing on (sys.settrace is a builtin) still hands the frame over.
+#define PRECALL_PROFILE(callable)                                                        \
+  if (profile) {                                                                         \
+    profiles::Site* call_site_ = profile->site(INSTR_OFFSET() + INLINE_CACHE_ENTRIES_PRECALL); \
+    if (call_site_ != nullptr) {                                                         \
+      call_site_->count++;                                                               \
+      profiles::record_call_target(call_site_, callable);                               \
+    }                                                                                    \
+  }
+#define SKIP_CALL() JUMPBY(INLINE_CACHE_ENTRIES_PRECALL + 1 + INLINE_CACHE_ENTRIES_CALL)
+#define AFTER_BUILTIN_CALL()                                  \
+  if (cframe.use_tracing) goto hand_over_to_cpython;          \
+  CHECK_EVAL_BREAKER();                                       \
+  DISPATCH();
+
+  TARGET(PRECALL_NO_KW_LEN) {
+    int is_meth = PEEK(oparg + 2) != nullptr;
+    int total_args = oparg + is_meth;
+    DEOPT_IF(kwnames != nullptr || total_args != 1, PRECALL);
+    PyObject* callable = PEEK(total_args + 1);
+    DEOPT_IF(callable != tstate->interp->callable_cache.len, PRECALL);
+    PRECALL_PROFILE(callable);
+    SKIP_CALL();
+    PyObject* arg = TOP();
+    Py_ssize_t len_i = PyObject_Length(arg);
+    if (len_i < 0) goto error;
+    PyObject* res = PyLong_FromSsize_t(len_i);
+    STACK_SHRINK(2 - is_meth);
+    SET_TOP(res);
+    Py_DECREF(callable);
+    Py_DECREF(arg);
+    if (res == nullptr) goto error;
+    DISPATCH();
+  }
+
+  TARGET(PRECALL_NO_KW_ISINSTANCE) {
+    int is_meth = PEEK(oparg + 2) != nullptr;
+    int total_args = oparg + is_meth;
+    PyObject* callable = PEEK(total_args + 1);
+    DEOPT_IF(kwnames != nullptr || total_args != 2, PRECALL);
+    DEOPT_IF(callable != tstate->interp->callable_cache.isinstance, PRECALL);
+    PRECALL_PROFILE(callable);
+    SKIP_CALL();
+    PyObject* cls = POP();
+    PyObject* inst = TOP();
+    int retval = PyObject_IsInstance(inst, cls);
+    if (retval < 0) {
+      Py_DECREF(cls);
+      goto error;
+    }
+    PyObject* res = PyBool_FromLong(retval);
+    STACK_SHRINK(2 - is_meth);
+    SET_TOP(res);
+    Py_DECREF(inst);
+    Py_DECREF(cls);
+    Py_DECREF(callable);
+    DISPATCH();
+  }
+
+  TARGET(PRECALL_NO_KW_LIST_APPEND) {
+    // [list.append, list, arg] -> None (CPython also skips the POP_TOP; tier 0 runs it).
+    DEOPT_IF(kwnames != nullptr || oparg != 1 || PEEK(3) == nullptr, PRECALL);
+    PyObject* callable = PEEK(3);
+    DEOPT_IF(callable != tstate->interp->callable_cache.list_append, PRECALL);
+    PyObject* list = SECOND();
+    DEOPT_IF(!PyList_Check(list), PRECALL);
+    PRECALL_PROFILE(callable);
+    SKIP_CALL();
+    PyObject* arg = POP();
+    if (_PyList_AppendTakeRef(reinterpret_cast<PyListObject*>(list), arg) < 0) goto error;
+    STACK_SHRINK(1);
+    SET_TOP(Py_NewRef(Py_None));
+    Py_DECREF(list);
+    Py_DECREF(callable);
+    DISPATCH();
+  }
+
+  TARGET(PRECALL_NO_KW_BUILTIN_O) {
+    int is_meth = PEEK(oparg + 2) != nullptr;
+    int total_args = oparg + is_meth;
+    DEOPT_IF(kwnames != nullptr || total_args != 1, PRECALL);
+    PyObject* callable = PEEK(total_args + 1);
+    DEOPT_IF(!PyCFunction_CheckExact(callable), PRECALL);
+    DEOPT_IF(PyCFunction_GET_FLAGS(callable) != METH_O, PRECALL);
+    PRECALL_PROFILE(callable);
+    SKIP_CALL();
+    PyCFunction cfunc = PyCFunction_GET_FUNCTION(callable);
+    // CPython checks the recursion limit around every non-vectorcall C call.
+    if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) goto error;
+    PyObject* arg = TOP();
+    PyObject* res = cfunc(PyCFunction_GET_SELF(callable), arg);
+    _Py_LeaveRecursiveCallTstate(tstate);
+    Py_DECREF(arg);
+    Py_DECREF(callable);
+    STACK_SHRINK(2 - is_meth);
+    SET_TOP(res);
+    if (res == nullptr) goto error;
+    AFTER_BUILTIN_CALL();
+  }
+
+  TARGET(PRECALL_NO_KW_BUILTIN_FAST) {
+    int is_meth = PEEK(oparg + 2) != nullptr;
+    int total_args = oparg + is_meth;
+    PyObject* callable = PEEK(total_args + 1);
+    DEOPT_IF(kwnames != nullptr, PRECALL);
+    DEOPT_IF(!PyCFunction_CheckExact(callable), PRECALL);
+    DEOPT_IF(PyCFunction_GET_FLAGS(callable) != METH_FASTCALL, PRECALL);
+    PRECALL_PROFILE(callable);
+    SKIP_CALL();
+    PyCFunction cfunc = PyCFunction_GET_FUNCTION(callable);
+    STACK_SHRINK(total_args);
+    PyObject* res = reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)(void)>(cfunc))(
+        PyCFunction_GET_SELF(callable), stack_pointer, total_args);
+    for (int i = 0; i < total_args; i++) Py_DECREF(stack_pointer[i]);
+    STACK_SHRINK(2 - is_meth);
+    PUSH(res);
+    Py_DECREF(callable);
+    if (res == nullptr) goto error;
+    AFTER_BUILTIN_CALL();
+  }
+
+  TARGET(PRECALL_NO_KW_METHOD_DESCRIPTOR_O) {
+    int is_meth = PEEK(oparg + 2) != nullptr;
+    int total_args = oparg + is_meth;
+    auto* callable = reinterpret_cast<PyMethodDescrObject*>(PEEK(total_args + 1));
+    DEOPT_IF(kwnames != nullptr || total_args != 2, PRECALL);
+    DEOPT_IF(!Py_IS_TYPE(callable, &PyMethodDescr_Type), PRECALL);
+    PyMethodDef* meth = callable->d_method;
+    DEOPT_IF(meth->ml_flags != METH_O, PRECALL);
+    PyObject* arg = TOP();
+    PyObject* self = SECOND();
+    DEOPT_IF(!Py_IS_TYPE(self, callable->d_common.d_type), PRECALL);
+    PRECALL_PROFILE(reinterpret_cast<PyObject*>(callable));
+    SKIP_CALL();
+    if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) goto error;
+    PyObject* res = meth->ml_meth(self, arg);
+    _Py_LeaveRecursiveCallTstate(tstate);
+    Py_DECREF(self);
+    Py_DECREF(arg);
+    STACK_SHRINK(oparg + 1);
+    SET_TOP(res);
+    Py_DECREF(callable);
+    if (res == nullptr) goto error;
+    AFTER_BUILTIN_CALL();
+  }
+
+  TARGET(PRECALL_NO_KW_METHOD_DESCRIPTOR_FAST) {
+    int is_meth = PEEK(oparg + 2) != nullptr;
+    int total_args = oparg + is_meth;
+    auto* callable = reinterpret_cast<PyMethodDescrObject*>(PEEK(total_args + 1));
+    DEOPT_IF(kwnames != nullptr || total_args < 1, PRECALL);
+    DEOPT_IF(!Py_IS_TYPE(callable, &PyMethodDescr_Type), PRECALL);
+    PyMethodDef* meth = callable->d_method;
+    DEOPT_IF(meth->ml_flags != METH_FASTCALL, PRECALL);
+    PyObject* self = PEEK(total_args);
+    DEOPT_IF(!Py_IS_TYPE(self, callable->d_common.d_type), PRECALL);
+    PRECALL_PROFILE(reinterpret_cast<PyObject*>(callable));
+    SKIP_CALL();
+    auto cfunc = reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)(void)>(meth->ml_meth));
+    int nargs = total_args - 1;
+    STACK_SHRINK(nargs);
+    PyObject* res = cfunc(self, stack_pointer, nargs);
+    for (int i = 0; i < nargs; i++) Py_DECREF(stack_pointer[i]);
+    Py_DECREF(self);
+    STACK_SHRINK(2 - is_meth);
+    SET_TOP(res);
+    Py_DECREF(callable);
+    if (res == nullptr) goto error;
+    AFTER_BUILTIN_CALL();
+  }
+
+  TARGET(PRECALL_NO_KW_STR_1) {
+    DEOPT_IF(kwnames != nullptr || oparg != 1 || PEEK(3) != nullptr, PRECALL);
+    PyObject* callable = PEEK(2);
+    DEOPT_IF(callable != reinterpret_cast<PyObject*>(&PyUnicode_Type), PRECALL);
+    PRECALL_PROFILE(callable);
+    SKIP_CALL();
+    PyObject* arg = TOP();
+    PyObject* res = PyObject_Str(arg);
+    Py_DECREF(arg);
+    Py_DECREF(callable);
+    STACK_SHRINK(2);
+    SET_TOP(res);
+    if (res == nullptr) goto error;
+    CHECK_EVAL_BREAKER();
+    DISPATCH();
+  }
+
+  TARGET(PRECALL_NO_KW_TYPE_1) {
+    DEOPT_IF(kwnames != nullptr || oparg != 1 || PEEK(3) != nullptr, PRECALL);
+    PyObject* callable = PEEK(2);
+    DEOPT_IF(callable != reinterpret_cast<PyObject*>(&PyType_Type), PRECALL);
+    PRECALL_PROFILE(callable);
+    SKIP_CALL();
+    PyObject* obj = TOP();
+    PyObject* res = Py_NewRef(reinterpret_cast<PyObject*>(Py_TYPE(obj)));
+    Py_DECREF(callable);
+    Py_DECREF(obj);
+    STACK_SHRINK(2);
+    SET_TOP(res);
     DISPATCH();
   }
 
