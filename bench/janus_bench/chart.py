@@ -1,5 +1,6 @@
-"""The PNG chart: per benchmark, the step time of each configuration (median with the min/max
-range) and the step time over the steps of the first round (warm-up through the tiers)."""
+"""The PNG chart: per benchmark, the step time of each configuration (median of the runs'
+steady states, whiskers from the fastest to the slowest run) and the step time over the
+steps of the first round (warm-up through the tiers)."""
 import matplotlib
 
 matplotlib.use("Agg")   # no display: write files only
@@ -26,11 +27,13 @@ def write_chart(doc, path):
     for (b, cfgs), (bars, curve) in zip(items, axes):
         names = [c["name"] for c in cfgs]
         med = [c["summary"]["median_ms"] for c in cfgs]
-        low = [m - c["summary"]["min_ms"] for m, c in zip(med, cfgs)]
-        high = [c["summary"]["max_ms"] - m for m, c in zip(med, cfgs)]
+        # Whiskers span the runs' steady states (not single steps, whose outliers on a shared
+        # machine would dwarf the bars); the table has the single-step min/max.
+        low = [m - min(c["summary"]["run_steady_ms"]) for m, c in zip(med, cfgs)]
+        high = [max(c["summary"]["run_steady_ms"]) - m for m, c in zip(med, cfgs)]
         colors = [f"C{i}" for i in range(len(cfgs))]
         bars.bar(names, med, yerr=[low, high], color=colors, capsize=4)
-        bars.set_title(f"{b['id']}: steady-state step time (median, min-max)", fontsize=9)
+        bars.set_title(f"{b['id']}: step time (median of runs, range of runs)", fontsize=9)
         bars.set_ylabel("ms / step")
         bars.tick_params(axis="x", labelsize=8)
         missing = [f"{c['name']}: {c['summary']['status']}" for c in b["configs"]
