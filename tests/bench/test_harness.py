@@ -348,3 +348,14 @@ def test_missing_janus_python_is_reported(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "janus-python not found at" in proc.stderr and "scripts/build" in proc.stderr
+
+
+def test_discover_skips_helpers_and_filters(tmp_path):
+    from janus_bench import discover
+    for name in ("b.py", "a.py", "_common.py", "notes.txt"):
+        (tmp_path / name).write_text("")
+    found = discover.discover({"examples": str(tmp_path)}, quick=False)
+    assert [b.id for b in found] == ["examples/a", "examples/b"]
+    assert found[0].args == ("--steps", "30", "--seed", "0")
+    quick = discover.discover({"programs": str(tmp_path)}, quick=True, steps=5, only={"b"})
+    assert [(b.id, b.args) for b in quick] == [("programs/b", ("--steps", "5", "--quick"))]
