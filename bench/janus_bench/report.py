@@ -85,11 +85,13 @@ def _row(bench_id, cfg):
     warm = f"{s['warmup_steps']:g} st/{s['warmup_ms']:.3g} ms"
     ratio = "-" if s["ratio"] is None else f"{s['ratio']:.3f}"
     # The spread of the per-round ratios says how far to trust the median on a noisy machine.
-    spread = (f"{min(s['ratios']):.2f}-{max(s['ratios']):.2f}" if s["ratios"] and not cfg["reference"]
-              else "-")
+    spread = "-"
+    if s["ratios"] and not cfg["reference"]:
+        spread = f"{min(s['ratios']):.2f}-{max(s['ratios']):.2f}"
     out = s["output"] if s["status"] == "ok" else f"{s['status']}: {s['reason']}"
     return [bench_id, cfg["name"], _num(s["median_ms"]), _num(s["min_ms"]), _num(s["max_ms"]),
-            ratio, spread, warm, f"{s['outside_steps_s']:.2f}", _num(s["peak_rss_mb"], 3), _num(s["max_threads"], 3), out]
+            ratio, spread, warm, f"{s['outside_steps_s']:.2f}", _num(s["peak_rss_mb"], 3),
+            _num(s["max_threads"], 3), out]
 
 
 def geometric_mean(xs):
@@ -106,7 +108,8 @@ def format_table(doc):
     lines.append("median: median over runs of each run's steady state (median of its second "
                  "half of steps); min/max: over those steps.")
     lines.append("ratio: median over rounds of step time / the reference's in the same round "
-                 "(< 1 is faster); ratio range: the smallest and largest of those per-round ratios.")
+                 "(< 1 is faster); ratio range: the smallest and largest of those per-round "
+                 "ratios.")
     lines.append("warm-up: steps/time until the step time is within 10% of the steady state.")
     lines.append("outside s: process time outside the timed steps (start-up, imports, set-up, "
                  "exit). peak MB: max RSS. threads: max thread count.")

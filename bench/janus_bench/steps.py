@@ -41,7 +41,8 @@ def parse_steps(text):
                 raise StepFormatError(f"step {i} follows step {out.indices[-1]}")
             ms = float(m["ms"])
             if not ms >= 0.0 or ms == float("inf"):
-                raise StepFormatError(f"step {i}: time_ms must be a finite number >= 0, got {m['ms']}")
+                raise StepFormatError(
+                    f"step {i}: time_ms must be a finite number >= 0, got {m['ms']}")
             out.indices.append(i)
             out.times_ms.append(ms)
             out.losses.append(float(m["loss"]) if m["loss"] is not None else None)

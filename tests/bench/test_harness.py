@@ -10,8 +10,8 @@ import textwrap
 
 import pytest
 
-SOURCE = os.environ.get("JANUS_SOURCE_DIR",
-                        os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.environ.get("JANUS_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, os.path.join(SOURCE, "bench"))
 
 from janus_bench import configs, session, stats  # noqa: E402
