@@ -359,3 +359,18 @@ def test_discover_skips_helpers_and_filters(tmp_path):
     assert found[0].args == ("--steps", "30", "--seed", "0")
     quick = discover.discover({"programs": str(tmp_path)}, quick=True, steps=5, only={"b"})
     assert [(b.id, b.args) for b in quick] == [("programs/b", ("--steps", "5", "--quick"))]
+
+
+def test_gpu_mode_with_a_device_names_the_missing_feature(monkeypatch, capsys):
+    import io
+    from janus_bench import cuda
+    monkeypatch.setattr(cuda, "cuda_device_present", lambda: True)
+    out = io.StringIO()
+    assert cuda.run_gpu_mode(out) == 1
+    assert "GPU benchmarks are not implemented yet" in out.getvalue()
+
+
+def test_no_nvidia_smi_means_no_device(monkeypatch):
+    from janus_bench import cuda
+    monkeypatch.setattr(cuda.shutil, "which", lambda name: None)
+    assert cuda.cuda_device_present() is False
