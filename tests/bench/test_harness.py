@@ -361,7 +361,7 @@ def test_discover_skips_helpers_and_filters(tmp_path):
     assert [(b.id, b.args) for b in quick] == [("programs/b", ("--steps", "5", "--quick"))]
 
 
-def test_gpu_mode_with_a_device_names_the_missing_feature(monkeypatch, capsys):
+def test_gpu_mode_with_a_device_names_the_missing_feature(monkeypatch):
     import io
     from janus_bench import cuda
     monkeypatch.setattr(cuda, "cuda_device_present", lambda: True)
