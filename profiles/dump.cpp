@@ -45,12 +45,12 @@ void append_feedback(std::string* out, const TypeFeedback& feedback) {
   for (int i = 0; i < TypeFeedback::kTypeSlots && feedback.types[i] != nullptr; i++) {
     if (!first) out->push_back(',');
     first = false;
-    append_json_string(out, feedback.type_names[i].c_str());
+    append_json_string(out, feedback.type_names[i]);
     *out += ":" + std::to_string(feedback.counts[i]);
   }
   *out += "},\"other\":" + std::to_string(feedback.other);
   if (feedback.described) {
-    const ValueDescription& d = feedback.description;
+    const ValueDescription& d = *feedback.description;
     *out += ",\"value\":{\"dtype\":";
     append_json_string(out, d.dtype.c_str());
     *out += ",\"shape\":[";
@@ -107,7 +107,7 @@ void dump_profile(const CodeProfile& profile, std::string* out) {
         for (int i = 0; i < 4 && site.targets[i] != nullptr; i++) {
           if (!first) out->push_back(',');
           first = false;
-          append_json_string(out, site.target_names[i].c_str());
+          append_json_string(out, site.target_names[i]);
         }
         *out += "],\"other_targets\":" + std::to_string(site.other_targets);
         break;

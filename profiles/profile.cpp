@@ -9,6 +9,7 @@
 #include <opcode.h>
 
 #include <cstdio>
+#include <string>
 #include <unordered_set>
 
 extern "C" {
@@ -62,6 +63,11 @@ const char* site_kind_name(SiteKind kind) {
   return "?";
 }
 
+const char* intern_name(const char* name) {
+  static auto* pool = new std::unordered_set<std::string>;
+  return pool->insert(name).first->c_str();
+}
+
 void register_describer(PyTypeObject* type, Describer describer) {
   for (auto& entry : g_describers) {
     if (entry.type == type) {
@@ -80,7 +86,7 @@ void TypeFeedback::record_slow(PyObject* value) {
     if (types[slot] == type) break;
     if (types[slot] == nullptr) {
       types[slot] = type;
-      type_names[slot] = type->tp_name;
+      type_names[slot] = intern_name(type->tp_name);
       for (const auto& entry : g_describers) {
         if (entry.type == type) described_slots |= 1 << slot;
       }
@@ -98,9 +104,9 @@ void TypeFeedback::record_slow(PyObject* value) {
     ValueDescription seen;
     if (!entry.describer(value, &seen)) return;
     if (!described) {
-      description = std::move(seen);
+      description = std::make_unique<ValueDescription>(std::move(seen));
       described = true;
-    } else if (description_stable && !(seen == description)) {
+    } else if (description_stable && !(seen == *description)) {
       description_stable = false;
     }
     return;
@@ -110,7 +116,7 @@ void TypeFeedback::record_slow(PyObject* value) {
 void TypeFeedback::clear() {
   for (int i = 0; i < kTypeSlots; i++) {
     types[i] = nullptr;
-    type_names[i].clear();
+    type_names[i] = nullptr;
   }
 }
 
@@ -136,7 +142,7 @@ void record_call_target_slow(Site* site, PyObject* callable) {
     if (site->targets[i] == callable) return;
     if (site->targets[i] == nullptr) {
       site->targets[i] = callable;
-      site->target_names[i] = target_name(callable);
+      site->target_names[i] = intern_name(target_name(callable).c_str());
       return;
     }
   }
@@ -159,7 +165,7 @@ CodeProfile* create_profile(PyCodeObject* code) {
       site.kind = kind;
       site.oparg = _Py_OPARG(instr[i]);
       offsets.push_back((int)i);
-      profile->sites.push_back(site);
+      profile->sites.push_back(std::move(site));
     }
     i += 1 + _PyOpcode_Caches[opcode];
   }

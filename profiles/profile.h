@@ -7,6 +7,7 @@
 #include <Python.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct ValueDescription {
   bool operator==(const ValueDescription&) const = default;
 };
 
+// A process-lifetime copy of `name`, shared by every profile that mentions it (profiles
+// outlive the types and functions they name; one copy per name keeps sites small).
+const char* intern_name(const char* name);
+
 // A describer fills `out` for objects of the type it was registered for; false = no info.
 using Describer = bool (*)(PyObject* value, ValueDescription* out);
 // Registers a describer for exact instances of `type` (interop registers the tensor type).
@@ -50,13 +55,13 @@ void register_describer(PyTypeObject* type, Describer describer);
 struct TypeFeedback {
   static constexpr int kTypeSlots = 4;
   const PyTypeObject* types[kTypeSlots] = {};  // identities, not references
-  std::string type_names[kTypeSlots];
+  const char* type_names[kTypeSlots] = {};     // interned copies (intern_name)
   uint64_t counts[kTypeSlots] = {};
   uint64_t other = 0;
   // The first description of a described value, and whether all later ones matched it.
   bool described = false;
   bool description_stable = true;
-  ValueDescription description;
+  std::unique_ptr<ValueDescription> description;  // only for described values
 
   uint8_t described_slots = 0;  // bit i: types[i] has a registered describer
 
@@ -80,8 +85,8 @@ struct Site {
   TypeFeedback operands[2];  // binary op / compare: left, right; attribute: receiver; call: callable
   uint64_t taken = 0;        // branches: jumped
   uint64_t not_taken = 0;    // branches: fell through
-  const void* targets[4] = {};     // calls: distinct callables seen (identities only;
-  std::string target_names[4];     // a bound method counts as its function)
+  const void* targets[4] = {};          // calls: distinct callables seen (identities only;
+  const char* target_names[4] = {};     // a bound method counts as its function; interned)
   uint64_t other_targets = 0;
 };
 

@@ -159,9 +159,9 @@ for i in range(5):
   EXPECT_EQ(same->count, 5u);
   EXPECT_TRUE(same->operands[0].described);
   EXPECT_TRUE(same->operands[0].description_stable);
-  EXPECT_EQ(same->operands[0].description.shape, std::vector<int64_t>{2});
-  EXPECT_EQ(same->operands[1].description.shape, std::vector<int64_t>{1});
-  EXPECT_EQ(same->operands[0].description.dtype, "list");
+  EXPECT_EQ(same->operands[0].description->shape, std::vector<int64_t>{2});
+  EXPECT_EQ(same->operands[1].description->shape, std::vector<int64_t>{1});
+  EXPECT_EQ(same->operands[0].description->dtype, "list");
   profiles::Site* varying = site_of("varying");
   ASSERT_NE(varying, nullptr);
   EXPECT_FALSE(varying->operands[0].description_stable);
