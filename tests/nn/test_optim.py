@@ -15,7 +15,8 @@ import torch.optim as toptim
 from conftest import assert_close, copy_weights, to_janus, to_numpy
 
 
-def models(dtype="float32"):
+def models(dtype="float32", seed=0):
+    torch.manual_seed(seed)  # the same start on every run
     t = tnn.Sequential(tnn.Linear(4, 8), tnn.Tanh(), tnn.Linear(8, 2))
     j = jnn.Sequential(jnn.Linear(4, 8), jnn.Tanh(), jnn.Linear(8, 2))
     if dtype == "float64":
@@ -66,15 +67,27 @@ CONFIGS = [
 ]
 
 
+def _float32_friendly(name, kwargs):
+    # RMSprop and Adagrad divide each gradient by its own running RMS: for elements whose
+    # gradient is nearly zero the step is a ratio of two tiny numbers, so last-bit
+    # differences of the core's kernels (torch's use fused multiply-add) become visible in
+    # float32. Their trajectories are compared in float64, where rounding stays far below
+    # the tolerance; Adam's eps and SGD keep float32 well conditioned.
+    return name in ("SGD", "Adam", "AdamW")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name,kwargs", CONFIGS)
-def test_steps_match_torch(name, kwargs):
-    j, t = models()
-    (xj, yj), (xt, yt) = data()
+def test_steps_match_torch(name, kwargs, dtype):
+    if dtype == "float32" and not _float32_friendly(name, kwargs):
+        pytest.skip("compared in float64 (ill-conditioned in float32, see above)")
+    j, t = models(dtype)
+    (xj, yj), (xt, yt) = data(dtype)
     oj = getattr(joptim, name)(j.parameters(), **kwargs)
     ot = getattr(toptim, name)(t.parameters(), **kwargs)
     train(j, oj, xj, yj, 8)
     train(t, ot, xt, yt, 8)
-    assert_params_close(j, t)
+    assert_params_close(j, t, *((1e-5, 1e-6) if dtype == "float32" else (1e-10, 1e-12)))
     sj, st = oj.state_dict(), ot.state_dict()
     assert sj["param_groups"] == st["param_groups"]
     assert sorted(sj["state"]) == sorted(st["state"])
@@ -84,7 +97,7 @@ def test_steps_match_torch(name, kwargs):
             if not isinstance(value, torch.Tensor):  # None buffers, RMSprop's int step
                 assert sj["state"][k][key] == value
             else:
-                assert_close(sj["state"][k][key], value, 1e-5, 1e-6)
+                assert_close(sj["state"][k][key], value, 1e-5, 1e-6)  # float64 or tame
 
 
 @pytest.mark.parametrize("name,kwargs", [CONFIGS[2], CONFIGS[7], CONFIGS[10]])

@@ -299,6 +299,7 @@ def test_training_resumes_from_a_torch_checkpoint(tmp_path, name, kwargs):
             ((model(xs) - ys) ** 2).mean().backward()
             opt.step()
 
+    torch.manual_seed(0)
     t = tnn.Linear(3, 1)
     topt = getattr(torch.optim, name)(t.parameters(), **kwargs)
     steps(torch, t, topt, 3)
