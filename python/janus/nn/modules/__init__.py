@@ -8,5 +8,6 @@ from .dropout import Dropout
 from .flatten import Flatten
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .normalization import LayerNorm
-from .loss import CrossEntropyLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss)
 from .rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase
