@@ -250,3 +250,14 @@ def test_parameter_containers_match_torch():
     assert type(j.plist[1]).__name__ == type(t.plist[1]).__name__ == "Parameter"
     assert len(j.plist) == 3 and list(j.pdict.keys()) == list(t.pdict.keys())
     assert [n for n, _ in j.named_parameters()] == [n for n, _ in t.named_parameters()]
+
+
+def test_plain_pickle_keeps_parameters():
+    import pickle
+    m = jnn.Sequential(jnn.Linear(2, 3))
+    m[0].bias.requires_grad_(False)
+    m2 = pickle.loads(pickle.dumps(m))
+    assert type(m2[0].weight) is jnn.Parameter and m2[0].weight.requires_grad
+    assert type(m2[0].bias) is jnn.Parameter and not m2[0].bias.requires_grad
+    assert m2[0].weight.tolist() == m[0].weight.tolist()
+    assert list(m2.state_dict()) == list(m.state_dict())

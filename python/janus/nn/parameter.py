@@ -19,3 +19,12 @@ class Parameter(janus.Tensor):
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
+
+    def __reduce_ex__(self, protocol):
+        # Plain pickling (multiprocessing, pickle.dumps of a model) keeps the Parameter type;
+        # janus.save writes torch's own form instead (see serialization.py).
+        return (_rebuild_parameter, (self.data, self.requires_grad))
+
+
+def _rebuild_parameter(data, requires_grad):
+    return Parameter(data, requires_grad)
