@@ -117,6 +117,9 @@ void dump_profile(const CodeProfile& profile, std::string* out) {
                 ",\"not_taken\":" + std::to_string(site.not_taken);
         break;
       case SiteKind::Loop:
+        *out += ",\"head_line\":" +
+                std::to_string(PyCode_Addr2Line(code, loop_head(site) * 2)) +
+                ",\"head_offset\":" + std::to_string(loop_head(site) * 2);
         *out += std::string(",\"hot\":") + (site.count >= settings().hot_loop ? "true" : "false");
         break;
     }

@@ -156,14 +156,17 @@ CodeProfile* create_profile(PyCodeObject* code) {
   profile->site_at.assign(n, nullptr);
   std::vector<int> offsets;
   _Py_CODEUNIT* instr = _PyCode_CODE(code);
+  int extended = 0;  // oparg bits from preceding EXTENDED_ARGs
   for (Py_ssize_t i = 0; i < n;) {
     int opcode = _PyOpcode_Deopt[_Py_OPCODE(instr[i])];
+    int oparg = (extended << 8) | _Py_OPARG(instr[i]);
+    extended = opcode == EXTENDED_ARG ? oparg : 0;
     SiteKind kind;
     if (site_kind_of(opcode, &kind)) {
       Site site;
       site.offset = (int)i;
       site.kind = kind;
-      site.oparg = _Py_OPARG(instr[i]);
+      site.oparg = oparg;
       offsets.push_back((int)i);
       profile->sites.push_back(std::move(site));
     }
@@ -217,12 +220,14 @@ void report_hot_call(CodeProfile* profile) {
                (unsigned long long)profile->calls);
 }
 
+int loop_head(const Site& loop) { return loop.offset + 1 - loop.oparg; }
+
 void report_hot_loop(CodeProfile* profile, Site* loop) {
   if (!g_settings.log) return;
   std::fprintf(stderr, "janus[profiles]: hot loop in %s (%s:%d) after %llu iterations\n",
                PyUnicode_AsUTF8(profile->code->co_qualname),
-               PyUnicode_AsUTF8(profile->code->co_filename), line_of(profile->code, loop->offset),
-               (unsigned long long)loop->count);
+               PyUnicode_AsUTF8(profile->code->co_filename),
+               line_of(profile->code, loop_head(*loop)), (unsigned long long)loop->count);
 }
 
 }  // namespace janus::profiles

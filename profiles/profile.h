@@ -80,7 +80,7 @@ struct TypeFeedback {
 struct Site {
   int offset = 0;  // instruction offset in code units
   SiteKind kind = SiteKind::BinaryOp;
-  int oparg = 0;
+  int oparg = 0;              // with EXTENDED_ARG prefixes applied
   uint64_t count = 0;        // executions (loops: back-edges taken)
   TypeFeedback operands[2];  // binary op / compare: left, right; attribute: receiver; call: callable
   uint64_t taken = 0;        // branches: jumped
@@ -125,6 +125,9 @@ struct Settings {
 };
 void configure(const Settings& settings);
 const Settings& settings();
+
+// The offset (code units) a loop site's back-edge jumps to: the loop head.
+int loop_head(const Site& loop);
 
 // Called when a function's entry count reaches hot_call / a loop's back-edges reach hot_loop.
 void report_hot_call(CodeProfile* profile);

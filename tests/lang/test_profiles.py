@@ -103,6 +103,7 @@ def test_branch_and_loop_counts(dump):
     # 3.11 compiles one back-edge per branch of the if: together they ran once per iteration.
     loops = sites(records, program, "work", "loop")
     assert sorted((s["line"], s["count"]) for s in loops) == [(12, 100), (14, 200)]
+    assert {s["head_line"] for s in loops} == {10}  # both jump to the `for` line
     assert all(s["hot"] for s in loops)
 
 
@@ -114,3 +115,18 @@ def test_attribute_and_call_sites(dump):
                    for s in sites(records, program, "work", "call"))
     assert calls == [(10, ["range"], 1), (12, ["add"], 100), (14, ["Box"], 200),
                      (14, ["add"], 200)]
+
+
+def test_hot_function_and_loop_are_logged(tmp_path):
+    program = tmp_path / "hot.py"
+    program.write_text("def f(x):\n    return x\n\nfor i in range(120):\n    f(i)\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JANUS_")}
+    env.update(JANUS_LOG="profiles", JANUS_HOT_CALL="3")
+    # The -X form wins over the environment (docs/options.md).
+    proc = subprocess.run([JANUS, "-X", "janus-hot-loop=50", str(program)], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"janus[profiles]: hot function f ({program}:1) after 3 calls",
+        f"janus[profiles]: hot loop in <module> ({program}:4) after 50 iterations",
+    ]
