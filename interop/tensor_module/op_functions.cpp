@@ -108,7 +108,7 @@ int convert(PyObject* o, const ArgSpec& a, std::optional<Scalar>& out) {
   return 0;
 }
 int convert(PyObject* o, const ArgSpec&, int64_t& out) {
-  if (PyFloat_Check(o) || is_tensor(o) && (is_floating(unwrap(o).dtype()) || unwrap(o).numel() != 1)) return 1;
+  if (PyFloat_Check(o) || (is_tensor(o) && (is_floating(unwrap(o).dtype()) || unwrap(o).numel() != 1))) return 1;
   if (is_tensor(o)) { out = unwrap(o).item().to_int(); return 0; }
   if (!PyIndex_Check(o)) return 1;
   out = PyLong_AsLongLong(o);

@@ -184,9 +184,13 @@ Tensor pow(const Tensor& a, const Tensor& b) {
       map1<int64_t, int64_t>(cb, cb, [&](int64_t v) { if (v < 0) negative = true; return v; });
       if (negative) runtime_error("Integers to negative integer powers are not allowed.");
       return binary_kernel<false>(a, b, dt, [](scalar_t x, scalar_t y) -> scalar_t {
-        scalar_t r = 1;
-        for (int64_t e = y, base = x; e > 0; e >>= 1, base *= base) if (e & 1) r *= base;
-        return r;
+        if constexpr (std::is_same_v<scalar_t, bool>) {
+          return x || !y;  // unreachable: bool operands compute in int64
+        } else {
+          scalar_t r = 1;
+          for (int64_t e = y, base = x; e > 0; e >>= 1, base *= base) if (e & 1) r = scalar_t(r * base);
+          return r;
+        }
       });
     } else {
       return binary_kernel<false>(a, b, dt, [](scalar_t x, scalar_t y) -> scalar_t {
@@ -291,7 +295,7 @@ static DType unary_dtype(const Tensor& a, bool float_kind, const char* name) {
     DType dt = unary_dtype(a, std::string(#kind) == "Float", #name);                            \
     Tensor out = JANUS_DISPATCH(dt, [&]<class scalar_t>() {                                                       \
       return unary_kernel(a, dt, [](scalar_t x) -> scalar_t {                                   \
-        if constexpr (std::is_same_v<scalar_t, bool> && std::string_view(#kind) == "Float") return x; \
+        if constexpr (std::is_same_v<scalar_t, bool>) return x; /* bool only reaches Same-kind ops */ \
         else return static_cast<scalar_t>(expr);                                                \
       });                                                                                       \
     });                                                                                         \
@@ -300,7 +304,7 @@ static DType unary_dtype(const Tensor& a, bool float_kind, const char* name) {
       record(node, {a}, {out}, [sx, sy](const TensorList& gs) {                                 \
         const Tensor& g = gs[0];                                                                \
         Tensor x = sx.get(), y = sy.get();                                                      \
-        (void)x; (void)y;                                                                       \
+        (void)g; (void)x; (void)y;                                                              \
         return TensorList{grad};                                                                \
       }, true);                                                                                 \
     }                                                                                           \

@@ -19,7 +19,7 @@ struct Plan {
 };
 
 // dims empty = all dims (PyTorch's sum(dim=[]) reduces everything).
-Plan plan(const Tensor& a, const Shape& dims_in, bool keepdim) {
+Plan plan(const Tensor& a, const Shape& dims_in, bool keepdim, bool materialize = true) {
   Plan p;
   const int64_t nd = a.dim();
   p.reduced.assign(std::max<int64_t>(nd, 1), dims_in.empty());
@@ -41,14 +41,8 @@ Plan plan(const Tensor& a, const Shape& dims_in, bool keepdim) {
   Shape sizes, strides;
   for (int64_t d : perm) sizes.push_back(a.sizes()[d]), strides.push_back(a.strides()[d]);
   Tensor permuted = a.alias_with(sizes, strides, a.offset());
-  p.rows = permuted.is_contiguous() ? permuted : contiguous_copy(permuted);
+  p.rows = permuted.is_contiguous() || !materialize ? permuted : contiguous_copy(permuted);
   return p;
-}
-
-Shape all_dims(int64_t nd) {
-  Shape d;
-  for (int64_t i = 0; i < nd; ++i) d.push_back(i);
-  return d;
 }
 
 // Gradient of a reduction: g (reduced shape) brought back to the input's shape.
@@ -108,15 +102,30 @@ DType sum_dtype(DType in, OptDType dtype) {
 }  // namespace
 
 Tensor sum_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype) {
-  Plan p = plan(a, dims, keepdim);
+  Plan p = plan(a, dims, keepdim, false);
   DType od = sum_dtype(a.dtype(), dtype);
   Tensor out = Tensor::empty(p.out_shape, od);
   Tensor rows = p.rows;
+  // Leading dims of a contiguous tensor (a bias gradient's batch dims): add whole rows into
+  // an accumulator row instead of transposing first.
+  int64_t lead = 0;
+  while (lead < a.dim() && p.reduced[lead]) ++lead;
+  bool leading_only = a.is_contiguous() && lead > 0 && lead < a.dim() && a.dtype() == od;
+  for (int64_t d = lead; leading_only && d < a.dim(); ++d) leading_only = !p.reduced[d];
   JANUS_DISPATCH(od, [&]<class scalar_t>() {
     using O = scalar_t;
-    p.rows = rows.dtype() == od ? rows : cast(rows, od);
-    const O* src = p.rows.template data<O>();
     O* dst = out.template data<O>();
+    if (leading_only) {
+      using Acc = std::conditional_t<std::is_floating_point_v<O>, double, int64_t>;
+      std::vector<Acc> acc(p.M, Acc(0));
+      const O* src = a.template data<O>();
+      for (int64_t r = 0; r < p.R; ++r)
+        for (int64_t m = 0; m < p.M; ++m) acc[m] += Acc(src[r * p.M + m]);
+      for (int64_t m = 0; m < p.M; ++m) dst[m] = O(acc[m]);
+      return;
+    }
+    p.rows = rows.dtype() == od ? (rows.is_contiguous() ? rows : contiguous_copy(rows)) : cast(rows, od);
+    const O* src = p.rows.template data<O>();
     for (int64_t m = 0; m < p.M; ++m) dst[m] = O(sum_row(src + m * p.R, p.R));
   });
   if (needs_grad({&a})) {
