@@ -49,6 +49,8 @@ Tensor logical_or(const Tensor& a, const Tensor& b);
 Tensor logical_not(const Tensor& a);
 Tensor bitwise_not(const Tensor& a);
 Tensor isnan(const Tensor& a);
+Tensor isinf(const Tensor& a);
+Tensor isfinite(const Tensor& a);
 Tensor clamp(const Tensor& a, const OptScalar& min, const OptScalar& max);
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 Tensor addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value);
@@ -142,6 +144,10 @@ Tensor index_put(const Tensor& a, const TensorList& indices, const Tensor& value
 Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index);
 Tensor gather(const Tensor& a, int64_t dim, const Tensor& index);
 Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter_value(const Tensor& a, int64_t dim, const Tensor& index, const Scalar& value);
+Tensor scatter_(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter_value_(const Tensor& a, int64_t dim, const Tensor& index, const Scalar& value);
 Tensor nonzero(const Tensor& a);
 
 // ---- creation and random ---------------------------------------------------------------------

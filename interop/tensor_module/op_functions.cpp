@@ -2,6 +2,7 @@
 // vectorcall function object (janus.<name>) and/or a method descriptor (Tensor.<name>). The
 // schema string drives argument parsing; the C++ function's own parameter types drive the
 // conversions, so an op is declared once.
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -256,6 +257,9 @@ keywords:
     Py_ssize_t nk = PyTuple_GET_SIZE(kwnames);
     for (Py_ssize_t k = 0; k < nk; ++k) {
       const char* key = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k));
+      // numpy-style aliases PyTorch accepts: axis=dim, keepdims=keepdim
+      if (std::strcmp(key, "axis") == 0) key = "dim";
+      else if (std::strcmp(key, "keepdims") == 0) key = "keepdim";
       size_t i = 0;
       for (; i < n; ++i) if (ov.args[i].name == key) break;
       if (i == n) { *why = str_cat(ov.name, "() got an unexpected keyword argument '", key, "'"); return false; }

@@ -38,7 +38,7 @@ DType result_type(const TensorList& operands) {
   }
   if (have & 4) {
     DType w = wrap_t == DType::Float64 ? default_dtype() : wrap_t;
-    if (!set) r = wrap_t, set = true;
+    if (!set) r = w, set = true;
     else if (category(wrap_t) > category(r)) r = w;
   }
   return r;
@@ -339,6 +339,20 @@ Tensor isnan(const Tensor& a) {
   });
   return out;
 }
+
+template <class F>
+static Tensor float_class(const Tensor& a, F f) {
+  Tensor out = Tensor::empty(a.sizes(), DType::Bool);
+  JANUS_DISPATCH(a.dtype(), [&]<class scalar_t>() {
+    map1<bool, scalar_t>(out, a, [&](scalar_t x) {
+      if constexpr (std::is_floating_point_v<scalar_t>) return bool(f(x));
+      else return bool(f(0.0));
+    });
+  });
+  return out;
+}
+Tensor isinf(const Tensor& a) { return float_class(a, [](auto x) { return std::isinf(x); }); }
+Tensor isfinite(const Tensor& a) { return float_class(a, [](auto x) { return std::isfinite(x); }); }
 
 Tensor clamp(const Tensor& a, const OptScalar& lo, const OptScalar& hi) {
   if (!lo && !hi) runtime_error("torch.clamp: At least one of 'min' or 'max' must not be None");

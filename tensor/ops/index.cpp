@@ -264,9 +264,67 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& idx) {
   return out;
 }
 
+// Writes src (or adds it, accumulate) into a copy of a at index along dim; no autograd.
+static Tensor scatter_kernel(const Tensor& a, int64_t d, const Tensor& idx, const Tensor& src, bool accumulate);
+
 Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& idx, const Tensor& src) {
   int64_t d = a.wrap_dim(dim);
   check_gather_index(a, d, idx, "scatter_add");
+  Tensor out = scatter_kernel(a, d, idx, src, true);
+  if (needs_grad({&a, &src})) {
+    Saved si(idx);
+    record("ScatterAddBackward0", {a, src}, {out}, [d, si](const TensorList& g) {
+      return TensorList{g[0], gather(g[0], d, si.get())};
+    }, true);
+  }
+  return out;
+}
+
+Tensor scatter(const Tensor& a, int64_t dim, const Tensor& idx, const Tensor& src) {
+  int64_t d = a.wrap_dim(dim);
+  check_gather_index(a, d, idx, "scatter");
+  Tensor out = scatter_kernel(a, d, idx, src, false);
+  if (needs_grad({&a, &src})) {
+    Saved si(idx);
+    record("ScatterBackward0", {a, src}, {out}, [d, si](const TensorList& g) {
+      Tensor ix = si.get();
+      return TensorList{scatter_value(g[0], d, ix, Scalar(0.0)), gather(g[0], d, ix)};
+    }, true);
+  }
+  return out;
+}
+
+Tensor scatter_value(const Tensor& a, int64_t dim, const Tensor& idx, const Scalar& value) {
+  Tensor src = expand(scalar_tensor(value, a.dtype()), idx.sizes());
+  return scatter(a, dim, idx, src);
+}
+
+Tensor scatter_(const Tensor& a, int64_t dim, const Tensor& idx, const Tensor& src) {
+  bool rec = needs_grad({&a, &src});
+  check_inplace(a, rec);
+  Tensor r = scatter(rec ? clone(a) : a, dim, idx, src);
+  copy_into(a, r);
+  a.bump_version();
+  if (rec) rebase_history(a, r);
+  return a;
+}
+
+Tensor scatter_value_(const Tensor& a, int64_t dim, const Tensor& idx, const Scalar& value) {
+  return scatter_(a, dim, idx, expand(scalar_tensor(value, a.dtype()), idx.sizes()));
+}
+
+static Tensor scatter_kernel(const Tensor& a, int64_t d, const Tensor& idx, const Tensor& src_in, bool accumulate) {
+  Tensor src = src_in.dim() == 0 ? expand(src_in, idx.sizes()) : src_in;
+  if (idx.dim() != src.dim() || (idx.dim() != a.dim() && idx.dim() > 1))
+    runtime_error("Index tensor must have the same number of dimensions as src tensor");
+  for (int64_t k = 0; k < idx.dim(); ++k) {
+    if (idx.sizes()[k] > src.sizes()[k])
+      runtime_error(str_cat("Expected index ", shape_str(idx.sizes()), " to be smaller than self ", shape_str(a.sizes()),
+                            " apart from dimension ", d, " and to be smaller size than src ", shape_str(src.sizes())));
+    if (k != d && a.dim() > k && idx.sizes()[k] > a.sizes()[k])
+      runtime_error(str_cat("Expected index ", shape_str(idx.sizes()), " to be smaller than self ", shape_str(a.sizes()),
+                            " apart from dimension ", d, " and to be smaller size than src ", shape_str(src.sizes())));
+  }
   Tensor out = contiguous_copy(a);
   Tensor ix = contiguous_copy(idx);
   Tensor sv = cast(src, a.dtype());
@@ -289,15 +347,9 @@ Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& idx, const Tensor
         }
         off += c * os[k];
       }
-      dst[off] = scalar_t(dst[off] + s[soff]);
+      dst[off] = accumulate ? scalar_t(dst[off] + s[soff]) : s[soff];
     }
   });
-  if (needs_grad({&a, &src})) {
-    Saved si(idx);
-    record("ScatterAddBackward0", {a, src}, {out}, [d, si](const TensorList& g) {
-      return TensorList{g[0], gather(g[0], d, si.get())};
-    }, true);
-  }
   return out;
 }
 

@@ -38,6 +38,14 @@ CASES = [
     ("matmul 0d", lambda lib: lib.matmul(lib.tensor(1.0), lib.ones(2)), RuntimeError, "both arguments to matmul need to be at least 1D"),
     ("dot sizes", lambda lib: lib.dot(lib.ones(2), lib.ones(3)), RuntimeError, "inconsistent tensor size"),
     ("layer_norm shape", lambda lib: lib.nn.functional.layer_norm(lib.ones(2, 3), (4,)), RuntimeError, "Given normalized_shape=\\[4\\]"),
+    ("gather index", lambda lib: lib.ones(2, 3).gather(1, lib.tensor([[5]])), RuntimeError,
+     "index 5 is out of bounds for dimension 1 with size 3"),
+    ("scatter src", lambda lib: lib.zeros(2, 3).scatter(1, lib.tensor([[0, 1]]), lib.ones(1, 1)), RuntimeError,
+     "to be smaller size than src"),
+    ("scatter_add index", lambda lib: lib.zeros(3).scatter_add(0, lib.tensor([5]), lib.ones(1)), RuntimeError,
+     "index 5 is out of bounds for dimension 0 with size 3"),
+    ("embedding index", lambda lib: lib.nn.functional.embedding(lib.tensor([7]), lib.ones(3, 2)), IndexError, "index out of range|out of bounds"),
+    ("view of big", lambda lib: lib.ones(2).view(-1, -1), RuntimeError, "only one dimension can be inferred"),
     ("split sizes", lambda lib: lib.ones(5).split([2, 2]), RuntimeError, "split_with_sizes expects split_sizes to sum exactly to 5"),
 ]
 

@@ -204,6 +204,9 @@ SPECS["logical_not"] = [Case(fn("logical_not"), A("b", (2, 3)), dtypes=("bool",)
                         Case(fn("logical_not"), A("i", (2, 3)), dtypes=("int64",))]
 SPECS["bitwise_not"] = [Case(fn("bitwise_not"), A("b", (2, 3)), dtypes=("bool",)),
                         Case(fn("bitwise_not"), A("i", (2, 3)), dtypes=("int64", "int32"))]
+SPECS["isinf"] = [Case(lambda lib, x: lib.isinf(1 / x.round()), A("f", (3, 4)), grad=False),
+                 Case(lambda lib, x: x.isinf(), A("i", (3,)), dtypes=("int64",))]
+SPECS["isfinite"] = [Case(lambda lib, x: lib.isfinite(lib.log(x)), A("f", (3, 4)), grad=False)]
 SPECS["isnan"] = [Case(lambda lib, x: lib.isnan(lib.log(x)), A("f", (2, 3)), grad=False)]
 SPECS["clamp"] = [Case(lambda lib, x: lib.clamp(x, -0.5, 0.5), A("f", (3, 4))),
                   Case(lambda lib, x: lib.clamp(x, min=0.1), A("f", (3, 4), noncontig=True)),
@@ -212,6 +215,7 @@ SPECS["clamp"] = [Case(lambda lib, x: lib.clamp(x, -0.5, 0.5), A("f", (3, 4))),
 SPECS["clip"] = [Case(lambda lib, x: lib.clip(x, -0.5, 0.5), A("f", (3, 4)))]
 SPECS["where"] = [Case(lambda lib, c, x, y: lib.where(c, x, y), A("b", (2, 3)), A("f", (2, 3)), A("f", (3,))),
                   Case(lambda lib, c, x: lib.where(c, x, 0.0), A("b", (2, 3)), A("f", (2, 3))),
+                  Case(lambda lib, c: lib.where(c, 1.0, 0.0), A("b", (2, 3)), dtypes=("bool",)),
                   Case(lambda lib, c, x, y: lib.where(c, x, y), A("b", (3,)), A("i", (2, 3)), A("f", (2, 3)),
                        dtypes=("float32",))]
 SPECS["addcmul"] = [Case(lambda lib, a, b, c: lib.addcmul(a, b, c, value=0.5), A("f", (2, 3)), A("f", (2, 3)), A("f", (3,)))]
@@ -231,6 +235,9 @@ SPECS["masked_fill"] = [Case(lambda lib, x, m: lib.masked_fill(x, m, -1.5), A("f
 
 # reductions
 SPECS["sum"] = [Case(fn("sum"), A("f", (2, 3))),
+                Case(lambda lib, x: x.sum(axis=0, keepdims=True), A("f", (2, 3))),
+                Case(lambda lib, x: x.sum((0, 1)), A("f", (2, 3, 4))),
+                Case(lambda lib, x: x.sum(0), A("i", (5, 3)), dtypes=("int64",)),
                 Case(lambda lib, x: lib.sum(x, 1), A("f", (2, 3, 4))),
                 Case(lambda lib, x: x.sum(dim=(0, 2), keepdim=True), A("f", (2, 3, 4))),
                 Case(lambda lib, x: x.sum(-1), A("f", (3, 4), noncontig=True)),
@@ -387,6 +394,10 @@ SPECS["gather"] = [Case(lambda lib, x: lib.gather(x, 1, lib.tensor([[0, 0], [1, 
                    Case(lambda lib, x: x.gather(0, lib.tensor([[2, 0, 1]])), A("f", (3, 3), noncontig=True))]
 SPECS["scatter_add"] = [Case(lambda lib, x, s: lib.scatter_add(x, 0, lib.tensor([[0, 1, 0], [0, 0, 1]]), s),
                              A("f", (2, 3)), A("f", (2, 3)))]
+SPECS["scatter"] = [Case(lambda lib, x, s: lib.scatter(x, 1, lib.tensor([[0, 2], [1, 1]]), s), A("f", (2, 3)), A("f", (2, 2))),
+                   Case(lambda lib, x: x.scatter(0, lib.tensor([[1, 0, 1]]), 2.5), A("f", (2, 3)))]
+SPECS["scatter_"] = [Case(lambda lib, x, s: x.clone().scatter_(1, lib.tensor([[2], [0]]), s), A("f", (2, 3)), A("f", (2, 1))),
+                     Case(lambda lib, x: x.clone().scatter_(1, lib.tensor([[0], [2]]), 1.0), A("f", (2, 3)))]
 SPECS["nonzero"] = [Case(fn("nonzero"), A("n", (3, 4)), dtypes=("int64",)), Case(fn("nonzero"), A("b", (5,)), dtypes=("bool",))]
 
 # creation (compared by shape/dtype/values where deterministic)
