@@ -105,3 +105,37 @@ try:
 except TypeError as e:
     print(e)
 # expect: object of type 'int' has no len()
+
+
+import math  # noqa: E402
+
+
+class Slotted2:
+    __slots__ = ("x", "y")
+
+    def __init__(self):
+        self.x = 2
+        self.y = None
+
+
+def module_and_slots(n, s):
+    t = 0.0
+    for i in range(n):
+        t += math.pi * s.x
+    return round(t, 6)
+
+
+s2 = Slotted2()
+print(module_and_slots(300, s2))
+saved_pi = math.pi
+math.pi = 3  # module attribute rebound after specialization
+print(module_and_slots(300, s2))
+math.pi = saved_pi
+del s2.x
+try:
+    module_and_slots(300, s2)
+except AttributeError as e:
+    print(e)
+# expect: 1884.955592
+# expect: 1800.0
+# expect: 'Slotted2' object has no attribute 'x'
