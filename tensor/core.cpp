@@ -99,10 +99,19 @@ int64_t wrap_dim(int64_t d, int64_t ndim) {
 }
 
 Tensor Tensor::empty(const Shape& sizes, DType dtype) {
-  for (auto s : sizes)
+  // Sizes come from users: check for negatives and for byte counts that overflow.
+  uint64_t nbytes = dtype_size(dtype);
+  bool overflow = false;
+  for (auto s : sizes) {
     if (s < 0) runtime_error(str_cat("Trying to create tensor with negative dimension ", s, ": ", shape_str(sizes)));
+    overflow = overflow || __builtin_mul_overflow(nbytes, uint64_t(s), &nbytes);
+  }
+  if (overflow || nbytes > (uint64_t(1) << 48))
+    runtime_error(str_cat("DefaultCPUAllocator: can't allocate memory: you tried to allocate a tensor of size ",
+                          shape_str(sizes), " (", overflow ? std::string("more than 2^64") : std::to_string(nbytes),
+                          " bytes)"));
   Ref<TensorImpl> t(new TensorImpl);
-  t->storage = Storage::allocate(shape_numel(sizes) * dtype_size(dtype));
+  t->storage = Storage::allocate(size_t(nbytes));
   t->sizes = sizes;
   t->strides = contiguous_strides(sizes);
   t->dtype = dtype;

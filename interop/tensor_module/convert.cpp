@@ -76,7 +76,9 @@ bool to_shape(PyObject* o, Shape* out) {
       continue;
     }
     if (PyFloat_Check(item) || !PyIndex_Check(item)) { Py_DECREF(seq); return false; }
-    out->push_back(PyLong_AsLongLong(item));
+    long long v = PyLong_AsLongLong(item);
+    if (v == -1 && PyErr_Occurred()) { PyErr_Clear(); Py_DECREF(seq); return false; }
+    out->push_back(v);
   }
   Py_DECREF(seq);
   return true;
@@ -171,6 +173,7 @@ PyObject* tensor_tolist(const Tensor& t) {
   if (t.dim() == 0) return scalar_to_py(t.item());
   const int64_t n = t.sizes()[0];
   PyObject* list = PyList_New(n);
+  if (!list) return nullptr;
   for (int64_t i = 0; i < n; ++i) {
     Tensor row = t.alias_with(Shape(t.sizes().begin() + 1, t.sizes().end()), Shape(t.strides().begin() + 1, t.strides().end()),
                               t.offset() + i * t.strides()[0]);

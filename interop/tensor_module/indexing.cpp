@@ -76,7 +76,9 @@ Tensor apply_basic(const Tensor& self, PyObject* index, std::vector<Advanced>& a
       adv.push_back({dim, t});
       dim += t.dtype() == DType::Bool ? std::max<int64_t>(t.dim(), 1) : 1;
     } else if (PyIndex_Check(item)) {
-      result = ops::select(result, dim, PyNumber_AsSsize_t(item, PyExc_IndexError));
+      Py_ssize_t v = PyNumber_AsSsize_t(item, PyExc_IndexError);
+      if (v == -1 && PyErr_Occurred()) throw PythonErrorSet();
+      result = ops::select(result, dim, v);
     } else {
       // Anything else goes through tensor construction, as in PyTorch (a str is a TypeError there).
       Tensor t = index_tensor(item);

@@ -229,11 +229,17 @@ static PyObject* m_set_(PyObject* self, PyObject* const* args, Py_ssize_t n, PyO
     return nullptr;
   }
   int64_t offset = n > 1 ? PyLong_AsLongLong(args[1]) : 0;
+  if (offset == -1 && PyErr_Occurred()) return nullptr;
   Shape size, stride;
-  if (n > 2) to_shape(args[2], &size);
-  else size = {int64_t(storage->nbytes / SELF.itemsize())};
-  if (n > 3 && args[3] != Py_None) to_shape(args[3], &stride);
-  else stride = contiguous_strides(size);
+  if (n > 2 && !to_shape(args[2], &size)) { PyErr_SetString(PyExc_TypeError, "set_(): size must be a tuple of ints"); return nullptr; }
+  if (n <= 2) size = {int64_t(storage->nbytes / SELF.itemsize())};
+  if (n > 3 && args[3] != Py_None && !to_shape(args[3], &stride)) {
+    PyErr_SetString(PyExc_TypeError, "set_(): stride must be a tuple of ints");
+    return nullptr;
+  }
+  if (n <= 3 || args[3] == Py_None) stride = contiguous_strides(size);
+  if (offset < 0) { PyErr_SetString(PyExc_RuntimeError, "set_(): storage_offset must be non-negative"); return nullptr; }
+  for (int64_t x : size) if (x < 0) { PyErr_SetString(PyExc_RuntimeError, "set_(): negative size"); return nullptr; }
   if (size.size() != stride.size()) { PyErr_SetString(PyExc_RuntimeError, "mismatch in length of strides and shape"); return nullptr; }
   int64_t need = 0;
   if (shape_numel(size) > 0) {

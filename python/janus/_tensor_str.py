@@ -88,15 +88,15 @@ class _Formatter:
         return " " * (self.width - len(s)) + s
 
 
-def _vector(values_row, indent, summarize, fmt):
+def _vector(t, indent, summarize, fmt):
     per_item = fmt.width + 2
     per_line = max(1, (LINEWIDTH - indent) // per_item)
-    n = len(values_row)
-    if summarize and n > 2 * EDGEITEMS:
-        items = [fmt.format(v) for v in values_row[:EDGEITEMS]] + [" ..."] + \
-                [fmt.format(v) for v in values_row[-EDGEITEMS:]]
+    n = t.shape[0]
+    if summarize and n > 2 * EDGEITEMS:  # only the edges are read
+        items = [fmt.format(v) for v in t[:EDGEITEMS].tolist()] + [" ..."] + \
+                [fmt.format(v) for v in t[n - EDGEITEMS:].tolist()]
     else:
-        items = [fmt.format(v) for v in values_row]
+        items = [fmt.format(v) for v in t.tolist()]
     lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
     return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 
@@ -106,7 +106,7 @@ def _nested(t, indent, summarize, fmt):
     if dim == 0:
         return fmt.format(t.item())
     if dim == 1:
-        return _vector(t.tolist(), indent, summarize, fmt)
+        return _vector(t, indent, summarize, fmt)
     n = t.shape[0]
     if summarize and n > 2 * EDGEITEMS:
         parts = [_nested(t[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)] + ["..."] + \

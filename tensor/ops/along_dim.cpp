@@ -74,6 +74,7 @@ Tensor flip(const Tensor& a, const Shape& dims) {
   int64_t offset = a.offset();
   for (int64_t dd : dims) {
     int64_t d = a.wrap_dim(dd);
+    if (a.dim() == 0) continue;  // a 0-d tensor flips to itself
     if (a.sizes()[d] > 0) offset += (a.sizes()[d] - 1) * strides[d];
     strides[d] = -strides[d];
   }

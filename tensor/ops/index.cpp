@@ -314,6 +314,9 @@ Tensor scatter_value_(const Tensor& a, int64_t dim, const Tensor& idx, const Sca
 }
 
 static Tensor scatter_kernel(const Tensor& a, int64_t d, const Tensor& idx, const Tensor& src_in, bool accumulate) {
+  if (a.dim() == 0)  // a 0-d tensor scatters like a 1-element vector
+    return reshape(scatter_kernel(reshape(a, {1}), 0, reshape(idx, {-1}), src_in.dim() ? reshape(src_in, {-1}) : src_in,
+                                  accumulate), {});
   Tensor src = src_in.dim() == 0 ? expand(src_in, idx.sizes()) : src_in;
   if (idx.dim() != src.dim() || (idx.dim() != a.dim() && idx.dim() > 1))
     runtime_error("Index tensor must have the same number of dimensions as src tensor");

@@ -155,7 +155,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     // Fold the batch into rows: [..., n, k] @ [k, m].
     Tensor b2 = db == 1 ? unsqueeze(b, 1) : b;
     if (a.sizes().back() != b2.sizes()[0])
-      runtime_error(str_cat("mat1 and mat2 shapes cannot be multiplied (", a.numel() / a.sizes().back(), "x",
+      runtime_error(str_cat("mat1 and mat2 shapes cannot be multiplied (", shape_numel(Shape(a.sizes().begin(), a.sizes().end() - 1)), "x",
                             a.sizes().back(), " and ", b2.sizes()[0], "x", b2.sizes()[1], ")"));
     Tensor out = mm(reshape(a, {-1, a.sizes().back()}), b2);
     Shape s(a.sizes().begin(), a.sizes().end() - 1);

@@ -67,6 +67,12 @@ Tensor record_view(const char* name, const Tensor& a, const Tensor& out, F grad_
 
 }  // namespace
 
+// For ops that need a real dim (split, chunk, unbind): 0-d tensors have none.
+static int64_t real_dim(const Tensor& a, int64_t dim) {
+  if (a.dim() == 0) fail(ErrorKind::Index, "Dimension specified as 0 but tensor has no dimensions");
+  return a.wrap_dim(dim);
+}
+
 // Zeros of `shape` with g written into the view (sizes, strides, offset) of their contiguous
 // layout: the gradient of every view that selects part of its input.
 Tensor view_scatter(const Tensor& g, const Shape& shape, const Shape& sizes, const Shape& strides, int64_t offset);
@@ -355,7 +361,7 @@ Tensor stack(const TensorList& ts, int64_t dim) {
 }
 
 TensorList split(const Tensor& a, int64_t size, int64_t dim) {
-  int64_t d = a.wrap_dim(dim);
+  int64_t d = real_dim(a, dim);
   if (size <= 0 && !(size == 0 && a.sizes()[d] == 0))
     runtime_error(str_cat("split_size can only be 0 if dimension size is 0, but got dimension size of ", a.sizes()[d]));
   TensorList out;
@@ -368,7 +374,7 @@ TensorList split(const Tensor& a, int64_t size, int64_t dim) {
 }
 
 TensorList split_sizes(const Tensor& a, const Shape& sizes, int64_t dim) {
-  int64_t d = a.wrap_dim(dim);
+  int64_t d = real_dim(a, dim);
   int64_t total = 0;
   for (auto s : sizes) total += s;
   if (total != a.sizes()[d])
@@ -382,7 +388,7 @@ TensorList split_sizes(const Tensor& a, const Shape& sizes, int64_t dim) {
 
 TensorList chunk(const Tensor& a, int64_t chunks, int64_t dim) {
   if (chunks <= 0) runtime_error(str_cat("chunk expects `chunks` to be greater than 0, got: ", chunks));
-  int64_t d = a.wrap_dim(dim);
+  int64_t d = real_dim(a, dim);
   int64_t n = a.sizes()[d];
   int64_t size = (n + chunks - 1) / chunks;
   if (size == 0 && n == 0) size = 0;
@@ -390,7 +396,7 @@ TensorList chunk(const Tensor& a, int64_t chunks, int64_t dim) {
 }
 
 TensorList unbind(const Tensor& a, int64_t dim) {
-  int64_t d = a.wrap_dim(dim);
+  int64_t d = real_dim(a, dim);
   TensorList out;
   for (int64_t i = 0; i < a.sizes()[d]; ++i) out.push_back(select(a, d, i));
   return out;
