@@ -127,6 +127,13 @@ TensorList split_sizes(const Tensor& a, const Shape& sizes, int64_t dim);
 TensorList chunk(const Tensor& a, int64_t chunks, int64_t dim);
 TensorList unbind(const Tensor& a, int64_t dim);
 Tensor repeat(const Tensor& a, const Shape& repeats);
+// The view (sizes, strides, offset) of a contiguous copy of `a`, and its gradient: zeros of
+// `shape` with g written into that view. Views that select part of a tensor use these.
+Tensor strided_view(const Tensor& a, const Shape& sizes, const Shape& strides, int64_t offset);
+Tensor view_scatter(const Tensor& g, const Shape& shape, const Shape& sizes, const Shape& strides, int64_t offset);
+// `base` (contiguous) with the view (sizes, strides, offset) replaced by src: the out-of-place
+// form of an in-place write through a view, so autograd can follow it.
+Tensor view_replace(const Tensor& base, const Tensor& src, const Shape& sizes, const Shape& strides, int64_t offset);
 
 // ---- along one dim (tensor/ops/along_dim.cpp) -------------------------------------------------
 Tensor cumsum(const Tensor& a, int64_t dim, OptDType dtype);

@@ -14,18 +14,45 @@ static bool can_cast(DType from, DType to) {
   return true;
 }
 
-static Tensor apply_inplace(const Tensor& self, const TensorList& others, const std::function<Tensor(const Tensor&)>& op) {
-  TensorList all = others;
-  all.push_back(self);
-  const bool rec = needs_grad(all);
-  check_inplace(self, rec);
-  Tensor r = op(rec && self.requires_grad() ? clone(self) : self);
+static void check_result(const Tensor& self, const Tensor& r) {
   if (!can_cast(r.dtype(), self.dtype()))
     runtime_error(str_cat("result type ", dtype_legacy(r.dtype()), " can't be cast to the desired output type ",
                           dtype_legacy(self.dtype())));
   if (broadcast_shape(r.sizes(), self.sizes()) != self.sizes())
     runtime_error(str_cat("output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
                           shape_str(broadcast_shape(r.sizes(), self.sizes()))));
+}
+
+// An in-place op through a view when autograd must follow it (out[t] = h): the base takes the
+// history of "base with the view's region replaced", and the view becomes a view of that.
+static Tensor inplace_on_view(const Tensor& self, const std::function<Tensor(const Tensor&)>& op) {
+  Tensor base(self.impl()->view_base);
+  if (base.impl()->requires_grad && !base.impl()->grad_fn)
+    runtime_error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  if (!base.is_contiguous() || base.impl()->storage.get() != self.impl()->storage.get())
+    fail(ErrorKind::NotImplemented, "an in-place operation on a view of a non-contiguous tensor that needs gradient "
+                                    "history is not supported by Janus (clone the base first)");
+  const Shape sizes = self.sizes(), strides = self.strides();
+  const int64_t offset = self.offset() - base.offset();
+  Tensor r = op(self.requires_grad() ? clone(self) : detach(self));
+  check_result(self, r);
+  Tensor region = to_dtype(expand(r, sizes), self.dtype(), false);
+  Tensor new_base = view_replace(base, region, sizes, strides, offset);
+  copy_into(self, region);
+  self.bump_version();
+  rebase_history(base, new_base);
+  rebase_history(self, strided_view(new_base, sizes, strides, offset));
+  return self;
+}
+
+static Tensor apply_inplace(const Tensor& self, const TensorList& others, const std::function<Tensor(const Tensor&)>& op) {
+  TensorList all = others;
+  all.push_back(self);
+  const bool rec = needs_grad(all);
+  if (rec && self.impl()->view_base) return inplace_on_view(self, op);
+  check_inplace(self, rec);
+  Tensor r = op(rec && self.requires_grad() ? clone(self) : self);
+  check_result(self, r);
   if (rec && r.requires_grad()) {
     Tensor h = to_dtype(expand(r, self.sizes()), self.dtype(), false);
     if (!h.impl()->grad_fn) h = clone(h);

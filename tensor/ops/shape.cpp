@@ -96,6 +96,21 @@ Tensor view_scatter(const Tensor& g, const Shape& shape, const Shape& sizes, con
   return out;
 }
 
+Tensor view_replace(const Tensor& base, const Tensor& src, const Shape& sizes, const Shape& strides, int64_t offset) {
+  Tensor out = contiguous_copy(base);
+  copy_into(out.alias_with(sizes, strides, offset), src);
+  if (needs_grad({&base, &src})) {
+    Shape shape = base.sizes();
+    record("CopySlices", {base, src}, {out}, [shape, sizes, strides, offset](const TensorList& g) {
+      Tensor region = strided_view(g[0], sizes, strides, offset);
+      // g with the overwritten region zeroed (x - x is exactly 0), and the region itself
+      Tensor outside = sub(g[0], view_scatter(region, shape, sizes, strides, offset), Scalar(int64_t(1)));
+      return TensorList{outside, region};
+    }, false);
+  }
+  return out;
+}
+
 Tensor view(const Tensor& a, const Shape& size) {
   Shape shape = infer_size(size, a.numel());
   auto st = view_strides(a, shape);

@@ -224,3 +224,22 @@ def test_hooks_and_retain_grad_match_torch():
     x.register_hook(lambda g: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         (x * 2).sum().backward()
+
+
+def test_writes_through_views_are_differentiable():
+    grads = []
+    for lib, w in zip((janus, torch), both([[0.5, -1.0], [2.0, 0.25]])):
+        out = lib.zeros(3, 2, 2, dtype=lib.float64)
+        h = lib.ones(2, 2, dtype=lib.float64)
+        for t in range(3):
+            h = lib.tanh(h @ w)
+            out[t] = h  # write into a view of out
+        out[1, :, 0] *= 3  # in-place op through a view
+        out[:, 1].add_(w[0])
+        loss = (out * lib.arange(12.0, dtype=lib.float64).reshape(3, 2, 2)).sum()
+        loss.backward()
+        grads.append(w.grad)
+    assert_same(grads[0], grads[1], rtol=1e-10)
+    for lib, w in zip((janus, torch), both([1.0, 2.0])):
+        with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+            w[0].mul_(2)
