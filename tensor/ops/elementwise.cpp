@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "tensor/iter.h"
+#include "tensor/simd_math.h"
 #include "tensor/ops.h"
 
 namespace janus::ops {

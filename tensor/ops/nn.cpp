@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "tensor/iter.h"
+#include "tensor/simd_math.h"
 #include "tensor/ops.h"
 
 namespace janus::ops {
@@ -35,19 +36,22 @@ static Tensor softmax_kernel(const Tensor& x, int64_t d, bool log) {
       const scalar_t* r = src + m * R;
       scalar_t* o = dst + m * R;
       scalar_t mx = r[0];
-      for (int64_t i = 1; i < R; ++i) mx = r[i] > mx || std::isnan(r[i]) ? r[i] : mx;
+      for (int64_t i = 1; i < R; ++i) mx = r[i] > mx ? r[i] : mx;  // a NaN row stays NaN through exp below
+      // Three simple loops the compiler vectorizes: exp (libmvec), a lane sum, a scale.
+      for (int64_t i = 0; i < R; ++i) o[i] = std::exp(r[i] - mx);
+      scalar_t lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      int64_t i = 0;
+      for (; i + 8 <= R; i += 8)
+        for (int k = 0; k < 8; ++k) lane[k] += o[i + k];
       double total = 0;
-      for (int64_t i = 0; i < R; ++i) {
-        scalar_t e = std::exp(r[i] - mx);
-        total += double(e);
-        if (!log) o[i] = e;
-      }
+      for (int k = 0; k < 8; ++k) total += double(lane[k]);
+      for (; i < R; ++i) total += double(o[i]);
       if (log) {
         scalar_t lse = scalar_t(std::log(total));
-        for (int64_t i = 0; i < R; ++i) o[i] = r[i] - mx - lse;
+        for (int64_t j = 0; j < R; ++j) o[j] = r[j] - mx - lse;
       } else {
         scalar_t inv = scalar_t(1.0 / total);
-        for (int64_t i = 0; i < R; ++i) o[i] *= inv;
+        for (int64_t j = 0; j < R; ++j) o[j] *= inv;
       }
     }
   });
