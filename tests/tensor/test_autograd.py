@@ -243,3 +243,31 @@ def test_writes_through_views_are_differentiable():
     for lib, w in zip((janus, torch), both([1.0, 2.0])):
         with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
             w[0].mul_(2)
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_binary_cross_entropy_functionals_match_torch(case):
+    rng = np.random.default_rng(case)
+    x = rng.uniform(0.02, 0.98, (4, 3)) if case < 2 else rng.standard_normal((4, 3)) * 3
+    y = (rng.uniform(0, 1, (4, 3)) > 0.5).astype(np.float64)
+    w = rng.uniform(0.5, 2, (3,))
+    results = []
+    for lib in (janus, torch):
+        xi = lib.tensor(x.tolist(), dtype=lib.float64, requires_grad=True)
+        yi = lib.tensor(y.tolist(), dtype=lib.float64)
+        wi = lib.tensor(w.tolist(), dtype=lib.float64)
+        F = lib.nn.functional
+        if case == 0:
+            loss = F.binary_cross_entropy(xi, yi)
+        elif case == 1:
+            loss = F.binary_cross_entropy(xi, yi, weight=wi, reduction="sum")
+        elif case == 2:
+            loss = F.binary_cross_entropy_with_logits(xi, yi)
+        elif case == 3:
+            loss = F.binary_cross_entropy_with_logits(xi, yi, pos_weight=wi, reduction="sum")
+        else:
+            loss = F.binary_cross_entropy_with_logits(xi, yi, weight=wi, reduction="none").sum()
+        loss.backward()
+        results.append((loss, xi.grad))
+    assert_same(results[0][0], results[1][0], rtol=1e-10)
+    assert_same(results[0][1], results[1][1], rtol=1e-10)
