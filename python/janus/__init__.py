@@ -112,6 +112,7 @@ def _check_device(d):
 
 
 from ._tensor import Tensor  # noqa: E402
+Tensor.__module__ = __name__  # repr and pickle name it janus.Tensor, where it can be found
 
 _C._set_tensor_class(Tensor, Size)
 
