@@ -2,7 +2,7 @@
 bench/programs/*.py (pure-Python programs, peer: CPython), with their command-line flags.
 
 Whether an example follows the step convention is decided by running it: one whose reference
-run prints no step line is skipped with a note (e.g. the placeholder hello_train.py), never
+run prints no step line is skipped with a note, never
 silently dropped.
 """
 import glob
