@@ -192,6 +192,8 @@ Tensor sub_(const Tensor& self, const Tensor& other, const Scalar& alpha);
 Tensor mul_(const Tensor& self, const Tensor& other);
 Tensor div_(const Tensor& self, const Tensor& other);
 Tensor pow_(const Tensor& self, const Tensor& other);
+Tensor floor_divide_(const Tensor& self, const Tensor& other);
+Tensor remainder_(const Tensor& self, const Tensor& other);
 Tensor addcmul_(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value);
 Tensor addcdiv_(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value);
 Tensor clamp_(const Tensor& self, const OptScalar& min, const OptScalar& max);

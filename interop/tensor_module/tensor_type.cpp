@@ -386,6 +386,8 @@ static PyObject* nb_isub(PyObject* a, PyObject* b) { return inplace(a, b, [](con
 static PyObject* nb_imul(PyObject* a, PyObject* b) { return inplace(a, b, ops::mul_); }
 static PyObject* nb_itruediv(PyObject* a, PyObject* b) { return inplace(a, b, ops::div_); }
 static PyObject* nb_ipow(PyObject* a, PyObject* b, PyObject*) { return inplace(a, b, ops::pow_); }
+static PyObject* nb_ifloordiv(PyObject* a, PyObject* b) { return inplace(a, b, ops::floor_divide_); }
+static PyObject* nb_irem(PyObject* a, PyObject* b) { return inplace(a, b, ops::remainder_); }
 static PyObject* nb_neg(PyObject* a) { JANUS_PY_TRY return wrap(ops::neg(unwrap(a))); JANUS_PY_CATCH(nullptr) }
 static PyObject* nb_pos(PyObject* a) { Py_INCREF(a); return a; }
 static PyObject* nb_abs(PyObject* a) { JANUS_PY_TRY return wrap(ops::abs(unwrap(a))); JANUS_PY_CATCH(nullptr) }
@@ -480,6 +482,7 @@ bool init_tensor_type(PyObject* module) {
   nb.nb_and = nb_and; nb.nb_or = nb_or; nb.nb_xor = nb_xor;
   nb.nb_inplace_add = nb_iadd; nb.nb_inplace_subtract = nb_isub; nb.nb_inplace_multiply = nb_imul;
   nb.nb_inplace_true_divide = nb_itruediv; nb.nb_inplace_power = nb_ipow;
+  nb.nb_inplace_floor_divide = nb_ifloordiv; nb.nb_inplace_remainder = nb_irem;
   nb.nb_negative = nb_neg; nb.nb_positive = nb_pos; nb.nb_absolute = nb_abs; nb.nb_invert = nb_invert;
   nb.nb_bool = nb_bool; nb.nb_float = nb_float; nb.nb_int = nb_int; nb.nb_index = nb_index;
 

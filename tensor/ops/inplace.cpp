@@ -131,6 +131,12 @@ Tensor div_(const Tensor& self, const Tensor& other) {
 Tensor pow_(const Tensor& self, const Tensor& other) {
   return apply_inplace(self, {other}, [&](const Tensor& s) { return pow(s, other); });
 }
+Tensor floor_divide_(const Tensor& self, const Tensor& other) {
+  return apply_inplace(self, {other}, [&](const Tensor& s) { return floor_divide(s, other); });
+}
+Tensor remainder_(const Tensor& self, const Tensor& other) {
+  return apply_inplace(self, {other}, [&](const Tensor& s) { return remainder(s, other); });
+}
 Tensor addcmul_(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
   return apply_inplace(self, {t1, t2}, [&](const Tensor& s) { return addcmul(s, t1, t2, value); });
 }

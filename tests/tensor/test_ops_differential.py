@@ -442,6 +442,10 @@ for _n, _args in (("add_", (A("f", (3,)),)), ("sub_", (A("f", (3,)),)), ("mul_",
                  Case(lambda lib, x, _n=_n: getattr(x.clone(), _n)(2), A("f", (2, 3)))]
 SPECS["add_"].append(Case(lambda lib, x, y: x.clone().add_(y, alpha=-0.5), A("f", (2, 3)), A("f", (2, 3))))
 SPECS["sub_"].append(Case(lambda lib, x, y: x.clone().sub_(y, alpha=2), A("f", (2, 3)), A("f", (2, 3))))
+SPECS["floor_divide_"] = [Case(lambda lib, x, y: x.clone().floor_divide_(y), A("i", (2, 3)), A("nz", (3,)), dtypes=("int64",)),
+                         Case(lambda lib, x: (lambda c: (c.__ifloordiv__(2), c)[1])(x.clone()), A("f", (2, 3)), grad=False)]
+SPECS["remainder_"] = [Case(lambda lib, x, y: x.clone().remainder_(y), A("i", (2, 3)), A("nz", (3,)), dtypes=("int64",)),
+                       Case(lambda lib, x: (lambda c: (c.__imod__(1.5), c)[1])(x.clone()), A("f", (2, 3)))]
 SPECS["addcmul_"] = [Case(lambda lib, x, a, b: x.clone().addcmul_(a, b, value=0.5), A("f", (2, 3)), A("f", (2, 3)), A("f", (3,)))]
 SPECS["addcdiv_"] = [Case(lambda lib, x, a, b: x.clone().addcdiv_(a, b, value=2), A("f", (2, 3)), A("f", (2, 3)), A("p", (3,)))]
 SPECS["clamp_"] = [Case(lambda lib, x: x.clone().clamp_(-0.5, 0.5), A("f", (2, 3)))]
