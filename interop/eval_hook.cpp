@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "interop/eval_hook.h"
+#include "interop/tensor_describer.h"
 #include "vm/vm.h"
 
 namespace janus::interop {
@@ -189,6 +190,9 @@ PyMethodDef hook_methods[] = {
     {"selects", hook_selects, METH_O, "Whether the policy gives frames of this code to Janus."},
     {"entries", hook_entries, METH_O, "How many frames of this code entered the hook."},
     {"stats", hook_stats, METH_NOARGS, "Counters of frames seen by the hook."},
+    {"register_tensor_describer", reinterpret_cast<PyCFunction>(
+         reinterpret_cast<void (*)(void)>(register_tensor_describer)),
+     METH_FASTCALL, "register_tensor_describer(cls, capsule): profiles describe cls's instances."},
     {nullptr, nullptr, 0, nullptr}};
 
 PyModuleDef hook_module = {PyModuleDef_HEAD_INIT, "_janus_hook",

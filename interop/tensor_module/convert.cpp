@@ -191,7 +191,42 @@ static void release_pyobject(void* context, void*) {
   PyGILState_Release(st);
 }
 
+// Whether `o` is a numpy.ndarray (or a subclass): only arrays own the memory their
+// __array_interface__ points at. A numpy scalar's interface describes a temporary array that is
+// freed as soon as the interface dict is built, so its pointer must never be kept or read.
+bool is_numpy_ndarray(PyObject* o) {
+  PyObject* mro = Py_TYPE(o)->tp_mro;
+  if (mro == nullptr) return false;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro); ++i) {
+    auto* type = reinterpret_cast<PyTypeObject*>(PyTuple_GET_ITEM(mro, i));
+    if (std::strcmp(type->tp_name, "numpy.ndarray") == 0) return true;
+  }
+  return false;
+}
+
 Tensor tensor_from_numpy_like(PyObject* arr, bool copy) {
+  if (!is_numpy_ndarray(arr)) {
+    if (!copy) throw Error(ErrorKind::Type, str_cat("expected np.ndarray (got ", Py_TYPE(arr)->tp_name, ")"));
+    // Copying from another array-like (a numpy scalar, ...): materialize a real array first and
+    // keep it alive while copying.
+    PyObject* numpy = PyImport_ImportModule("numpy");
+    if (numpy == nullptr) throw PythonErrorSet{};
+    PyObject* real = PyObject_CallMethod(numpy, "asarray", "O", arr);
+    Py_DECREF(numpy);
+    if (real == nullptr) throw PythonErrorSet{};
+    if (!is_numpy_ndarray(real)) {
+      Py_DECREF(real);
+      throw Error(ErrorKind::Type, str_cat("could not convert ", Py_TYPE(arr)->tp_name, " to a numpy array"));
+    }
+    try {
+      Tensor t = tensor_from_numpy_like(real, true);
+      Py_DECREF(real);
+      return t;
+    } catch (...) {
+      Py_DECREF(real);
+      throw;
+    }
+  }
   PyObject* iface = PyObject_GetAttrString(arr, "__array_interface__");
   if (!iface) throw Error(ErrorKind::Type, "expected np.ndarray");
   PyObject* typestr = PyDict_GetItemString(iface, "typestr");

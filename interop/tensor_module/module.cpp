@@ -1,5 +1,6 @@
 // PyInit__janus: the module's types, the registry functions and the module-level functions that
 // are not ops (grad mode, backward, seeds, default dtype, numpy bridge).
+#include "interop/tensor_describe_abi.h"
 #include "interop/tensor_module/python_api.h"
 
 namespace janus::py {
@@ -22,10 +23,6 @@ PyObject* f_tensor(PyObject*, PyObject* const* args, Py_ssize_t n) {
 
 PyObject* f_from_numpy(PyObject*, PyObject* arr) {
   JANUS_PY_TRY
-  if (!PyObject_HasAttrString(arr, "__array_interface__") || PyObject_TypeCheck(arr, &TensorBaseType)) {
-    PyErr_Format(PyExc_TypeError, "expected np.ndarray (got %s)", Py_TYPE(arr)->tp_name);
-    return nullptr;
-  }
   return wrap(tensor_from_numpy_like(arr, false));
   JANUS_PY_CATCH(nullptr)
 }
@@ -126,13 +123,36 @@ PyModuleDef module_def = {PyModuleDef_HEAD_INIT, "_janus", "Janus tensor runtime
 }  // namespace
 }  // namespace janus::py
 
+namespace {
+
+// For janus-python's site profiles (interop/tensor_describe_abi.h).
+int describe_tensor_for_profiles(PyObject* value, JanusTensorDescription* out) {
+  if (!janus::py::is_tensor(value)) return 0;
+  const janus::Tensor& t = janus::py::unwrap(value);
+  if (!t.defined()) return 0;
+  out->dtype = janus::dtype_name(t.dtype());
+  out->device = "cpu";
+  out->ndim = static_cast<int>(t.sizes().size());
+  for (int i = 0; i < out->ndim && i < out->max_dims; ++i) out->shape[i] = t.sizes()[i];
+  out->requires_grad = t.requires_grad() ? 1 : 0;
+  return 1;
+}
+
+bool add_describe_capsule(PyObject* module) {
+  PyObject* capsule = PyCapsule_New(reinterpret_cast<void*>(&describe_tensor_for_profiles),
+                                    JANUS_TENSOR_DESCRIBE_CAPSULE, nullptr);
+  return capsule != nullptr && PyModule_AddObject(module, "_tensor_describe", capsule) == 0;
+}
+
+}  // namespace
+
 PyMODINIT_FUNC PyInit__janus() {
   using namespace janus::py;
   PyObject* m = PyModule_Create(&module_def);
   if (!m) return nullptr;
   try {
     if (!init_dtype_type(m) || !init_tensor_type(m) || !init_storage_type(m) || !init_node_type(m) ||
-        !init_op_functions(m)) {
+        !init_op_functions(m) || !add_describe_capsule(m)) {
       Py_DECREF(m);
       return nullptr;
     }

@@ -117,6 +117,19 @@ Tensor.__module__ = __name__  # repr and pickle name it janus.Tensor, where it c
 _C._set_tensor_class(Tensor, Size)
 
 
+def _describe_in_profiles(cls):
+    """Under janus-python, tier 0's site profiles record dtype, shape and requires_grad of
+    instances of `cls`. In a stock python3.11 there is no _janus_hook and nothing to do."""
+    try:
+        import _janus_hook
+    except ImportError:
+        return
+    _janus_hook.register_tensor_describer(cls, _C._tensor_describe)
+
+
+_describe_in_profiles(Tensor)
+
+
 def _parse_to(t, args, kwargs):
     """Tensor.to(dtype) / to(device) / to(device, dtype) / to(other) -> (dtype or None, copy)."""
     dtype_ = kwargs.pop("dtype", None)

@@ -184,3 +184,24 @@ def test_default_dtype_and_seeds():
     assert g.initial_seed() == 5
     assert sorted(janus.randperm(10).tolist()) == list(range(10))
     assert math.isfinite(janus.rand(3).sum().item())
+
+
+@pytest.mark.parametrize("make", ["as_tensor", "tensor"])
+def test_numpy_scalars_are_copied_not_aliased(make):
+    # A numpy scalar's __array_interface__ points into a temporary array: building many
+    # tensors from different scalars must give each its own value (the oracle is torch).
+    values = [np.int64(3), np.int64(7), np.float32(2.5), np.float64(-4.25), np.bool_(True),
+              np.int32(-11)]
+    ours = [getattr(janus, make)(v) for v in values]
+    theirs = [getattr(torch, make)(v) for v in values]
+    for mine, ref in zip(ours, theirs):
+        assert_same(mine, ref)
+
+
+@pytest.mark.parametrize("value", [np.int64(3), [1, 2], 3, (1.0,)])
+def test_from_numpy_rejects_non_arrays_like_torch(value):
+    with pytest.raises(TypeError) as ours:
+        janus.from_numpy(value)
+    with pytest.raises(TypeError) as theirs:
+        torch.from_numpy(value)
+    assert str(ours.value) == str(theirs.value)

@@ -28,3 +28,6 @@ class Parameter(janus.Tensor):
 
 def _rebuild_parameter(data, requires_grad):
     return Parameter(data, requires_grad)
+
+
+janus._describe_in_profiles(Parameter)
