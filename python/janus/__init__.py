@@ -420,23 +420,11 @@ def min(input, *args, **kwargs):  # noqa: A001
     return _C.min(input, *args, **kwargs)
 
 
-# ---- subpackages (other files of the API; each optional while being written) ----------------------------
-from . import autograd  # noqa: E402
-from . import cuda  # noqa: E402
+# ---- subpackages ------------------------------------------------------------------------------
+from . import autograd, backends, cuda, nn, onnx, optim, utils  # noqa: E402,F401
+from .serialization import save, load  # noqa: E402,F401
 
-for _name in ("nn", "optim", "utils"):
-    try:
-        __import__(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _error:
-        if _error.name != f"{__name__}.{_name}":
-            raise
-try:
-    from .serialization import save, load  # noqa: F401
-except ModuleNotFoundError as _error:
-    if _error.name != f"{__name__}.serialization":
-        raise
-
-_SUBMODULES = {"fft", "linalg", "distributions", "jit", "onnx", "backends", "distributed", "sparse", "special",
+_SUBMODULES = {"fft", "linalg", "distributions", "jit", "distributed", "sparse", "special",
                "quantization", "hub", "profiler", "amp", "fx", "testing", "multiprocessing"}
 
 

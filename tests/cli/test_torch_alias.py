@@ -31,3 +31,18 @@ def test_alias_keeps_importlib_working(janus, cpython):
     j, c = janus("-c", code), cpython("-c", code)
     assert j.returncode == c.returncode == 0, j.stderr
     assert j.stdout == c.stdout
+
+
+def test_backends_and_onnx_import_like_torch(janus, cpython):
+    # Scripts import these unconditionally; availability answers must match the installed
+    # CPU-only torch on this machine, and exporting names the missing feature.
+    code = ("import torch, torch.onnx, torch.backends.cudnn, torch.backends.mps\n"
+            "torch.backends.cudnn.deterministic = True\n"
+            "print(torch.backends.mps.is_available(), torch.backends.cudnn.is_available(),\n"
+            "      torch.backends.cudnn.deterministic, torch.backends.cuda.matmul.allow_tf32)\n")
+    j, c = janus("-c", code), cpython("-c", code)
+    assert c.returncode == 0 and j.returncode == 0, j.stderr
+    assert j.stdout == c.stdout
+    proc = janus("-c", "import torch.onnx; torch.onnx.export(None, None, 'model.onnx')")
+    assert proc.returncode == 1
+    assert "torch.onnx.export is not supported by Janus" in proc.stderr
