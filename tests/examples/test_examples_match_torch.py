@@ -27,9 +27,15 @@ CASES = [
 ]
 
 
-def run(exe, script, *args):
+# janus-python configurations each example must match torch under: the default, and every
+# frame (stdlib included) on the tier-0 interpreter with the JIT off.
+JANUS_CONFIGS = {"default": {}, "vm-all-jit-off": {"JANUS_VM": "all", "JANUS_JIT": "off"}}
+
+
+def run(exe, script, *args, janus_env=None):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("JANUS_") and not k.startswith("PYTHON")}
+    env.update(janus_env or {})
     proc = subprocess.run([exe, os.path.join(EXAMPLES, script), *args], capture_output=True,
                           text=True, env=env, timeout=300)
     return proc
@@ -56,13 +62,27 @@ def janus_python():
     return JANUS
 
 
+@pytest.fixture(scope="module")
+def torch_reference(tmp_path_factory):
+    """Per example: torch's losses and the initial weights it saved (computed once)."""
+    cache = {}
+
+    def get(script, steps):
+        if script not in cache:
+            init = str(tmp_path_factory.mktemp("init") / "init.pt")
+            ref = losses(run(CPYTHON, script, "--steps", str(steps), "--seed", "1",
+                             "--save-init", init))
+            cache[script] = (ref, init)
+        return cache[script]
+    return get
+
+
+@pytest.mark.parametrize("config", sorted(JANUS_CONFIGS))
 @pytest.mark.parametrize("script,steps,rtol", CASES)
-def test_losses_match_torch(tmp_path, janus_python, script, steps, rtol):
-    init = str(tmp_path / "init.pt")
-    ref = losses(run(CPYTHON, script, "--steps", str(steps), "--seed", "1",
-                     "--save-init", init))
+def test_losses_match_torch(torch_reference, janus_python, script, steps, rtol, config):
+    ref, init = torch_reference(script, steps)
     got = losses(run(janus_python, script, "--steps", str(steps), "--seed", "1",
-                     "--init", init))
+                     "--init", init, janus_env=JANUS_CONFIGS[config]))
     assert len(ref) == len(got) == steps
     for i, (a, b) in enumerate(zip(ref, got)):
         assert abs(a - b) <= max(rtol * abs(a), printed_unit(a)), \
