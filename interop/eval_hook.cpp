@@ -1,5 +1,5 @@
-// python_internal.h first: it defines Py_BUILD_CORE before Python.h is seen.
-#include "interop/python_internal.h"
+// cpython_internal.h first: it defines Py_BUILD_CORE before Python.h is seen.
+#include "common/cpython_internal.h"
 
 #include <string>
 #include <vector>

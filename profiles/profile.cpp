@@ -1,21 +1,11 @@
 // Site profiles: building the per-code site table, recording feedback, reporting hotness.
-#ifndef Py_BUILD_CORE
-#define Py_BUILD_CORE 1
-#endif
-#include "profiles/profile.h"
+#include "common/cpython_internal.h"
 
-#undef HAVE_STD_ATOMIC
-#include <internal/pycore_code.h>
-#include <opcode.h>
+#include "profiles/profile.h"
 
 #include <cstdio>
 #include <string>
 #include <unordered_set>
-
-extern "C" {
-extern const uint8_t _PyOpcode_Caches[256];
-extern const uint8_t _PyOpcode_Deopt[256];
-}
 
 namespace janus::profiles {
 
