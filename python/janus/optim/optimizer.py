@@ -9,6 +9,7 @@ import functools
 import warnings
 
 import janus
+from .._grads import zero_grads
 
 
 class _RequiredParameter:
@@ -108,17 +109,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none=False):
         # torch 1.13's default is set_to_none=False: gradients are zeroed in place.
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    if set_to_none:
-                        p.grad = None
-                    else:
-                        if p.grad.grad_fn is not None:
-                            p.grad.detach_()
-                        else:
-                            p.grad.requires_grad_(False)
-                        p.grad.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure=None):
         raise NotImplementedError

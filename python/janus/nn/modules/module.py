@@ -6,6 +6,7 @@ import itertools
 
 import janus
 from ..parameter import Parameter
+from ..._grads import zero_grads
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -326,16 +327,7 @@ class Module:
 
     def zero_grad(self, set_to_none=False):
         # PyTorch 1.13's default is set_to_none=False: gradients are zeroed in place.
-        for p in self.parameters():
-            if p.grad is not None:
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if p.grad.grad_fn is not None:
-                        p.grad.detach_()
-                    else:
-                        p.grad.requires_grad_(False)
-                    p.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     # ---------------------------------------------------------------- conversion
     def _apply(self, fn):
