@@ -180,13 +180,26 @@ Tensor prod_dim(const Tensor& a, int64_t dim, bool keepdim, OptDType dtype) {
                         [](Acc acc, int64_t) { return O(acc); });
   });
   if (needs_grad({&a})) {
-    Saved sx(a), so(out, true);
+    Saved sx(a);
     Shape in_shape = a.sizes();
     auto reduced = p.reduced;
-    record("ProdBackward1", {a}, {out}, [sx, so, in_shape, reduced, keepdim](const TensorList& g) {
-      // d prod / d x_i = prod / x_i (inputs with zeros are not special-cased).
-      Tensor gp = mul(g[0], so.get());
-      return TensorList{div(expand_back(gp, in_shape, reduced, keepdim), sx.get())};
+    const int64_t d = a.dim() == 0 ? 0 : a.wrap_dim(dim);
+    record("ProdBackward1", {a}, {out}, [sx, in_shape, reduced, keepdim, d](const TensorList& g) {
+      // d prod / d x_i is the product of the other entries of x_i's slice. Dividing prod by
+      // x_i is only right without zeros, so count them per slice: none -> prod / x_i;
+      // exactly one -> the product of the non-zero entries at the zero, 0 elsewhere;
+      // two or more -> 0 everywhere.
+      Tensor x = sx.get();
+      if (x.dim() == 0) return TensorList{mul(g[0], ones_like(x, std::nullopt))};
+      Tensor is_zero = eq(x, zeros_like(x, std::nullopt));
+      Tensor x_or_one = where(is_zero, ones_like(x, std::nullopt), x);
+      Tensor nonzero_prod = prod_dim(x_or_one, d, true, std::nullopt);
+      Tensor zero_count = sum_dim(is_zero, {d}, true, DType::Int64);
+      Tensor no_zero = eq(zero_count, zeros_like(zero_count, std::nullopt));
+      Tensor the_zero = logical_and(eq(zero_count, ones_like(zero_count, std::nullopt)), is_zero);
+      Tensor others = where(no_zero, div(nonzero_prod, x_or_one),
+                            where(the_zero, nonzero_prod, zeros_like(x, std::nullopt)));
+      return TensorList{mul(expand_back(g[0], in_shape, reduced, keepdim), others)};
     }, true);
   }
   return out;

@@ -271,3 +271,29 @@ def test_binary_cross_entropy_functionals_match_torch(case):
         results.append((loss, xi.grad))
     assert_same(results[0][0], results[1][0], rtol=1e-10)
     assert_same(results[0][1], results[1][1], rtol=1e-10)
+
+
+@pytest.mark.parametrize("values", [
+    [[1., 2., 3.], [0., 2., 3.], [0., 0., 3.]],   # no zero, one zero, two zeros per row
+    [[2., 0., 5., 0.5]],
+    [[0.]],
+    [[-1.5, 2., 0.], [4., -0.25, 3.]],
+])
+@pytest.mark.parametrize("dim", [None, 0, 1, -1])
+def test_prod_gradient_with_zeros_matches_torch(values, dim):
+    # The gradient of prod is the product of the other entries; prod / x is wrong at zeros.
+    results = []
+    for lib in (janus, torch):
+        x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        y = x.prod() if dim is None else x.prod(dim)
+        (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+        # Second order: where a slice's gradient does not depend on x (two zeros, one entry)
+        # torch returns it without a graph; its derivative is then zero.
+        if g.requires_grad:
+            (gg,) = lib.autograd.grad((g * g).sum(), x)
+        else:
+            gg = lib.zeros_like(x)
+        results.append((g.detach(), gg))
+    (g_mine, gg_mine), (g_ref, gg_ref) = results
+    assert_same(g_mine, g_ref)
+    assert_same(gg_mine, gg_ref)
