@@ -322,6 +322,32 @@ Tensor std_dim(const Tensor& a, const OptShape& dims, bool unbiased, bool keepdi
 }
 Tensor std(const Tensor& a, bool unbiased) { return std_dim(a, std::nullopt, unbiased, false); }
 
+// The 2-norm as one primitive: its gradient x * g / norm is 0 where the norm is 0, as in
+// PyTorch (the chain rule through sqrt(sum(x * x)) would give 0 * inf = NaN there). The
+// backward recomputes the norm from x so that it is differentiable again (create_graph), and
+// divides by a safe denominator so that no inf appears even in a masked-out branch.
+static Tensor norm2(const Tensor& a, const Shape& dims, bool keepdim) {
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = sqrt(sum_dim(mul(a, a), dims, keepdim, std::nullopt));
+  }
+  if (needs_grad({&a})) {
+    Saved sx(a);
+    Shape in_shape = a.sizes();
+    auto reduced = plan(a, dims, keepdim, false).reduced;
+    record("NormBackward1", {a}, {out}, [sx, dims, in_shape, reduced, keepdim](const TensorList& g) {
+      Tensor x = sx.get();
+      Tensor squares = sum_dim(mul(x, x), dims, keepdim, std::nullopt);
+      Tensor is_zero = eq(squares, zeros_like(squares, std::nullopt));
+      Tensor safe_norm = sqrt(where(is_zero, ones_like(squares, std::nullopt), squares));
+      Tensor scale = where(is_zero, zeros_like(squares, std::nullopt), div(g[0], safe_norm));
+      return TensorList{mul(x, expand_back(scale, in_shape, reduced, keepdim))};
+    }, true);
+  }
+  return out;
+}
+
 Tensor norm(const Tensor& a, const OptScalar& p_opt, const OptShape& dims, bool keepdim) {
   if (!is_floating(a.dtype()))
     runtime_error(str_cat("linalg.vector_norm: Expected a floating point or complex tensor as input. Got ",
@@ -329,7 +355,7 @@ Tensor norm(const Tensor& a, const OptScalar& p_opt, const OptShape& dims, bool 
   double p = p_opt ? p_opt->to_double() : 2.0;
   Shape d = dims ? *dims : Shape{};
   if (std::isinf(p)) return p > 0 ? amax(abs(a), d, keepdim) : amin(abs(a), d, keepdim);
-  if (p == 2) return sqrt(sum_dim(mul(a, a), d, keepdim, std::nullopt));
+  if (p == 2) return norm2(a, d, keepdim);
   if (p == 1) return sum_dim(abs(a), d, keepdim, std::nullopt);
   if (p == 0) return sum_dim(to_dtype(ne(a, scalar_tensor(Scalar(int64_t(0)))), a.dtype(), false), d, keepdim, std::nullopt);
   return pow(sum_dim(pow(abs(a), scalar_tensor(Scalar(p))), d, keepdim, std::nullopt), scalar_tensor(Scalar(1.0 / p)));

@@ -1,5 +1,7 @@
 """Eager autograd against torch 1.13: accumulation, retain_graph, freed graphs, no_grad,
 version-counter errors, autograd.grad (incl. create_graph), leaves and detach."""
+import math
+
 import numpy as np
 import pytest
 
@@ -297,3 +299,28 @@ def test_prod_gradient_with_zeros_matches_torch(values, dim):
     (g_mine, gg_mine), (g_ref, gg_ref) = results
     assert_same(g_mine, g_ref)
     assert_same(gg_mine, gg_ref)
+
+
+@pytest.mark.parametrize("values", [
+    [[0., 0., 0.], [3., 4., 0.]],   # a slice whose norm is 0
+    [[0.]],
+    [[1.5, -2., 0.5]],
+    [[0.3, 0.2], [-1., 2.]],
+])
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 1}, {"dim": 0, "keepdim": True}, {"dim": (0, 1)}])
+def test_norm_gradient_at_zero_and_second_order_match_torch(values, kwargs):
+    # The 2-norm's gradient is 0 where the norm is 0 (the chain rule through sqrt gives NaN),
+    # and it stays differentiable (create_graph). Torch 1.13 is the oracle; where torch itself
+    # gives NaN at a zero norm (some of its reductions do), Janus gives the subgradient 0.
+    results = []
+    for lib in (janus, torch):
+        x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        (g,) = lib.autograd.grad(x.norm(**kwargs).sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad((g * g).sum(), x)
+        results.append((g.detach().flatten().tolist(), gg.flatten().tolist()))
+    for mine, ref in zip(results[0], results[1]):
+        for a, b in zip(mine, ref):
+            if math.isnan(b):
+                assert a == 0.0
+            else:
+                assert a == pytest.approx(b, rel=1e-9, abs=1e-12)
