@@ -377,3 +377,17 @@ def test_binary_losses_match_torch_or_name_the_missing_functional(rng, name):
         assert f"torch.nn.functional.{functional} is not supported by Janus" in str(error)
         return
     assert_close(lj, t(torch.from_numpy(x.copy()), torch.from_numpy(y.copy())))
+
+
+@pytest.mark.parametrize("name, kwargs", [("silu", {}), ("leaky_relu", {"negative_slope": 0.2}),
+                                          ("relu", {})])
+def test_inplace_activations_write_their_input_like_torch(name, kwargs):
+    values = [[-1.5, 0.0, 2.0], [0.25, -3.0, 1.0]]
+    mine, ref = janus.tensor(values), torch.tensor(values)
+    out_mine = getattr(janus.nn.functional, name)(mine, inplace=True, **kwargs)
+    out_ref = getattr(torch.nn.functional, name)(ref, inplace=True, **kwargs)
+    assert out_mine is mine and out_ref is ref
+    np.testing.assert_allclose(mine.numpy(), ref.numpy(), rtol=1e-6)
+    kept = janus.tensor(values)
+    getattr(janus.nn.functional, name)(kept, **kwargs)
+    np.testing.assert_array_equal(kept.numpy(), np.array(values, dtype=np.float32))

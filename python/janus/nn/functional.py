@@ -134,11 +134,13 @@ def gelu(input, approximate="none"):
 
 
 def silu(input, inplace=False):
-    return input * _C.sigmoid(input)
+    out = input * _C.sigmoid(input)
+    return input.copy_(out) if inplace else out
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    return _C.where(input > 0, input, input * negative_slope)
+    out = _C.where(input > 0, input, input * negative_slope)
+    return input.copy_(out) if inplace else out
 
 
 def __getattr__(name):
