@@ -1,7 +1,12 @@
-// Tensor creation and random numbers (Janus's own mt19937_64 generator behind manual_seed).
+// Tensor creation and random numbers. The generator is PyTorch's CPU scheme (a 32-bit MT19937
+// seeded with the low 32 bits of the seed; 64-bit draws are two words, high first), and
+// rand/uniform_/randint/randperm transform its words as PyTorch 1.13 does, so a script seeded
+// with manual_seed draws the same numbers under Janus as under torch. normal_/randn and
+// bernoulli do not reproduce torch's streams yet.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 #include <random>
 
 #include "tensor/iter.h"
@@ -77,11 +82,11 @@ Tensor eye(int64_t n, OptInt m_opt, OptDType dtype) {
 
 // ---- random ----------------------------------------------------------------------------------
 static uint64_t g_initial_seed = 67280421310721ULL;
-static std::mt19937_64& generator() {
-  static std::mt19937_64 gen(g_initial_seed);
+static std::mt19937& generator() {
+  static std::mt19937 gen{static_cast<uint32_t>(g_initial_seed)};
   return gen;
 }
-void manual_seed(uint64_t s) { g_initial_seed = s; generator().seed(s); }
+void manual_seed(uint64_t s) { g_initial_seed = s; generator().seed(uint32_t(s)); }
 uint64_t initial_seed() { return g_initial_seed; }
 uint64_t seed() {
   uint64_t s = uint64_t(std::chrono::high_resolution_clock::now().time_since_epoch().count()) ^ std::random_device{}();
@@ -89,9 +94,37 @@ uint64_t seed() {
   return s;
 }
 
-static double uniform01() { return double(generator()() >> 11) * 0x1.0p-53; }
+static uint32_t random32() { return generator()(); }
+static uint64_t random64() {
+  uint64_t high = random32();
+  return (high << 32) | random32();
+}
+static double uniform01() { return double(random64() & ((1ULL << 53) - 1)) * 0x1.0p-53; }
 
-template <class F> static void fill_random(const Tensor& t, F draw) {
+// A draw in [from, to) for scalar type T: the top mantissa's worth of random bits scaled to
+// [0, 1), then one fused multiply-add, as PyTorch's uniform kernel computes it.
+template <class T> static T uniform_draw(T from, T to) {
+  if constexpr (std::is_same_v<T, float>) {
+    float x = float(random32() & ((1U << 24) - 1)) * 0x1.0p-24f;
+    return std::fma(x, to - from, from);
+  } else {
+    double x = double(random64() & ((1ULL << 53) - 1)) * 0x1.0p-53;
+    return std::fma(x, to - from, from);
+  }
+}
+
+// Draws land in memory order, as PyTorch's TensorIterator visits them (dims sorted by
+// stride), so a transposed or permuted tensor gets the same numbers in the same places.
+template <class F> static void fill_random(const Tensor& target, F draw) {
+  Tensor t = target;
+  if (!t.is_contiguous() && t.dim() > 1) {
+    Shape order(size_t(t.dim()));
+    std::iota(order.begin(), order.end(), int64_t(0));
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t x, int64_t y) { return t.strides()[x] > t.strides()[y]; });
+    NoGradGuard no_grad;  // a view to write through, not part of any graph
+    t = permute(t, order);
+  }
   JANUS_DISPATCH(t.dtype(), [&]<class scalar_t>() {
     if (t.is_contiguous()) {
       scalar_t* p = t.data<scalar_t>();
@@ -109,7 +142,9 @@ static void fill_normal(const Tensor& t, double mean, double std) {
 
 Tensor rand(const Shape& size, OptDType dtype) {
   Tensor t = empty(size, dtype);
-  JANUS_DISPATCH_FLOAT(t.dtype(), "check_uniform_bounds", [&]<class scalar_t>() { fill_random(t, uniform01); });
+  JANUS_DISPATCH_FLOAT(t.dtype(), "check_uniform_bounds", [&]<class scalar_t>() {
+    fill_random(t, [] { return uniform_draw<scalar_t>(scalar_t(0), scalar_t(1)); });
+  });
   return t;
 }
 Tensor randn(const Shape& size, OptDType dtype) {
@@ -125,7 +160,9 @@ Tensor randint(int64_t low, int64_t high, const Shape& size, OptDType dtype) {
     runtime_error(str_cat("random_ expects 'from' to be less than 'to', but got from=", low, " >= to=", high));
   Tensor t = Tensor::empty(size, dtype ? *dtype : DType::Int64);
   uint64_t range = uint64_t(high - low);
-  fill_random(t, [&] { return low + int64_t(generator()() % range); });
+  fill_random(t, [&] {
+    return low + int64_t(range >= (1ULL << 32) ? random64() % range : uint64_t(random32() % range));
+  });
   return t;
 }
 Tensor randint_high(int64_t high, const Shape& size, OptDType dtype) { return randint(0, high, size, dtype); }
@@ -134,7 +171,7 @@ Tensor randperm(int64_t n, OptDType dtype) {
   if (n < 0) runtime_error(str_cat("n must be non-negative, got", n));
   std::vector<int64_t> v(n);
   for (int64_t i = 0; i < n; ++i) v[i] = i;
-  for (int64_t i = n - 1; i > 0; --i) std::swap(v[i], v[generator()() % uint64_t(i + 1)]);
+  for (int64_t i = 0; i < n - 1; ++i) std::swap(v[i], v[i + int64_t(random32() % uint64_t(n - i))]);
   Tensor t = Tensor::empty({n}, DType::Int64);
   std::copy(v.begin(), v.end(), t.data<int64_t>());
   return dtype ? cast(t, *dtype) : t;
@@ -182,7 +219,10 @@ Tensor multinomial(const Tensor& probs, int64_t n, bool replacement) {
 
 Tensor uniform_(const Tensor& self, double a, double b) {
   check_inplace(self, false);
-  JANUS_DISPATCH_FLOAT(self.dtype(), "check_uniform_bounds", [&]<class scalar_t>() { fill_random(self, [&] { return a + (b - a) * uniform01(); }); });
+  JANUS_DISPATCH_FLOAT(self.dtype(), "check_uniform_bounds", [&]<class scalar_t>() {
+    const scalar_t from = scalar_t(a), to = scalar_t(b);
+    fill_random(self, [&] { return uniform_draw<scalar_t>(from, to); });
+  });
   self.bump_version();
   return self;
 }
