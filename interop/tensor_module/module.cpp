@@ -141,7 +141,10 @@ int describe_tensor_for_profiles(PyObject* value, JanusTensorDescription* out) {
 bool add_describe_capsule(PyObject* module) {
   PyObject* capsule = PyCapsule_New(reinterpret_cast<void*>(&describe_tensor_for_profiles),
                                     JANUS_TENSOR_DESCRIBE_CAPSULE, nullptr);
-  return capsule != nullptr && PyModule_AddObject(module, "_tensor_describe", capsule) == 0;
+  if (capsule == nullptr) return false;
+  int status = PyModule_AddObjectRef(module, "_tensor_describe", capsule);
+  Py_DECREF(capsule);
+  return status == 0;
 }
 
 }  // namespace
