@@ -1,0 +1,123 @@
+// Tier-1 IR: a loop trace as a straight list of SSA instructions (ops from jit/ir.def).
+// A value is named by its instruction's index (a Ref). Every iteration starts at op 0 with
+// the frame as tier 0 left it at the loop head; the last op is LOOP. No phis: values do not
+// cross iterations (modified locals are written back before LOOP).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace janus::jit {
+
+enum class Op : uint8_t {
+#define JIT_OP(name, result, operands, lowering, flags) name,
+#include "jit/ir.def"
+#undef JIT_OP
+};
+inline constexpr int kOpCount = 0
+#define JIT_OP(name, result, operands, lowering, flags) +1
+#include "jit/ir.def"
+#undef JIT_OP
+    ;
+
+enum class Type : uint8_t { Void, Obj, I64, F64, Bool };
+enum class Lowering : uint8_t { Inline, Call, CallV };
+
+enum OpFlags : uint8_t {
+  kPure = 1,
+  kGuard = 2,
+  kMayRaise = 4,
+  kEffect = 8,
+  kOwned = 16,
+  kInterpOnly = 32,
+};
+
+struct OpInfo {
+  const char* name;
+  Type result;
+  int operands;  // how many of a, b, c are refs
+  Lowering lowering;
+  uint8_t flags;
+};
+const OpInfo& op_info(Op op);
+const char* type_name(Type type);
+
+using Ref = int32_t;
+inline constexpr Ref kNoRef = -1;
+
+struct Instr {
+  Op op;
+  Type type;              // = op_info(op).result
+  Ref a = kNoRef, b = kNoRef, c = kNoRef;
+  int64_t imm = 0;        // constant payload: PyObject*, int64, double bits, version, name
+  int32_t aux = 0;        // small operand: slot, index, comparison, NB_* op
+  int32_t list_start = 0; // variadic ops: Trace::lists[list_start .. +list_count)
+  int32_t list_count = 0;
+  int32_t exit = -1;      // guards and kMayRaise ops: the snapshot they exit to
+  int32_t pc = -1;        // bytecode offset (code units) of the instruction it came from
+  bool dead = false;      // removed by a pass (skipped by everyone)
+};
+
+// What an exit writes back into the frame. Entries are stored into the exit buffer in
+// order (raw 64-bit values); the deoptimizer boxes I64/F64/Bool values into new objects.
+struct SnapEntry {
+  enum Kind : uint8_t {
+    Local,    // frame local `index` = ref's value (a new reference)
+    Stack,    // value-stack slot `index` (0 = bottom) = ref's value (a new reference)
+    Release,  // an owned value live across the exit: released once after the writes
+  };
+  Kind kind;
+  int32_t index;
+  Ref ref;
+};
+
+struct Snapshot {
+  enum Kind : uint8_t {
+    Resume,   // continue tier 0 at `pc` (kResumed)
+    RaiseAt,  // an exception is set: tier 0 unwinds from instruction `pc` (kRaiseAt)
+  };
+  Kind kind = Resume;
+  int32_t pc = 0;           // resume point / faulting instruction (code units)
+  int32_t stack_depth = 0;  // the value stack's depth at pc; every slot has a Stack entry
+  // A guard exiting here may be forced to fail (JANUS_JIT_FORCE_DEOPT): only snapshots of
+  // the state before the instruction whose assumption failed (re-running it is exact).
+  bool forceable = false;
+  std::vector<SnapEntry> entries;
+};
+
+// Builds instructions, checking operand counts and types as it goes (a mistake in the
+// recorder or a pass is a bug: it aborts with a message in debug builds, and the builder
+// methods never emit an ill-typed instruction).
+struct Trace;
+class IRBuilder {
+ public:
+  explicit IRBuilder(Trace& trace) : trace_(trace) {}
+  Ref emit(Op op, Ref a = kNoRef, Ref b = kNoRef, Ref c = kNoRef, int64_t imm = 0,
+           int32_t aux = 0, int32_t exit = -1);
+  Ref emit_list(Op op, const std::vector<Ref>& list, Ref a = kNoRef, int64_t imm = 0,
+                int32_t aux = 0, int32_t exit = -1);
+  Ref const_i64(int64_t value);
+  Ref const_f64(double value);
+  Ref const_bool(bool value);
+  // A borrowed constant object; the trace takes a strong reference (Trace::consts).
+  Ref const_obj(void* object);
+  int32_t add_snapshot(Snapshot snapshot);
+  void set_pc(int32_t pc) { pc_ = pc; }
+
+ private:
+  Trace& trace_;
+  int32_t pc_ = -1;
+};
+
+// Text form, one instruction a line:
+//   0007 i64  ADD_I64_OVF  %3, %5  exit=2   @12
+// followed by the snapshots. Used by tests, JANUS_JIT_DUMP and logs.
+std::string print_instr(const Trace& trace, Ref ref);
+std::string print_trace(const Trace& trace);
+
+// Checks well-formedness (operand refs before use and of the right types, exits that exist,
+// LOOP last). Empty string when fine, else what is wrong.
+std::string verify(const Trace& trace);
+
+}  // namespace janus::jit

@@ -1,0 +1,30 @@
+// Helpers behind the ops with lowering Call / CallV in jit/ir.def: one function per op,
+// named after it, with the uniform raw-64-bit signatures ir.def states. The IR interpreter
+// and the asmjit backend both call these, so their semantics exist once.
+#pragma once
+
+#include <cstdint>
+
+namespace janus::jit::rt {
+
+using CallFn = uint64_t (*)(uint64_t a, uint64_t b, uint64_t c, int64_t imm, int64_t aux);
+using CallVFn = uint64_t (*)(const uint64_t* list, int64_t count, uint64_t a, int64_t imm,
+                             int64_t aux);
+
+#define JIT_RT_Inline(name)
+#define JIT_RT_Call(name) \
+  uint64_t name(uint64_t a, uint64_t b, uint64_t c, int64_t imm, int64_t aux);
+#define JIT_RT_CallV(name) \
+  uint64_t name(const uint64_t* list, int64_t count, uint64_t a, int64_t imm, int64_t aux);
+#define JIT_OP(name, result, operands, lowering, flags) JIT_RT_##lowering(name)
+#include "jit/ir.def"
+#undef JIT_OP
+#undef JIT_RT_Inline
+#undef JIT_RT_Call
+#undef JIT_RT_CallV
+
+// The helper of a Call / CallV op (nullptr for Inline ops): index by (int)Op.
+CallFn call_helper(int op);
+CallVFn callv_helper(int op);
+
+}  // namespace janus::jit::rt

@@ -1,0 +1,67 @@
+// The interface between the trace producer (recorder, passes) and the executors (the IR
+// interpreter jit::interpret and the asmjit backend): a Trace, the context it runs in, and
+// the entry contract both executors follow op for op.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "jit/ir.h"
+
+struct _object;              // PyObject
+struct _ts;                  // PyThreadState
+struct _PyInterpreterFrame;  // CPython's frame
+
+namespace janus::jit {
+
+struct Trace {
+  _object* code = nullptr;    // the PyCodeObject (borrowed: the trace hangs off it)
+  int32_t loop_head = 0;      // code units: where each iteration starts
+  int32_t entry_stack_depth = 0;  // value-stack depth at the loop head (LOAD_STACK range)
+  std::vector<Instr> ops;
+  std::vector<Ref> lists;     // operands of variadic ops
+  std::vector<Snapshot> snapshots;
+  std::vector<_object*> consts;  // strong references, released by ~Trace
+  Trace() = default;
+  Trace(const Trace&) = delete;
+  Trace& operator=(const Trace&) = delete;
+  ~Trace();
+};
+
+// Everything a running trace reads. The executor fills exit_values (at least
+// max_exit_values(trace) slots) and returns the snapshot index.
+struct TraceContext {
+  _ts* tstate = nullptr;
+  _PyInterpreterFrame* frame = nullptr;
+  _object** localsplus = nullptr;   // frame->localsplus
+  _object** stack_base = nullptr;   // the value stack's bottom (LOAD_STACK reads it)
+  const int* eval_breaker = nullptr;  // non-zero: LOOP exits (signals, GIL hand-off)
+  uint64_t* exit_values = nullptr;  // one raw 64-bit slot per entry of the exit's snapshot
+  int32_t exit_id = -1;             // set by the executor too (same as the return value)
+};
+
+// The entry contract: run iterations from op 0 until an exit; store the values named by
+// snapshot[exit].entries, in order, into ctx->exit_values; return the exit's index.
+// A guard that fails exits without performing the op; a kMayRaise op that fails exits
+// with its exception set. Before testing a guard's condition, when
+// force_deopt_period() > 0 and the guard's snapshot is `forceable`, the executor calls
+// force_deopt_roll() once; true means the guard fails now.
+using TraceEntry = int (*)(TraceContext*);
+
+// The IR interpreter: the reference semantics (and the fallback for traces the backend
+// refuses).
+int interpret(const Trace& trace, TraceContext* ctx);
+
+// Slots needed in exit_values for any exit of `trace`.
+int max_exit_values(const Trace& trace);
+
+// JANUS_JIT_FORCE_DEOPT: 0 = off; N > 0: every forceable guard fails with probability 1/N,
+// drawn from one fixed-seed PRNG shared by all executors (same sequence everywhere).
+int force_deopt_period();
+bool force_deopt_roll();
+void set_force_deopt_period(int period);  // tests; also resets the PRNG seed
+
+// The sentinel ITER_NEXT returns when the iterator is exhausted (an immortal object).
+_object* exhausted_sentinel();
+
+}  // namespace janus::jit
