@@ -124,12 +124,45 @@ def run_batch(exe, programs, env, work_dir, tag):
         culprit = begun or next((p for p in pending if p not in results), None)
         if culprit is None:
             break
+        # Alone in its own process: does it crash by itself, or only after the programs
+        # before it in the batch?
+        solo = solo_run(exe, culprit, env, work_dir, tag)
         results[culprit] = {"program": culprit, "stdout": "", "stderr": "", "status": None,
                             "counters": {},
-                            "crash": "%s while running this program (batch %s); the "
-                                     "process printed:\n%s" % (outcome, tag, tail)}
+                            "crash": "%s while running this program (batch %s); run alone "
+                                     "it %s. The batch process printed:\n%s" % (
+                                         outcome, tag, solo, tail)}
         pending = [p for p in pending if p not in results]
     return results, modules
+
+
+def solo_run(exe, program, env, work_dir, tag):
+    """What `program` does alone in a batch of its own, in words."""
+    report = os.path.join(work_dir, "%s.solo.jsonl" % tag)
+    try:
+        proc = subprocess.run([exe, RUN_BATCH, "--report", report, program],
+                              capture_output=True, text=True, env=env,
+                              timeout=PROGRAM_TIMEOUT_S + 30, cwd=str(HERE))
+    except subprocess.TimeoutExpired:
+        return "hangs too"
+    got, _, done = read_report(report)
+    if done is None:
+        return "crashes too (exit status %d)" % proc.returncode
+    return "completes (exit status %r): the crash needs the programs run before it" % (
+        got[program]["status"],)
+
+
+def log_of(config, program):
+    """The tier-1 log (JANUS_LOG=tiers,traces,deopts) of `program` run alone under
+    `config`: what a JIT engineer reads first when outputs differ."""
+    env = clean_env(dict(CONFIGS[config], JANUS_LOG="tiers,traces,deopts"))
+    try:
+        proc = subprocess.run([JANUS, program], capture_output=True, text=True, env=env,
+                              timeout=PROGRAM_TIMEOUT_S + 30, cwd=str(HERE))
+    except subprocess.TimeoutExpired:
+        return "(timed out)"
+    lines = [l for l in proc.stderr.splitlines() if l.startswith("janus")]
+    return "\n".join(lines[:40] + (["... %d more" % (len(lines) - 40)] if len(lines) > 40 else []))
 
 
 def outputs_close(expected, got, rel=1e-4, abs_tol=1e-4):
@@ -296,7 +329,11 @@ def test_config_matches_tier0(suite, name, config):
     base = suite.configs["jit_off"][path]
     if base.get("crash"):
         pytest.skip("no tier-0 output to compare with (test_tier0_matches_oracle fails)")
-    check_same(name, "JANUS_JIT=off", base, config, suite.configs[config][path])
+    got = suite.configs[config][path]
+    if got.get("crash") or not same_output(base, got):
+        print("JANUS_LOG=tiers,traces,deopts of %s alone under %s:\n%s"
+              % (name, config, log_of(config, path)))
+    check_same(name, "JANUS_JIT=off", base, config, got)
 
 
 def compiled_traces(record):
@@ -347,6 +384,7 @@ def test_batch_names_a_crashing_program(tmp_path):
                                  clean_env({}), str(tmp_path), "crash")
     assert results[str(good)]["stdout"] == "fine\n"
     assert "exit status 7" in results[str(bad)]["crash"]
+    assert "run alone it crashes too" in results[str(bad)]["crash"]
     assert results[str(later)]["stdout"] == "0\n1\n2\n"
     assert modules == []
 
