@@ -38,6 +38,8 @@ struct TraceContext {
   const int* eval_breaker = nullptr;  // non-zero: LOOP exits (signals, GIL hand-off)
   uint64_t* exit_values = nullptr;  // one raw 64-bit slot per entry of the exit's snapshot
   int32_t exit_id = -1;             // set by the executor too (same as the return value)
+  uint64_t iterations = 0;          // LOOP adds 1 each time it jumps back to op 0 (the JIT
+                                    // spots traces that exit before doing any work)
 };
 
 // The entry contract: run iterations from op 0 until an exit; store the values named by
