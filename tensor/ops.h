@@ -207,6 +207,7 @@ Tensor abs_(const Tensor& self);
 Tensor uniform_(const Tensor& self, double a, double b);
 Tensor normal_(const Tensor& self, double mean, double std);
 Tensor bernoulli_(const Tensor& self, double p);
+Tensor bernoulli_tensor_(const Tensor& self, const Tensor& p);  // p broadcast to self's shape
 
 // ---- neural-network functions (janus.nn.functional) ------------------------------------------
 Tensor softmax(const Tensor& a, int64_t dim, OptDType dtype);
