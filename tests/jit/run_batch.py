@@ -19,7 +19,7 @@ says which program it was running:
     {"event": "begin", "program": P}
     {"event": "end", "program": P, "stdout": ..., "stderr": ..., "status": N,
      "counters": {...}}
-    {"event": "done", "counter_modules": [...]}
+    {"event": "done", "counter_modules": [...], "counter_names": [...]}
 "counters" holds how much each runtime counter grew while the program ran (see
 COUNTER_MODULES; empty under a stock python3.11).
 """
@@ -36,7 +36,7 @@ import types
 # Where the runtime publishes counters: tier 1's (traces compiled, exits, deopts) and tier
 # 0's (frames evaluated). Each module that imports and has a callable `stats()` returning a
 # dict contributes its numeric entries, named "<module>.<key>".
-COUNTER_MODULES = ("_janus_jit", "_janus_vm")
+COUNTER_MODULES = ("_janus_jit", "_janus_hook", "_janus_vm")
 
 
 def find_counter_sources():
@@ -147,7 +147,8 @@ def main():
                      if after[k] != before.get(k, 0)}
             emit({"event": "end", "program": path, "stdout": stdout, "stderr": stderr,
                   "status": status, "counters": grown})
-        emit({"event": "done", "counter_modules": [name for name, _ in sources]})
+        emit({"event": "done", "counter_modules": [name for name, _ in sources],
+              "counter_names": sorted(counters(sources))})
 
 
 if __name__ == "__main__":
