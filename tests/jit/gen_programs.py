@@ -69,33 +69,35 @@ class ProgramGenerator:
         self.out = Emitter()
 
     # ---- expressions -------------------------------------------------------------------
-    def int_expr(self, depth, counter):
+    def int_expr(self, depth, counter, names=INT_VARS):
         r = self.r
         if depth == 0 or r.random() < 0.3:
             pick = r.random()
             if pick < 0.45:
-                return r.choice(INT_VARS)
+                return r.choice(names)
             if pick < 0.65:
                 return counter
             return r.choice(INT_LEAVES)
         kind = r.random()
         if kind < 0.12:
-            return "(-%s)" % self.int_expr(depth - 1, counter)
+            return "(-%s)" % self.int_expr(depth - 1, counter, names)
         if kind < 0.18:
-            return "abs(%s)" % self.int_expr(depth - 1, counter)
+            return "abs(%s)" % self.int_expr(depth - 1, counter, names)
         if kind < 0.24:
-            return "%s(%s, %s)" % (r.choice(["min", "max"]), self.int_expr(depth - 1, counter),
-                                   self.int_expr(depth - 1, counter))
+            return "%s(%s, %s)" % (r.choice(["min", "max"]),
+                                   self.int_expr(depth - 1, counter, names),
+                                   self.int_expr(depth - 1, counter, names))
         if kind < 0.28:
-            return "(~%s)" % self.int_expr(depth - 1, counter)
+            return "(~%s)" % self.int_expr(depth - 1, counter, names)
         if kind < 0.32:
-            return "(%s > %s)" % (self.int_expr(depth - 1, counter), self.int_expr(depth - 1, counter))
+            return "(%s > %s)" % (self.int_expr(depth - 1, counter, names),
+                                  self.int_expr(depth - 1, counter, names))
         op = r.choice(INT_OPS)
-        left = self.int_expr(depth - 1, counter)
+        left = self.int_expr(depth - 1, counter, names)
         if op in ("<<", ">>"):
             right = str(r.choice([0, 1, 3, 17, 40, 63, 64, 70]))
         else:
-            right = self.int_expr(depth - 1, counter)
+            right = self.int_expr(depth - 1, counter, names)
         return "(%s %s %s)" % (left, op, right)
 
     def float_expr(self, depth, counter):
@@ -221,7 +223,8 @@ class ProgramGenerator:
         r = self.r
         kind = r.randrange(5)
         if kind == 0:
-            self.out.line("obj = objs[%s %% len(objs)]" % r.choice([counter, "(%s // 3)" % counter]))
+            index = r.choice([counter, "(%s // 3)" % counter])
+            self.out.line("obj = objs[%s %% len(objs)]" % index)
         elif kind == 1:
             self.guarded(["obj.f = (%s) %% 1000003" % self.int_expr(2, counter)])
         elif kind == 2:
@@ -234,6 +237,10 @@ class ProgramGenerator:
             self.guarded(["%s = %s + obj.k + obj.f" % (v, r.choice(INT_VARS)),
                           "if not -%s < %s < %s:" % (CLAMP, v, CLAMP),
                           "    %s = 0" % v])
+
+    def stmt_call(self, counter):
+        v = self.r.choice(INT_VARS)
+        self.guarded(["%s = helper(%s, %s)" % (v, self.r.choice(INT_VARS), counter)])
 
     def stmt_raise(self, counter):
         r = self.r
@@ -293,7 +300,8 @@ class ProgramGenerator:
 
     def block(self, counter, depth, n):
         r = self.r
-        kinds = ["int", "int", "float", "float", "list", "dict", "attr", "attr", "switch"]
+        kinds = ["int", "int", "float", "float", "list", "dict", "attr", "attr", "switch",
+                 "call"]
         if depth < 2:
             kinds += ["branch", "inner", "raise"]
         if depth == 0:
@@ -314,6 +322,8 @@ class ProgramGenerator:
                 self.stmt_dict(counter)
             elif kind == "attr":
                 self.stmt_attr(counter)
+            elif kind == "call":
+                self.stmt_call(counter)
             elif kind == "raise":
                 self.stmt_raise(counter)
             elif kind == "tensor":
@@ -345,8 +355,12 @@ class ProgramGenerator:
             o.line("w = torch.tensor([[0.5, -0.25, 0.1], [0.3, 0.2, -0.4], [0.0, 0.1, 0.2]])")
             o.line("p = torch.tensor([0.5, -0.5], requires_grad=True)")
             o.line("tv = 0.0")
-        if r.random() < 0.7:
-            o.line("for i in range(n):")
+        header = r.random()
+        if header < 0.7:
+            # The iterator kind of the function's loop: range, list, enumerate, generator.
+            o.line(r.choice(["for i in range(n):", "for i in range(n):",
+                             "for i in list(range(n)):", "for i, _ in enumerate([None] * n):",
+                             "for i in count_up(n):"]))
             o.indent()
         else:
             o.line("i = -1")
@@ -402,8 +416,24 @@ class ProgramGenerator:
         o.line("")
         if self.tensors:
             o.line("def fmt(t):")
-            o.line("    return [('%.4f' % v).replace('-0.0000', '0.0000') for v in t.flatten().tolist()]")
+            o.line("    return [('%.4f' % v).replace('-0.0000', '0.0000')")
+            o.line("            for v in t.flatten().tolist()]")
             o.line("")
+        o.line("def count_up(n):")
+        o.line("    k = 0")
+        o.line("    while k < n:")
+        o.line("        yield k")
+        o.line("        k += 1")
+        o.line("")
+        o.line("def helper(u, v):")
+        if r.random() < 0.5:
+            o.line("    return (%s) %% 1000003" % self.int_expr(2, "v", names=["u", "v"]))
+        else:
+            o.line("    s = u")
+            o.line("    for k in range(v %% %d):" % r.choice([3, 5, 8]))
+            o.line("        s = (s * %d + k) %% 1000003" % r.choice([3, -7, 31]))
+            o.line("    return s")
+        o.line("")
         o.line("class A:")
         o.line("    k = %d" % r.randint(0, 5))
         o.line("    def __init__(self, f):")

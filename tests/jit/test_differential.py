@@ -253,7 +253,8 @@ def write_summary(s):
                 verdict = "tier0"
             else:
                 verdict = "same" if base and same_output(base, r) else "DIFFERS"
-            counters = " ".join("%s=%s" % kv for kv in sorted((r or {}).get("counters", {}).items()))
+            grown = sorted((r or {}).get("counters", {}).items())
+            counters = " ".join("%s=%s" % kv for kv in grown)
             lines.append("%-40s %-14s %-8s %s" % (name, config, verdict, counters))
     with open(os.path.join(s.out_dir, "summary.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
