@@ -423,6 +423,7 @@ def min(input, *args, **kwargs):  # noqa: A001
 # ---- subpackages ------------------------------------------------------------------------------
 from . import autograd, backends, cuda, nn, onnx, optim, utils  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401
+from ._random import normal  # noqa: E402,F401
 
 _SUBMODULES = {"fft", "linalg", "distributions", "jit", "distributed", "sparse", "special",
                "quantization", "hub", "profiler", "amp", "fx", "testing", "multiprocessing"}

@@ -15,6 +15,7 @@
 #include <numeric>
 #include <optional>
 #include <random>
+#include <sstream>
 
 #include "tensor/iter.h"
 #include "tensor/ops.h"
@@ -136,8 +137,15 @@ void fill_normal(const Tensor& t, double mean, double std) {
 // torch's bernoulli_distribution<T>: a uniform T in [0, 1) below p.
 template <class T> bool bernoulli_draw(T p) { return uniform_real<T>(0, 1) < p; }
 
+// A double as torch's messages print it (a C++ stream: 6 significant digits, no trailing zeros).
+std::string stream_format(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
 void check_probability(double p) {
-  if (!(p >= 0 && p <= 1)) runtime_error(str_cat("bernoulli_ expects p to be in [0, 1], but got p=", p));
+  if (!(p >= 0 && p <= 1)) runtime_error(str_cat("bernoulli_ expects p to be in [0, 1], but got p=", stream_format(p)));
 }
 
 // self[i] = bernoulli(p[i]), p broadcast to self; float p draws a float uniform, double p a
@@ -188,7 +196,7 @@ Tensor rand_like(const Tensor& a, OptDType dtype) { return rand(a.sizes(), dtype
 
 Tensor normal_(const Tensor& self, double mean, double std) {
   check_inplace(self, false);
-  if (std < 0) runtime_error(str_cat("normal expects std >= 0.0, but found std ", std));
+  if (std < 0) runtime_error(str_cat("normal expects std >= 0.0, but found std ", stream_format(std)));
   fill_normal(self, mean, std);
   self.bump_version();
   return self;
