@@ -122,8 +122,16 @@ def run_batch(exe, programs, env, work_dir, tag):
             modules = (done["counter_modules"], done.get("counter_names", []))
             break
         # The process ended without finishing: the program it had begun is the culprit.
-        culprit = begun or next((p for p in pending if p not in results), None)
+        culprit = begun
         if culprit is None:
+            # It died before beginning any program: the driver or the runtime's start-up
+            # is broken, not one program. Every pending program gets that verdict.
+            for p in pending:
+                if p not in results:
+                    results[p] = {"program": p, "stdout": "", "stderr": "", "status": None,
+                                  "counters": {},
+                                  "crash": "the batch process (%s) failed before running any "
+                                           "program: %s; it printed:\n%s" % (tag, outcome, tail)}
             break
         # Alone in its own process: does it crash by itself, or only after the programs
         # before it in the batch?
@@ -281,7 +289,8 @@ def uses_torch(path):
 
 
 def check_same(name, expected_label, expected, got_label, got):
-    assert not got.get("crash"), "%s under %s:\n%s" % (name, got_label, describe(got))
+    if got.get("crash"):
+        pytest.fail("%s under %s:\n%s" % (name, got_label, describe(got)), pytrace=False)
     if same_output(expected, got):
         return
     # Show the first differing line: what a JIT engineer needs first.
@@ -295,7 +304,8 @@ def check_same(name, expected_label, expected, got_label, got):
                     first + 1,
                     expected_label, exp_lines[first] if first < len(exp_lines) else "<end>",
                     got_label, got_lines[first] if first < len(got_lines) else "<end>",
-                    expected_label, describe(expected), got_label, describe(got)))
+                    expected_label, describe(expected), got_label, describe(got)),
+                pytrace=False)
 
 
 # ---- the tests -----------------------------------------------------------------------------
