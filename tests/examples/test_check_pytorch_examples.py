@@ -33,7 +33,8 @@ STAND_INS = {
         for flag in ('--epochs', '--emsize', '--nhid', '--nlayers', '--bptt', '--batch_size',
                      '--log-interval'):
             p.add_argument(flag, type=int)
-        p.add_argument('--dropout', type=float)
+        p.add_argument('--dropout', type=float); p.add_argument('--lr', type=float)
+        p.add_argument('--model', default='LSTM')
         p.add_argument('--data'); p.add_argument('--save')
         args = p.parse_args()
         words = open(os.path.join(args.data, 'train.txt')).read().split()
@@ -69,6 +70,8 @@ def test_matching_and_differing_losses_are_reported(tmp_path):
     assert proc.returncode == 1
     assert "word_language_model: DIFFER" in proc.stdout
     assert "first difference at loss #1: torch 1.00, janus 2.00" in proc.stdout
+    assert "word_language_model/GRU: DIFFER" in proc.stdout  # each recurrent cell is a run
+    assert "word_language_model/RNN_TANH: DIFFER" in proc.stdout
     assert "regression: MATCH" in proc.stdout
     assert "time_sequence_prediction: MATCH" in proc.stdout
 
