@@ -15,6 +15,7 @@
 
 #include "common/options.h"
 #include "interop/eval_hook.h"
+#include "jit/jit.h"
 
 namespace {
 
@@ -135,6 +136,7 @@ int main(int argc, char** argv) {
   read_janus_options(config);
 
   janus::interop::register_hook_module();
+  PyImport_AppendInittab("_janus_jit", janus::jit::init_test_module);
   status = Py_InitializeFromConfig(&config);
   PyConfig_Clear(&config);
   if (PyStatus_Exception(status)) return exit_with(status);
@@ -142,5 +144,7 @@ int main(int argc, char** argv) {
   add_janus_path(python_dir);
   install_torch_alias(python_dir);
   janus::interop::install_eval_hook(frame_policy(), python_dir.c_str());
+  // Tier 1 hangs off tier 0's hooks; JANUS_JIT=off leaves tier 0 alone.
+  if (janus::options().get(janus::OptionId::Jit) == "on") janus::jit::install();
   return Py_RunMain();
 }

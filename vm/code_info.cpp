@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "profiles/profile.h"
+#include "vm/vm.h"
 
 namespace janus::vm {
 
@@ -14,10 +15,15 @@ namespace {
 Py_ssize_t g_extra_index = -1;
 bool g_log_vm = false;
 
+void (*g_jit_state_destructor)(void*) = nullptr;
+
 // CPython calls this for every registered index of a dying code object, set or not.
 void free_code_info(void* data) {
   auto* info = static_cast<CodeInfo*>(data);
   if (info == nullptr) return;
+  if (info->jit_state != nullptr && g_jit_state_destructor != nullptr) {
+    g_jit_state_destructor(info->jit_state);
+  }
   if (info->profile != nullptr) profiles::destroy_profile(info->profile);
   delete info;
 }
@@ -34,6 +40,13 @@ bool implemented(int opcode) {
 }
 
 }  // namespace
+
+void** jit_slot(PyCodeObject* code) {
+  CodeInfo* info = code_info(code);
+  return info != nullptr && !info->fallback ? &info->jit_state : nullptr;
+}
+
+void set_jit_slot_destructor(void (*destroy)(void*)) { g_jit_state_destructor = destroy; }
 
 bool init_code_info(bool log_vm) {
   g_log_vm = log_vm;

@@ -13,6 +13,7 @@ namespace janus::vm {
 struct CodeInfo {
   bool fallback = false;  // holds an opcode the VM lacks: CPython evaluates it, always
   profiles::CodeProfile* profile = nullptr;
+  void* jit_state = nullptr;  // the JIT's, opaque to vm (vm.h: jit_slot)
 };
 
 // Sets up the co_extra slot. Call once at initialization.

@@ -15,6 +15,7 @@ namespace janus::vm {
 namespace {
 
 LoopHook g_loop_hook = nullptr;
+RecordHook g_record_hook = nullptr;
 
 // Binary operators by BINARY_OP oparg (NB_ADD ... NB_INPLACE_XOR, opcode.h order).
 using BinaryFunc = PyObject* (*)(PyObject*, PyObject*);
@@ -34,6 +35,7 @@ static_assert(sizeof(kBinaryOps) / sizeof(kBinaryOps[0]) == NB_INPLACE_XOR + 1);
 }  // namespace
 
 void set_loop_hook(LoopHook hook) { g_loop_hook = hook; }
+void set_record_hook(RecordHook hook) { g_record_hook = hook; }
 
 namespace {
 
@@ -88,6 +90,9 @@ void pop_call(PyThreadState* tstate, _PyInterpreterFrame* frame) {
 PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwflag,
                     CodeInfo* info) {
   static void* dispatch_table[256];
+  // Recording (JIT): every opcode first goes to record_instruction, which calls the record
+  // hook and then the normal handler.
+  static void* record_table[256];
   static bool dispatch_ready = false;
   if (__builtin_expect(!dispatch_ready, 0)) {
     // No local table here: a 2 KB array would sit in every frame of this (recursive) loop.
@@ -155,6 +160,7 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     VM_SPECIALIZED(PRECALL_NO_KW_STR_1)
     VM_SPECIALIZED(PRECALL_NO_KW_TYPE_1)
 #undef VM_SPECIALIZED
+    for (void*& label : record_table) label = &&record_instruction;
     dispatch_ready = true;
   }
 
@@ -171,6 +177,9 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   PyObject* kwnames = nullptr;  // borrowed from co_consts by KW_NAMES, used by CALL
   PyObject* retval = nullptr;
   profiles::CodeProfile* profile = info->profile;
+  // The table DISPATCH goes through: dispatch_table, or record_table while the JIT records
+  // this frame (one register-held pointer: no cost when not recording).
+  void* const* dispatch = dispatch_table;
   int opcode;
   int oparg;
 
@@ -197,7 +206,7 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   {                                        \
     opcode = _Py_OPCODE(*next_instr);      \
     oparg = _Py_OPARG(*next_instr);        \
-    goto* dispatch_table[opcode];          \
+    goto* dispatch[opcode];                \
   }
 #define INSTR_OFFSET() ((int)(next_instr - first_instr))
 #define JUMPBY(x) (next_instr += (x))
@@ -276,6 +285,11 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   // Unreachable in practice: code holding an unknown opcode never gets here (code_info.cpp
   // scans first). A code object mutated afterwards still gets a clean error, not a crash.
 
+  // Recording: the hook sees the instruction before it runs (stack and locals concrete).
+record_instruction:
+  if (g_record_hook(tstate, frame, INSTR_OFFSET(), stack_pointer) != 0) dispatch = dispatch_table;
+  goto* dispatch_table[opcode];
+
 op_unknown:
   frame->prev_instr = next_instr++;
   _PyErr_Format(tstate, PyExc_SystemError, "Janus VM: unknown opcode %d at offset %d", opcode,
@@ -344,6 +358,7 @@ exception_unwind : {
   // line events, which only CPython's evaluator emits. It continues the frame from the next
   // instruction, exactly as it resumes a generator (it reports a 'call' event first).
 hand_over_to_cpython:
+  if (dispatch != dispatch_table) g_record_hook(tstate, frame, -1, nullptr);
   frame->prev_instr = next_instr - 1;
   _PyFrame_SetStackPointer(frame, stack_pointer);
   _Py_LeaveRecursiveCallTstate(tstate);
@@ -352,12 +367,14 @@ hand_over_to_cpython:
   return _PyEval_EvalFrameDefault(tstate, frame, 0);
 
 exit_unwind:
+  if (dispatch != dispatch_table) g_record_hook(tstate, frame, -1, nullptr);
   _Py_LeaveRecursiveCallTstate(tstate);
   tstate->cframe = cframe.previous;
   tstate->cframe->use_tracing = cframe.use_tracing;
   return nullptr;
 
 exit_return:
+  if (dispatch != dispatch_table) g_record_hook(tstate, frame, -1, nullptr);
   _Py_LeaveRecursiveCallTstate(tstate);
   tstate->cframe = cframe.previous;
   tstate->cframe->use_tracing = cframe.use_tracing;

@@ -27,11 +27,37 @@ PyObject* resume_at(PyThreadState* tstate, _PyInterpreterFrame* frame, int offse
 
 // OSR entry point: called at a loop back-edge once the loop's counter reaches
 // JANUS_HOT_LOOP (and every JANUS_HOT_LOOP iterations after). `target` is the loop head
-// offset; `stack_pointer` the frame's current stack top. Return 0 to go on interpreting,
-// -1 with an exception set to raise it in the frame.
+// offset; `stack_pointer` the frame's current stack top. It returns a LoopHookResult.
+enum LoopHookResult : int {
+  kContinue = 0,  // go on interpreting at the loop head
+  kError = -1,    // an exception is set: raise it at the JUMP_BACKWARD
+  // The hook rewrote the frame (the JIT ran a trace and deoptimized): locals, the value
+  // stack (frame->stacktop counts it) and frame->prev_instr = the instruction before the
+  // resume point. Tier 0 reloads its position from the frame and continues; a resume at
+  // the loop head is still this back-edge (the eval breaker is checked there).
+  kResumed = 1,
+  // Like kResumed, but an exception is set and frame->prev_instr is the faulting
+  // instruction: tier 0 unwinds from there (traceback line and handler as its own).
+  kRaiseAt = 2,
+  // Start recording: this frame's dispatch goes through the record hook from the loop head.
+  kRecord = 3,
+};
 using LoopHook = int (*)(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
                          PyObject** stack_pointer);
 void set_loop_hook(LoopHook hook);
+
+// Trace recording: while a frame records, every instruction first calls the record hook
+// with its offset (code units) and the stack top, then runs normally. Returning non-zero
+// stops recording (the frame goes back to the normal dispatch). Called with offset -1 and
+// no stack when the recording frame leaves run_frame (return, unwind, hand-over).
+using RecordHook = int (*)(PyThreadState* tstate, _PyInterpreterFrame* frame, int offset,
+                           PyObject** stack_pointer);
+void set_record_hook(RecordHook hook);
+
+// An opaque per-code slot for the JIT (vm never looks inside). `destroy` runs when the
+// code object dies with a non-null slot. nullptr for code the VM does not evaluate.
+void** jit_slot(PyCodeObject* code);
+void set_jit_slot_destructor(void (*destroy)(void*));
 
 // Counters for tests and tools.
 struct Stats {

@@ -1,0 +1,16 @@
+// The deoptimizer: turns a trace exit into tier-0 frame state (vm.h kResumed / kRaiseAt).
+#pragma once
+
+#include "jit/cpython.h"
+#include "jit/trace.h"
+
+namespace janus::jit {
+
+// Writes the frame as snapshot `exit` describes it from the exit buffer `values`: boxes
+// unboxed values, stores locals and the value stack with correct reference counts (the
+// frame's previous values, including the loop-head stack the trace entered with, are
+// released), releases the owned values live across the exit, and sets prev_instr.
+// Returns vm::kResumed, or vm::kRaiseAt when the exit is a raise (an exception is set).
+int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpreterFrame* frame);
+
+}  // namespace janus::jit

@@ -1,0 +1,767 @@
+// The trace recorder (see record.h). Each instruction is recorded from the concrete
+// operands tier 0 is about to use: the recorder picks the specialized IR they allow (unboxed
+// int/float arithmetic, inline list/range iteration, constant globals) and guards every
+// assumption with a snapshot of the state before the instruction, so a failing guard
+// resumes tier 0 at that very instruction. Everything it does not know aborts the
+// recording with a reason; a trace must never compute something tier 0 would not.
+#include "jit/record.h"
+
+#include "jit/runtime.h"
+
+#include <functional>
+#include <map>
+#include <unordered_map>
+
+namespace janus::jit {
+
+namespace {
+
+// Instruction lengths and jump targets, in code units (3.11: relative to the next instr).
+int base_opcode(int opcode) {
+  int base = _PyOpcode_Deopt[opcode];
+  return base != 0 ? base : opcode;
+}
+
+bool fits_i64(PyObject* o) {
+  if (!PyLong_CheckExact(o)) return false;
+  int overflow = 0;
+  PyLong_AsLongLongAndOverflow(o, &overflow);
+  return overflow == 0;
+}
+
+class Recorder {
+ public:
+  bool active = false;
+  _PyInterpreterFrame* frame = nullptr;
+
+  void start(_PyInterpreterFrame* f, int loop_head, int depth, int max_length) {
+    *this = Recorder();
+    active = true;
+    frame = f;
+    code_ = f->f_code;
+    loop_head_ = loop_head;
+    max_length_ = max_length;
+    trace_ = std::make_unique<Trace>();
+    trace_->code = reinterpret_cast<PyObject*>(code_);
+    trace_->loop_head = loop_head;
+    trace_->entry_stack_depth = depth;
+    b_ = std::make_unique<IRBuilder>(*trace_);
+    b_->set_pc(loop_head);
+    null_ = b_->emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef, 0);
+    for (int i = 0; i < depth; i++) {
+      Ref r = b_->emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, i);
+      stack_.push_back(r);
+    }
+    entry_stack_ = stack_;
+    expected_ = loop_head;
+  }
+
+  // Returns true to go on recording.
+  bool step(int offset, PyObject** sp) {
+    if (pending_) {
+      auto resolve = std::move(pending_);
+      pending_ = nullptr;
+      if (!resolve(offset)) return false;
+    }
+    if (offset != expected_) {
+      return fail("control left the recorded path (an exception or an unexpected jump)",
+                  offset);
+    }
+    if (sp - _PyFrame_Stackbase(frame) != static_cast<Py_ssize_t>(stack_.size())) {
+      return fail("value stack out of step with the recording", offset);
+    }
+    if (++count_ > max_length_) return fail("trace too long", offset);
+    sp_ = sp;
+    return instruction(offset);
+  }
+
+  void abort(const std::string& reason) { fail(reason, -1); }
+
+  RecordResult take() {
+    RecordResult r = std::move(result_);
+    result_ = RecordResult();
+    return r;
+  }
+
+ private:
+  PyCodeObject* code_ = nullptr;
+  int loop_head_ = 0;
+  int max_length_ = 0;
+  int count_ = 0;
+  std::unique_ptr<Trace> trace_;
+  std::unique_ptr<IRBuilder> b_;
+  std::vector<Ref> stack_;
+  std::vector<Ref> entry_stack_;
+  std::map<int, Ref> written_;  // deferred stores: local slot -> value
+  std::map<int, Ref> loaded_;   // LOAD_LOCAL per slot (valid until written)
+  std::map<int, Ref> consts_;   // co_consts index -> CONST_OBJ
+  std::unordered_map<Ref, Ref> as_i64_, as_f64_, as_obj_;
+  std::unordered_map<Ref, PyTypeObject*> known_type_;
+  std::function<bool(int)> pending_;
+  int expected_ = 0;
+  Ref null_ = kNoRef;
+  PyObject** sp_ = nullptr;
+  // The instruction being recorded: where tier 0 resumes if a guard fails (the first
+  // EXTENDED_ARG), the faulting instruction for raises, and the state before it.
+  int resume_pc_ = 0;
+  int op_pc_ = 0;
+  std::vector<Ref> pre_stack_;
+  std::map<int, Ref> pre_written_;
+  int pre_snap_ = -1;
+  int raise_snap_ = -1;
+  RecordResult result_;
+
+  bool fail(const std::string& reason, int pc) {
+    if (!active) return false;
+    active = false;
+    result_.trace.reset();
+    result_.abort_reason = reason;
+    result_.abort_pc = pc;
+    trace_.reset();
+    b_.reset();
+    return false;
+  }
+
+  // ---- values -----------------------------------------------------------------------
+
+  Type type_of(Ref r) const { return trace_->ops[r].type; }
+  const Instr& instr(Ref r) const { return trace_->ops[r]; }
+  PyObject* concrete(int from_top) const { return sp_[-from_top]; }  // 1 = TOS
+  Ref peek(int from_top) const { return stack_[stack_.size() - from_top]; }
+  Ref pop() {
+    Ref r = stack_.back();
+    stack_.pop_back();
+    return r;
+  }
+  void push(Ref r) { stack_.push_back(r); }
+
+  int snapshot(Snapshot::Kind kind, int pc, const std::vector<Ref>& stack,
+               const std::map<int, Ref>& written, bool forceable) {
+    Snapshot s;
+    s.kind = kind;
+    s.pc = pc;
+    s.stack_depth = static_cast<int32_t>(stack.size());
+    s.forceable = forceable;
+    for (const auto& [slot, ref] : written) s.entries.push_back({SnapEntry::Local, slot, ref});
+    for (size_t i = 0; i < stack.size(); i++) {
+      s.entries.push_back({SnapEntry::Stack, static_cast<int32_t>(i), stack[i]});
+    }
+    return b_->add_snapshot(std::move(s));
+  }
+  // The state before the instruction: a failing guard re-runs it in tier 0.
+  int pre() {
+    if (pre_snap_ < 0) pre_snap_ = snapshot(Snapshot::Resume, resume_pc_, pre_stack_, pre_written_, true);
+    return pre_snap_;
+  }
+  // A helper raised: tier 0 unwinds from the faulting instruction.
+  int raise() {
+    if (raise_snap_ < 0) raise_snap_ = snapshot(Snapshot::RaiseAt, op_pc_, pre_stack_, pre_written_, false);
+    return raise_snap_;
+  }
+
+  Ref const_obj(PyObject* o) {
+    Ref r = b_->const_obj(o);
+    known_type_[r] = Py_TYPE(o);
+    return r;
+  }
+
+  void guard_type(Ref r, PyTypeObject* type) {
+    auto it = known_type_.find(r);
+    if (it != known_type_.end() && it->second == type) return;
+    b_->emit(Op::GUARD_TYPE, r, kNoRef, kNoRef, reinterpret_cast<int64_t>(type), 0, pre());
+    known_type_[r] = type;
+  }
+
+  // Boxed form of any value (Bool -> Py_True/Py_False, I64/F64 -> a new object).
+  Ref as_obj(Ref r) {
+    switch (type_of(r)) {
+      case Type::Obj: return r;
+      case Type::Void: return r;  // never happens: void values are not pushed
+      default: break;
+    }
+    auto it = as_obj_.find(r);
+    if (it != as_obj_.end()) return it->second;
+    Ref boxed;
+    if (type_of(r) == Type::Bool) {
+      boxed = b_->emit(Op::BOX_BOOL, r);
+      known_type_[boxed] = &PyBool_Type;
+    } else if (type_of(r) == Type::I64) {
+      boxed = b_->emit(Op::BOX_INT, r, kNoRef, kNoRef, 0, 0, raise());
+      known_type_[boxed] = &PyLong_Type;
+      as_i64_[boxed] = r;
+    } else {
+      boxed = b_->emit(Op::BOX_FLOAT, r, kNoRef, kNoRef, 0, 0, raise());
+      known_type_[boxed] = &PyFloat_Type;
+      as_f64_[boxed] = r;
+    }
+    as_obj_[r] = boxed;
+    return boxed;
+  }
+
+  // An int64 view of a value whose concrete object is an exact int fitting int64.
+  Ref as_i64(Ref r) {
+    if (type_of(r) == Type::I64) return r;
+    auto it = as_i64_.find(r);
+    if (it != as_i64_.end()) return it->second;
+    Ref out;
+    const Instr& in = instr(r);
+    if (in.op == Op::CONST_OBJ) {
+      out = b_->const_i64(PyLong_AsLongLong(reinterpret_cast<PyObject*>(in.imm)));
+    } else {
+      b_->emit(Op::GUARD_INT64, r, kNoRef, kNoRef, 0, 0, pre());
+      known_type_[r] = &PyLong_Type;
+      out = b_->emit(Op::UNBOX_INT, r);
+    }
+    as_i64_[r] = out;
+    return out;
+  }
+
+  // A double view of a value whose concrete object is an exact float or int64 int.
+  Ref as_f64(Ref r, PyObject* concrete_value) {
+    if (type_of(r) == Type::F64) return r;
+    if (type_of(r) == Type::I64 || PyLong_CheckExact(concrete_value)) {
+      return b_->emit(Op::I64_TO_F64, as_i64(r));
+    }
+    auto it = as_f64_.find(r);
+    if (it != as_f64_.end()) return it->second;
+    Ref out;
+    const Instr& in = instr(r);
+    if (in.op == Op::CONST_OBJ) {
+      out = b_->const_f64(PyFloat_AS_DOUBLE(reinterpret_cast<PyObject*>(in.imm)));
+    } else {
+      guard_type(r, &PyFloat_Type);
+      out = b_->emit(Op::UNBOX_FLOAT, r);
+    }
+    as_f64_[r] = out;
+    return out;
+  }
+
+  Ref local(int slot) {
+    auto w = written_.find(slot);
+    if (w != written_.end()) return w->second;
+    auto l = loaded_.find(slot);
+    if (l != loaded_.end()) return l->second;
+    Ref r = b_->emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, slot);
+    b_->emit(Op::GUARD_NOT_NULL, r, kNoRef, kNoRef, 0, 0, pre());
+    loaded_[slot] = r;
+    return r;
+  }
+
+  // ---- instructions -------------------------------------------------------------------
+
+  bool instruction(int offset) {
+    _Py_CODEUNIT* code = _PyCode_CODE(code_);
+    resume_pc_ = offset;
+    int pc = offset;
+    int opcode = base_opcode(_Py_OPCODE(code[pc]));
+    int oparg = _Py_OPARG(code[pc]);
+    while (opcode == EXTENDED_ARG) {
+      pc++;
+      opcode = base_opcode(_Py_OPCODE(code[pc]));
+      oparg = (oparg << 8) | _Py_OPARG(code[pc]);
+    }
+    op_pc_ = pc;
+    const int next = pc + 1 + _PyOpcode_Caches[opcode];
+    pre_stack_ = stack_;
+    pre_written_ = written_;
+    pre_snap_ = raise_snap_ = -1;
+    b_->set_pc(pc);
+    expected_ = next;
+    switch (opcode) {
+      case NOP:
+      case PRECALL:  // binds methods for speed only: CALL handles both stack shapes
+        return true;
+      case LOAD_FAST: {
+        if (frame->localsplus[oparg] == nullptr) return fail("unbound local", pc);
+        push(local(oparg));
+        return true;
+      }
+      case STORE_FAST:
+        written_[oparg] = pop();
+        loaded_.erase(oparg);
+        return true;
+      case LOAD_CONST: {
+        auto it = consts_.find(oparg);
+        Ref r = it != consts_.end() ? it->second : const_obj(PyTuple_GET_ITEM(code_->co_consts, oparg));
+        consts_[oparg] = r;
+        push(r);
+        return true;
+      }
+      case POP_TOP:
+        pop();
+        return true;
+      case PUSH_NULL:
+        push(null_);
+        return true;
+      case COPY:
+        push(peek(oparg));
+        return true;
+      case SWAP:
+        std::swap(stack_[stack_.size() - 1], stack_[stack_.size() - oparg]);
+        return true;
+      case LOAD_GLOBAL:
+        return load_global(oparg, pc);
+      case LOAD_ATTR:
+      case LOAD_METHOD:
+        return load_attr(opcode == LOAD_METHOD, PyTuple_GET_ITEM(code_->co_names, oparg));
+      case STORE_ATTR: {
+        Ref owner = pop();
+        Ref value = as_obj(pop());
+        b_->emit(Op::SETATTR, owner, value, kNoRef,
+                 reinterpret_cast<int64_t>(PyTuple_GET_ITEM(code_->co_names, oparg)), 0, raise());
+        return true;
+      }
+      case KW_NAMES:
+        kwnames_ = PyTuple_GET_ITEM(code_->co_consts, oparg);
+        return true;
+      case CALL:
+        return call(oparg);
+      case BINARY_OP:
+        return binary_op(oparg);
+      case COMPARE_OP:
+        return compare_op(oparg);
+      case IS_OP: {
+        Ref r = as_obj(pop());
+        Ref l = as_obj(pop());
+        Ref res = b_->emit(Op::IS, l, r);
+        push(oparg ? b_->emit(Op::NOT_BOOL, res) : res);
+        return true;
+      }
+      case CONTAINS_OP: {
+        Ref r = as_obj(pop());
+        Ref l = as_obj(pop());
+        push(b_->emit(Op::CONTAINS, l, r, kNoRef, 0, oparg, raise()));
+        return true;
+      }
+      case UNARY_NOT: {
+        Ref v = pop();
+        if (type_of(v) != Type::Bool) v = b_->emit(Op::TRUTH, as_obj(v), kNoRef, kNoRef, 0, 0, raise());
+        push(b_->emit(Op::NOT_BOOL, v));
+        return true;
+      }
+      case UNARY_NEGATIVE: {
+        Ref v = peek(1);
+        PyObject* c = concrete(1);
+        Ref res;
+        if (type_of(v) == Type::I64 || fits_i64(c)) {
+          res = b_->emit(Op::NEG_I64_OVF, as_i64(v), kNoRef, kNoRef, 0, 0, pre());
+        } else if (type_of(v) == Type::F64 || PyFloat_CheckExact(c)) {
+          res = b_->emit(Op::NEG_F64, as_f64(v, c));
+        } else {
+          res = b_->emit(Op::UNARY, as_obj(v), kNoRef, kNoRef, 0, 0, raise());
+        }
+        pop();
+        push(res);
+        return true;
+      }
+      case UNARY_POSITIVE:
+      case UNARY_INVERT: {
+        Ref v = as_obj(pop());
+        push(b_->emit(Op::UNARY, v, kNoRef, kNoRef, 0, opcode == UNARY_POSITIVE ? 1 : 2, raise()));
+        return true;
+      }
+      case BINARY_SUBSCR:
+        return subscr();
+      case STORE_SUBSCR:
+        return store_subscr();
+      case BUILD_LIST:
+      case BUILD_TUPLE: {
+        std::vector<Ref> items(oparg);
+        for (int i = oparg - 1; i >= 0; i--) items[i] = as_obj(pop());
+        Op op = opcode == BUILD_LIST ? Op::NEW_LIST : Op::NEW_TUPLE;
+        Ref r = b_->emit_list(op, items, kNoRef, 0, 0, raise());
+        known_type_[r] = opcode == BUILD_LIST ? &PyList_Type : &PyTuple_Type;
+        push(r);
+        return true;
+      }
+      case LIST_APPEND: {
+        Ref v = as_obj(pop());
+        b_->emit(Op::APPEND, peek(oparg), v, kNoRef, 0, 0, raise());
+        return true;
+      }
+      case UNPACK_SEQUENCE:
+        return unpack(oparg, pc);
+      case FOR_ITER:
+        return for_iter(next + oparg, pc);
+      case JUMP_FORWARD:
+        expected_ = next + oparg;
+        return true;
+      case POP_JUMP_FORWARD_IF_FALSE:
+      case POP_JUMP_FORWARD_IF_TRUE:
+        return pop_jump(opcode == POP_JUMP_FORWARD_IF_TRUE, next, next + oparg);
+      case POP_JUMP_BACKWARD_IF_FALSE:
+      case POP_JUMP_BACKWARD_IF_TRUE:
+        return pop_jump(opcode == POP_JUMP_BACKWARD_IF_TRUE, next, next - oparg);
+      case POP_JUMP_FORWARD_IF_NONE:
+      case POP_JUMP_FORWARD_IF_NOT_NONE:
+      case POP_JUMP_BACKWARD_IF_NONE:
+      case POP_JUMP_BACKWARD_IF_NOT_NONE: {
+        bool forward = opcode == POP_JUMP_FORWARD_IF_NONE || opcode == POP_JUMP_FORWARD_IF_NOT_NONE;
+        bool if_none = opcode == POP_JUMP_FORWARD_IF_NONE || opcode == POP_JUMP_BACKWARD_IF_NONE;
+        bool is_none = concrete(1) == Py_None;
+        Ref v = as_obj(peek(1));
+        b_->emit(is_none ? Op::GUARD_IS : Op::GUARD_IS_NOT, v, kNoRef, kNoRef,
+                 reinterpret_cast<int64_t>(Py_None), 0, pre());
+        pop();
+        if (is_none == if_none) expected_ = forward ? next + oparg : next - oparg;
+        return true;
+      }
+      case JUMP_IF_FALSE_OR_POP:
+      case JUMP_IF_TRUE_OR_POP: {
+        PyObject* c = concrete(1);
+        if (c != Py_True && c != Py_False) return fail("and/or on a non-bool value", pc);
+        Ref v = peek(1);
+        if (type_of(v) == Type::Bool) {
+          b_->emit(c == Py_True ? Op::GUARD_TRUE : Op::GUARD_FALSE, v, kNoRef, kNoRef, 0, 0, pre());
+        } else {
+          b_->emit(Op::GUARD_IS, v, kNoRef, kNoRef, reinterpret_cast<int64_t>(c), 0, pre());
+        }
+        bool jump = (c == Py_True) == (opcode == JUMP_IF_TRUE_OR_POP);
+        if (jump) {
+          expected_ = next + oparg;
+        } else {
+          pop();
+        }
+        return true;
+      }
+      case JUMP_BACKWARD:
+        if (next - oparg != loop_head_) return fail("an inner loop", pc);
+        return close(pc);
+      default: {
+        const char* name = "?";
+        PyObject* opname = nullptr;
+        PyObject* dis = PyImport_ImportModule("opcode");
+        if (dis != nullptr) opname = PyObject_GetAttrString(dis, "opname");
+        PyObject* item = opname ? PySequence_GetItem(opname, opcode) : nullptr;
+        std::string reason = "unsupported instruction ";
+        if (item != nullptr && PyUnicode_Check(item)) name = PyUnicode_AsUTF8(item);
+        reason += name;
+        Py_XDECREF(item);
+        Py_XDECREF(opname);
+        Py_XDECREF(dis);
+        PyErr_Clear();
+        return fail(reason, pc);
+      }
+    }
+  }
+
+  bool load_global(int oparg, int pc) {
+    PyObject* name = PyTuple_GET_ITEM(code_->co_names, oparg >> 1);
+    PyObject* globals = frame->f_globals;
+    PyObject* builtins = frame->f_builtins;
+    if (!PyDict_CheckExact(globals) || !PyDict_CheckExact(builtins)) {
+      return fail("globals or builtins are not plain dicts", pc);
+    }
+    PyObject* v = PyDict_GetItemWithError(globals, name);
+    Ref gref = const_obj(globals);
+    b_->emit(Op::GUARD_DICT_VERSION, gref, kNoRef, kNoRef,
+             static_cast<int64_t>(reinterpret_cast<PyDictObject*>(globals)->ma_version_tag), 0, pre());
+    if (v == nullptr) {
+      if (PyErr_Occurred()) {
+        PyErr_Clear();
+        return fail("global lookup raised", pc);
+      }
+      v = PyDict_GetItemWithError(builtins, name);
+      if (v == nullptr) {
+        PyErr_Clear();
+        return fail("undefined global", pc);
+      }
+      Ref bref = const_obj(builtins);
+      b_->emit(Op::GUARD_DICT_VERSION, bref, kNoRef, kNoRef,
+               static_cast<int64_t>(reinterpret_cast<PyDictObject*>(builtins)->ma_version_tag), 0,
+               pre());
+    }
+    if (oparg & 1) push(null_);
+    push(const_obj(v));
+    return true;
+  }
+
+  bool load_attr(bool method, PyObject* name) {
+    Ref owner = as_obj(peek(1));
+    PyObject* o = concrete(1);
+    PyTypeObject* tp = Py_TYPE(o);
+    // Module attributes: the module's dict version pins the value.
+    if (PyModule_CheckExact(o) && _PyType_Lookup(&PyModule_Type, name) == nullptr) {
+      PyObject* dict = PyModule_GetDict(o);
+      PyObject* v = dict && PyDict_CheckExact(dict) ? PyDict_GetItemWithError(dict, name) : nullptr;
+      PyErr_Clear();
+      if (v != nullptr) {
+        b_->emit(Op::GUARD_IS, owner, kNoRef, kNoRef, reinterpret_cast<int64_t>(o), 0, pre());
+        b_->emit(Op::GUARD_DICT_VERSION, const_obj(dict), kNoRef, kNoRef,
+                 static_cast<int64_t>(reinterpret_cast<PyDictObject*>(dict)->ma_version_tag), 0,
+                 pre());
+        pop();
+        if (method) push(null_);
+        push(const_obj(v));
+        return true;
+      }
+    }
+    // Methods of types without an instance dict: [function, self], pinned by the type's
+    // version (any change to the class or its bases changes it).
+    if (method && tp->tp_dictoffset == 0 && tp->tp_getattro == PyObject_GenericGetAttr) {
+      PyObject* meth = _PyType_Lookup(tp, name);
+      if (meth != nullptr && PyType_HasFeature(Py_TYPE(meth), Py_TPFLAGS_METHOD_DESCRIPTOR) &&
+          PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) && tp->tp_version_tag != 0) {
+        guard_type(owner, tp);
+        b_->emit(Op::GUARD_TYPE_VERSION, const_obj(reinterpret_cast<PyObject*>(tp)), kNoRef,
+                 kNoRef, tp->tp_version_tag, 0, pre());
+        pop();
+        push(const_obj(meth));
+        push(owner);
+        return true;
+      }
+    }
+    Ref res = b_->emit(Op::GETATTR, owner, kNoRef, kNoRef, reinterpret_cast<int64_t>(name), 0,
+                       raise());
+    pop();
+    if (method) push(null_);
+    push(res);
+    return true;
+  }
+
+  PyObject* kwnames_ = nullptr;
+
+  bool call(int oparg) {
+    bool is_meth = peek(oparg + 2) != null_;
+    Ref callable = is_meth ? peek(oparg + 2) : peek(oparg + 1);
+    std::vector<Ref> args;
+    int total = oparg + (is_meth ? 1 : 0);
+    for (int i = total; i >= 1; i--) args.push_back(as_obj(peek(i)));
+    Ref res = b_->emit_list(Op::OBJ_CALL, args, callable, reinterpret_cast<int64_t>(kwnames_), 0,
+                            raise());
+    kwnames_ = nullptr;
+    for (int i = 0; i < oparg + 2; i++) pop();
+    push(res);
+    return true;
+  }
+
+  bool binary_op(int oparg) {
+    Ref l = peek(2), r = peek(1);
+    PyObject* lc = concrete(2);
+    PyObject* rc = concrete(1);
+    int op = oparg >= NB_INPLACE_ADD ? oparg - NB_INPLACE_ADD : oparg;
+    bool li = type_of(l) == Type::I64 || fits_i64(lc);
+    bool ri = type_of(r) == Type::I64 || fits_i64(rc);
+    bool lf = type_of(l) == Type::F64 || PyFloat_CheckExact(lc);
+    bool rf = type_of(r) == Type::F64 || PyFloat_CheckExact(rc);
+    Ref res = kNoRef;
+    if (li && ri) {
+      switch (op) {
+        case NB_ADD: res = b_->emit(Op::ADD_I64_OVF, as_i64(l), as_i64(r), kNoRef, 0, 0, pre()); break;
+        case NB_SUBTRACT: res = b_->emit(Op::SUB_I64_OVF, as_i64(l), as_i64(r), kNoRef, 0, 0, pre()); break;
+        case NB_MULTIPLY: res = b_->emit(Op::MUL_I64_OVF, as_i64(l), as_i64(r), kNoRef, 0, 0, pre()); break;
+        case NB_AND: res = b_->emit(Op::AND_I64, as_i64(l), as_i64(r)); break;
+        case NB_OR: res = b_->emit(Op::OR_I64, as_i64(l), as_i64(r)); break;
+        case NB_XOR: res = b_->emit(Op::XOR_I64, as_i64(l), as_i64(r)); break;
+        case NB_FLOOR_DIVIDE:
+        case NB_REMAINDER: {
+          if (PyLong_AsLongLong(rc) <= 0) break;  // negative divisors: the generic helper
+          Ref x = as_i64(l), y = as_i64(r);
+          Ref positive = b_->emit(Op::CMP_I64, y, b_->const_i64(0), kNoRef, 0, Py_GT);
+          b_->emit(Op::GUARD_TRUE, positive, kNoRef, kNoRef, 0, 0, pre());
+          res = b_->emit(op == NB_FLOOR_DIVIDE ? Op::FLOORDIV_I64 : Op::MOD_I64, x, y);
+          break;
+        }
+        default: break;
+      }
+    } else if ((li || lf) && (ri || rf)) {
+      Op fop = op == NB_ADD ? Op::ADD_F64 : op == NB_SUBTRACT ? Op::SUB_F64
+             : op == NB_MULTIPLY ? Op::MUL_F64 : op == NB_TRUE_DIVIDE ? Op::DIV_F64 : Op::LOOP;
+      if (fop != Op::LOOP) {
+        Ref x = as_f64(l, lc), y = as_f64(r, rc);
+        if (fop == Op::DIV_F64) b_->emit(Op::GUARD_NONZERO_F64, y, kNoRef, kNoRef, 0, 0, pre());
+        res = b_->emit(fop, x, y);
+      }
+    }
+    if (res == kNoRef) {
+      res = b_->emit(Op::OBJ_BINARY, as_obj(l), as_obj(r), kNoRef, 0, oparg, raise());
+    }
+    pop();
+    pop();
+    push(res);
+    return true;
+  }
+
+  bool compare_op(int oparg) {
+    Ref l = peek(2), r = peek(1);
+    PyObject* lc = concrete(2);
+    PyObject* rc = concrete(1);
+    bool li = type_of(l) == Type::I64 || fits_i64(lc);
+    bool ri = type_of(r) == Type::I64 || fits_i64(rc);
+    bool lf = type_of(l) == Type::F64 || PyFloat_CheckExact(lc);
+    bool rf = type_of(r) == Type::F64 || PyFloat_CheckExact(rc);
+    Ref res;
+    if (li && ri) {
+      res = b_->emit(Op::CMP_I64, as_i64(l), as_i64(r), kNoRef, 0, oparg);
+    } else if (lf && rf) {
+      res = b_->emit(Op::CMP_F64, as_f64(l, lc), as_f64(r, rc), kNoRef, 0, oparg);
+    } else {
+      res = b_->emit(Op::COMPARE, as_obj(l), as_obj(r), kNoRef, 0, oparg, raise());
+    }
+    pop();
+    pop();
+    push(res);
+    return true;
+  }
+
+  bool pop_jump(bool sense, int next, int target) {
+    Ref v = peek(1);
+    PyObject* c = concrete(1);
+    if (type_of(v) == Type::Bool || c == Py_True || c == Py_False) {
+      bool truth = c == Py_True;
+      if (type_of(v) == Type::Bool) {
+        b_->emit(truth ? Op::GUARD_TRUE : Op::GUARD_FALSE, v, kNoRef, kNoRef, 0, 0, pre());
+      } else {
+        b_->emit(Op::GUARD_IS, v, kNoRef, kNoRef, reinterpret_cast<int64_t>(c), 0, pre());
+      }
+      pop();
+      expected_ = truth == sense ? target : next;
+      return true;
+    }
+    // Any other object: its truth may run code (__bool__, __len__), so it is computed once
+    // in the trace and the direction taken is learned from where tier 0 goes next.
+    Ref truth = b_->emit(Op::TRUTH, as_obj(v), kNoRef, kNoRef, 0, 0, raise());
+    pop();
+    int pc = op_pc_;
+    std::vector<Ref> after = stack_;
+    std::map<int, Ref> written = written_;
+    expected_ = -1;
+    pending_ = [this, truth, sense, next, target, pc, after, written](int offset) {
+      if (offset != next && offset != target) return fail("unexpected branch target", offset);
+      bool jumped = offset == target;
+      bool observed = jumped ? sense : !sense;
+      int other = jumped ? next : target;
+      int exit = snapshot(Snapshot::Resume, other, after, written, false);
+      b_->set_pc(pc);
+      b_->emit(observed ? Op::GUARD_TRUE : Op::GUARD_FALSE, truth, kNoRef, kNoRef, 0, 0, exit);
+      expected_ = offset;
+      return true;
+    };
+    return true;
+  }
+
+  bool for_iter(int target, int pc) {
+    Ref it = peek(1);
+    PyObject* c = concrete(1);
+    PyTypeObject* tp = Py_TYPE(c);
+    if (tp == &PyListIter_Type || (tp == &PyRangeIter_Type && range_iter_layout_ok())) {
+      bool is_range = tp == &PyRangeIter_Type;
+      if (!rt::GUARD_ITER_NOT_DONE(reinterpret_cast<uint64_t>(c), 0, 0, 0, is_range)) {
+        return fail("the loop ended while recording", pc);
+      }
+      guard_type(it, tp);
+      b_->emit(Op::GUARD_ITER_NOT_DONE, it, kNoRef, kNoRef, 0, is_range, pre());
+      Ref item = b_->emit(is_range ? Op::RANGE_ITER_NEXT : Op::LIST_ITER_NEXT, it);
+      push(item);
+      return true;
+    }
+    Ref item = b_->emit(Op::ITER_NEXT, it, kNoRef, kNoRef,
+                        reinterpret_cast<int64_t>(exhausted_sentinel()), 0, raise());
+    std::vector<Ref> after(stack_.begin(), stack_.end() - 1);
+    int exit = snapshot(Snapshot::Resume, target, after, written_, false);
+    b_->emit(Op::GUARD_IS_NOT, item, kNoRef, kNoRef,
+             reinterpret_cast<int64_t>(exhausted_sentinel()), 0, exit);
+    push(item);
+    int next = expected_;
+    expected_ = -1;
+    pending_ = [this, next, target](int offset) {
+      if (offset == target) return fail("the loop ended while recording", offset);
+      expected_ = next;
+      return true;
+    };
+    return true;
+  }
+
+  bool subscr() {
+    Ref container = peek(2), sub = peek(1);
+    PyObject* cc = concrete(2);
+    PyObject* sc = concrete(1);
+    Ref res;
+    if ((PyList_CheckExact(cc) || PyTuple_CheckExact(cc)) && type_of(container) == Type::Obj &&
+        (type_of(sub) == Type::I64 || fits_i64(sc))) {
+      guard_type(container, Py_TYPE(cc));
+      Ref i = as_i64(sub);
+      b_->emit(Op::GUARD_INDEX, container, i, kNoRef, 0, 0, pre());
+      res = b_->emit(Op::SEQ_ITEM, container, i);
+    } else {
+      res = b_->emit(Op::GETITEM, as_obj(container), as_obj(sub), kNoRef, 0, 0, raise());
+    }
+    pop();
+    pop();
+    push(res);
+    return true;
+  }
+
+  bool store_subscr() {
+    Ref sub = peek(1), container = peek(2), value = peek(3);
+    PyObject* cc = concrete(2);
+    PyObject* sc = concrete(1);
+    if (PyList_CheckExact(cc) && type_of(container) == Type::Obj &&
+        (type_of(sub) == Type::I64 || fits_i64(sc))) {
+      guard_type(container, &PyList_Type);
+      Ref i = as_i64(sub);
+      b_->emit(Op::GUARD_INDEX, container, i, kNoRef, 0, 0, pre());
+      b_->emit(Op::LIST_STORE, container, i, as_obj(value));
+    } else {
+      b_->emit(Op::SETITEM, as_obj(container), as_obj(sub), as_obj(value), 0, 0, raise());
+    }
+    pop();
+    pop();
+    pop();
+    return true;
+  }
+
+  bool unpack(int n, int pc) {
+    Ref seq = peek(1);
+    PyObject* c = concrete(1);
+    if (!(PyTuple_CheckExact(c) || PyList_CheckExact(c)) || Py_SIZE(c) != n ||
+        type_of(seq) != Type::Obj) {
+      return fail("unpacking something other than a list or tuple of the right length", pc);
+    }
+    guard_type(seq, Py_TYPE(c));
+    b_->emit(Op::GUARD_LEN, seq, kNoRef, kNoRef, n, 0, pre());
+    pop();
+    for (int i = n - 1; i >= 0; i--) push(b_->emit(Op::SEQ_ITEM, seq, b_->const_i64(i)));
+    return true;
+  }
+
+  // The back-edge: write modified locals back (boxed, owned by the frame), then LOOP.
+  bool close(int pc) {
+    if (stack_ != entry_stack_) return fail("the value stack differs across an iteration", pc);
+    std::vector<std::pair<int, Ref>> stores;
+    for (const auto& [slot, ref] : written_) stores.push_back({slot, as_obj(ref)});
+    std::vector<Ref> olds;
+    for (const auto& [slot, ref] : stores) {
+      olds.push_back(b_->emit(Op::STORE_LOCAL, ref, kNoRef, kNoRef, 0, slot));
+    }
+    for (Ref old : olds) b_->emit(Op::XDECREF, old);
+    int exit = snapshot(Snapshot::Resume, loop_head_, entry_stack_, {}, false);
+    b_->emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, exit);
+    active = false;
+    result_.trace = std::move(trace_);
+    b_.reset();
+    return false;
+  }
+};
+
+Recorder g_recorder;
+
+}  // namespace
+
+void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length) {
+  g_recorder.start(frame, loop_head, stack_depth, max_length);
+}
+
+bool is_recording() { return g_recorder.active; }
+_PyInterpreterFrame* recording_frame() { return g_recorder.active ? g_recorder.frame : nullptr; }
+
+bool record_instruction(_PyInterpreterFrame* frame, int offset, PyObject** stack_pointer) {
+  if (!g_recorder.active || frame != g_recorder.frame) return false;
+  return g_recorder.step(offset, stack_pointer);
+}
+
+void abort_recording(const std::string& reason) { g_recorder.abort(reason); }
+
+RecordResult take_result() { return g_recorder.take(); }
+
+}  // namespace janus::jit

@@ -1,0 +1,33 @@
+// The trace recorder: tier 0 calls it before each instruction of the recorded frame
+// (vm.h RecordHook). It emits IR for the instruction with guards that make the recorded
+// path valid, keeping an abstract stack of SSA refs that mirrors the VM's value stack.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "jit/cpython.h"
+#include "jit/trace.h"
+
+namespace janus::jit {
+
+struct RecordResult {
+  std::unique_ptr<Trace> trace;  // set when the recording closed the loop
+  std::string abort_reason;      // set when it gave up
+  int abort_pc = -1;
+};
+
+// Starts recording `frame` at loop head `loop_head` with `stack_depth` values on the stack.
+// Only one recording exists at a time.
+void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length);
+bool is_recording();
+_PyInterpreterFrame* recording_frame();
+
+// One instruction (vm's record hook). Returns true to go on recording. When it returns
+// false, take_result() says how the recording ended.
+bool record_instruction(_PyInterpreterFrame* frame, int offset, PyObject** stack_pointer);
+// Ends the recording because its frame left run_frame.
+void abort_recording(const std::string& reason);
+RecordResult take_result();
+
+}  // namespace janus::jit

@@ -1,0 +1,304 @@
+// The helpers behind Call/CallV ops (jit/runtime.h), the ITER_NEXT sentinel, and the
+// JANUS_JIT_FORCE_DEOPT PRNG. Each helper mirrors the tier-0 handler it replaces
+// (vm/handlers/*.inc), so a trace and tier 0 compute the same thing.
+#include "jit/runtime.h"
+
+#include "jit/cpython.h"
+#include "jit/trace.h"
+
+namespace janus::jit {
+
+// ---- the exhausted sentinel: a static object nobody else can produce ------------------
+
+namespace {
+PyObject g_exhausted = {_PyObject_EXTRA_INIT 1 << 30, &PyBaseObject_Type};
+}
+
+PyObject* exhausted_sentinel() { return &g_exhausted; }
+
+// ---- forced deopts: one xorshift64 stream with a fixed seed ---------------------------
+
+namespace {
+constexpr uint64_t kForceSeed = 0x9E3779B97F4A7C15ull;
+int g_force_period = 0;
+uint64_t g_force_state = kForceSeed;
+}  // namespace
+
+int force_deopt_period() { return g_force_period; }
+
+void set_force_deopt_period(int period) {
+  g_force_period = period < 0 ? 0 : period;
+  g_force_state = kForceSeed;
+}
+
+bool force_deopt_roll() {
+  uint64_t x = g_force_state;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  g_force_state = x;
+  return g_force_period > 0 && x % static_cast<uint64_t>(g_force_period) == 0;
+}
+
+bool range_iter_layout_ok() {
+  static int ok = -1;
+  if (ok >= 0) return ok;
+  ok = 0;
+  PyObject* range = PyObject_CallFunction(reinterpret_cast<PyObject*>(&PyRange_Type), "iii", 5,
+                                          100, 3);
+  PyObject* it = range ? PyObject_GetIter(range) : nullptr;
+  PyObject* first = it ? PyIter_Next(it) : nullptr;
+  if (first != nullptr && Py_TYPE(it) == &PyRangeIter_Type) {
+    auto* r = reinterpret_cast<RangeIterLayout*>(it);
+    ok = r->index == 1 && r->start == 5 && r->step == 3 && r->len == 32;
+  }
+  Py_XDECREF(first);
+  Py_XDECREF(it);
+  Py_XDECREF(range);
+  PyErr_Clear();
+  return ok;
+}
+
+}  // namespace janus::jit
+
+namespace janus::jit::rt {
+
+namespace {
+
+inline PyObject* obj(uint64_t v) { return reinterpret_cast<PyObject*>(v); }
+inline uint64_t raw(PyObject* o) { return reinterpret_cast<uint64_t>(o); }
+inline double f64(uint64_t v) {
+  double d;
+  __builtin_memcpy(&d, &v, sizeof d);
+  return d;
+}
+constexpr uint64_t kFail = static_cast<uint64_t>(-1);
+inline uint64_t status(int rc) { return rc < 0 ? kFail : static_cast<uint64_t>(rc); }
+
+// Binary operators by BINARY_OP oparg (NB_ADD ... NB_INPLACE_XOR), as tier 0 has them.
+using BinaryFunc = PyObject* (*)(PyObject*, PyObject*);
+const BinaryFunc kBinaryOps[] = {
+    PyNumber_Add,         PyNumber_And,          PyNumber_FloorDivide,
+    PyNumber_Lshift,      PyNumber_MatrixMultiply, PyNumber_Multiply,
+    PyNumber_Remainder,   PyNumber_Or,           _PyNumber_PowerNoMod,
+    PyNumber_Rshift,      PyNumber_Subtract,     PyNumber_TrueDivide,
+    PyNumber_Xor,         PyNumber_InPlaceAdd,   PyNumber_InPlaceAnd,
+    PyNumber_InPlaceFloorDivide, PyNumber_InPlaceLshift, PyNumber_InPlaceMatrixMultiply,
+    PyNumber_InPlaceMultiply, PyNumber_InPlaceRemainder, PyNumber_InPlaceOr,
+    _PyNumber_InPlacePowerNoMod, PyNumber_InPlaceRshift, PyNumber_InPlaceSubtract,
+    PyNumber_InPlaceTrueDivide, PyNumber_InPlaceXor,
+};
+static_assert(sizeof(kBinaryOps) / sizeof(kBinaryOps[0]) == NB_INPLACE_XOR + 1);
+
+Py_ssize_t normalize_index(PyObject* seq, int64_t i) {
+  return i < 0 ? static_cast<Py_ssize_t>(i) + Py_SIZE(seq) : static_cast<Py_ssize_t>(i);
+}
+
+}  // namespace
+
+// ---- guards (1 = pass) --------------------------------------------------------------
+
+uint64_t GUARD_INT64(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  if (!PyLong_CheckExact(obj(a))) return 0;
+  int overflow = 0;
+  PyLong_AsLongLongAndOverflow(obj(a), &overflow);
+  return overflow == 0;
+}
+
+uint64_t GUARD_INDEX(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
+  int64_t i = static_cast<int64_t>(b);
+  int64_t n = Py_SIZE(obj(a));
+  return i >= -n && i < n;
+}
+
+uint64_t GUARD_ITER_NOT_DONE(uint64_t a, uint64_t, uint64_t, int64_t, int64_t aux) {
+  if (aux == 1) {
+    auto* r = reinterpret_cast<RangeIterLayout*>(obj(a));
+    return r->index < r->len;
+  }
+  auto* it = reinterpret_cast<ListIterLayout*>(obj(a));
+  return it->it_seq != nullptr && it->it_index < PyList_GET_SIZE(it->it_seq);
+}
+
+uint64_t GUARD_LEN(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
+  return Py_SIZE(obj(a)) == imm;
+}
+
+// ---- boxing and int64 arithmetic ------------------------------------------------------
+
+uint64_t UNBOX_INT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return static_cast<uint64_t>(PyLong_AsLongLong(obj(a)));
+}
+
+uint64_t BOX_INT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return raw(PyLong_FromLongLong(static_cast<int64_t>(a)));
+}
+
+uint64_t BOX_FLOAT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return raw(PyFloat_FromDouble(f64(a)));
+}
+
+uint64_t FLOORDIV_I64(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
+  int64_t x = static_cast<int64_t>(a), y = static_cast<int64_t>(b);
+  int64_t q = x / y;
+  if ((x % y != 0) && ((x < 0) != (y < 0))) q -= 1;
+  return static_cast<uint64_t>(q);
+}
+
+uint64_t MOD_I64(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
+  int64_t x = static_cast<int64_t>(a), y = static_cast<int64_t>(b);
+  if (y == -1) return 0;  // INT64_MIN % -1 traps in C; the answer is 0
+  int64_t r = x % y;
+  if (r != 0 && ((r < 0) != (y < 0))) r += y;
+  return static_cast<uint64_t>(r);
+}
+
+// ---- generic object operations ------------------------------------------------------
+
+uint64_t OBJ_BINARY(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t aux) {
+  return raw(kBinaryOps[aux](obj(a), obj(b)));
+}
+
+uint64_t COMPARE(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t aux) {
+  return raw(PyObject_RichCompare(obj(a), obj(b), static_cast<int>(aux)));
+}
+
+uint64_t TRUTH(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return status(PyObject_IsTrue(obj(a)));
+}
+
+uint64_t UNARY(uint64_t a, uint64_t, uint64_t, int64_t, int64_t aux) {
+  switch (aux) {
+    case 0: return raw(PyNumber_Negative(obj(a)));
+    case 1: return raw(PyNumber_Positive(obj(a)));
+    default: return raw(PyNumber_Invert(obj(a)));
+  }
+}
+
+uint64_t CONTAINS(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t aux) {
+  int res = PySequence_Contains(obj(b), obj(a));
+  if (res < 0) return kFail;
+  return static_cast<uint64_t>(res ^ static_cast<int>(aux));
+}
+
+uint64_t GETITEM(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
+  return raw(PyObject_GetItem(obj(a), obj(b)));
+}
+
+uint64_t SETITEM(uint64_t a, uint64_t b, uint64_t c, int64_t, int64_t) {
+  return status(PyObject_SetItem(obj(a), obj(b), obj(c)));
+}
+
+uint64_t GETATTR(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
+  return raw(PyObject_GetAttr(obj(a), obj(static_cast<uint64_t>(imm))));
+}
+
+uint64_t SETATTR(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t) {
+  return status(PyObject_SetAttr(obj(a), obj(static_cast<uint64_t>(imm)), obj(b)));
+}
+
+// imm: the KW_NAMES tuple naming the trailing arguments (0 = none).
+uint64_t OBJ_CALL(const uint64_t* list, int64_t count, uint64_t a, int64_t imm, int64_t) {
+  PyObject* kwnames = obj(static_cast<uint64_t>(imm));
+  size_t positional = static_cast<size_t>(count) - (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+  return raw(PyObject_Vectorcall(obj(a), reinterpret_cast<PyObject* const*>(list), positional,
+                                 kwnames));
+}
+
+uint64_t ITER_NEXT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  PyObject* next = (*Py_TYPE(obj(a))->tp_iternext)(obj(a));
+  if (next != nullptr) return raw(next);
+  if (PyErr_Occurred()) {
+    if (!PyErr_ExceptionMatches(PyExc_StopIteration)) return 0;
+    PyErr_Clear();
+  }
+  return raw(exhausted_sentinel());
+}
+
+uint64_t LIST_ITER_NEXT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  auto* it = reinterpret_cast<ListIterLayout*>(obj(a));
+  PyObject* item = PyList_GET_ITEM(it->it_seq, it->it_index);
+  it->it_index++;
+  return raw(Py_NewRef(item));
+}
+
+uint64_t RANGE_ITER_NEXT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  auto* r = reinterpret_cast<RangeIterLayout*>(obj(a));
+  // As rangeiter_next: unsigned arithmetic so the intermediate cannot overflow.
+  long value = static_cast<long>(r->start + static_cast<unsigned long>(r->index++) * r->step);
+  return static_cast<uint64_t>(value);
+}
+
+uint64_t SEQ_ITEM(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
+  PyObject* seq = obj(a);
+  Py_ssize_t i = normalize_index(seq, static_cast<int64_t>(b));
+  PyObject* item = PyList_Check(seq) ? PyList_GET_ITEM(seq, i) : PyTuple_GET_ITEM(seq, i);
+  return raw(Py_NewRef(item));
+}
+
+uint64_t LIST_STORE(uint64_t a, uint64_t b, uint64_t c, int64_t, int64_t) {
+  PyObject* list = obj(a);
+  Py_ssize_t i = normalize_index(list, static_cast<int64_t>(b));
+  PyObject* old = PyList_GET_ITEM(list, i);
+  PyList_SET_ITEM(list, i, Py_NewRef(obj(c)));
+  Py_DECREF(old);
+  return 0;
+}
+
+uint64_t NEW_LIST(const uint64_t* list, int64_t count, uint64_t, int64_t, int64_t) {
+  PyObject* result = PyList_New(count);
+  if (result == nullptr) return 0;
+  for (int64_t i = 0; i < count; i++) PyList_SET_ITEM(result, i, Py_NewRef(obj(list[i])));
+  return raw(result);
+}
+
+uint64_t NEW_TUPLE(const uint64_t* list, int64_t count, uint64_t, int64_t, int64_t) {
+  PyObject* result = PyTuple_New(count);
+  if (result == nullptr) return 0;
+  for (int64_t i = 0; i < count; i++) PyTuple_SET_ITEM(result, i, Py_NewRef(obj(list[i])));
+  return raw(result);
+}
+
+uint64_t APPEND(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
+  return status(PyList_Append(obj(a), obj(b)));
+}
+
+// ---- lookup by op -------------------------------------------------------------------
+
+CallFn call_helper(int op) {
+  switch (static_cast<Op>(op)) {
+#define JIT_RT_Inline(name)
+#define JIT_RT_CallV(name)
+#define JIT_RT_Call(name) \
+  case Op::name:          \
+    return &name;
+#define JIT_OP(name, result, operands, lowering, flags) JIT_RT_##lowering(name)
+#include "jit/ir.def"
+#undef JIT_OP
+#undef JIT_RT_Inline
+#undef JIT_RT_Call
+#undef JIT_RT_CallV
+    default:
+      return nullptr;
+  }
+}
+
+CallVFn callv_helper(int op) {
+  switch (static_cast<Op>(op)) {
+#define JIT_RT_Inline(name)
+#define JIT_RT_Call(name)
+#define JIT_RT_CallV(name) \
+  case Op::name:           \
+    return &name;
+#define JIT_OP(name, result, operands, lowering, flags) JIT_RT_##lowering(name)
+#include "jit/ir.def"
+#undef JIT_OP
+#undef JIT_RT_Inline
+#undef JIT_RT_Call
+#undef JIT_RT_CallV
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace janus::jit::rt

@@ -1,0 +1,293 @@
+// Tier 1's control: the loop hook (run a trace, start a recording, or stay in tier 0),
+// the record hook (feed the recorder, then optimize and install what it produced), the
+// trace cache per (code object, loop head), and blacklisting with back-off.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/options.h"
+#include "jit/backend_x64.h"
+#include "jit/deopt.h"
+#include "jit/jit.h"
+#include "jit/log.h"
+#include "jit/passes/passes.h"
+#include "jit/record.h"
+#include "vm/vm.h"
+
+namespace janus::jit {
+
+namespace {
+
+struct Settings {
+  int max_trace = 400;
+  int blacklist_after = 4;
+};
+Settings g_settings;
+Stats g_stats;
+std::map<std::string, unsigned long long> g_abort_reasons;
+
+// One compiled loop. Shared: a recursive call may run the same trace while an outer
+// activation is still inside it, and the trace may be dropped in between.
+struct Compiled {
+  std::unique_ptr<Trace> trace;
+  std::unique_ptr<MachineCode> code;  // nullptr: run by the IR interpreter
+  std::vector<Ref> exit_op;           // snapshot -> the op that exits there
+  std::vector<bool> loop_end;         // snapshot is the loop's normal end (not a failure)
+  std::vector<unsigned long long> exit_counts;
+  int exit_values = 0;
+};
+
+struct LoopState {
+  std::shared_ptr<Compiled> compiled;
+  bool blacklisted = false;
+  bool entered = false;  // logged its first entry
+  int failures = 0;      // aborted recordings and dropped traces
+  unsigned long long wait = 0;  // hook calls to let pass before recording again
+  int last_exit = -1;    // unstable-trace detection: same early exit again and again
+  int same_exit_runs = 0;
+};
+
+struct CodeState {
+  std::map<int, LoopState> loops;
+};
+
+void destroy_code_state(void* state) { delete static_cast<CodeState*>(state); }
+
+CodeState* code_state(PyCodeObject* code) {
+  void** slot = vm::jit_slot(code);
+  if (slot == nullptr) return nullptr;
+  if (*slot == nullptr) *slot = new CodeState;
+  return static_cast<CodeState*>(*slot);
+}
+
+// The recording in progress (one at a time).
+PyCodeObject* g_rec_code = nullptr;
+int g_rec_head = -1;
+
+void note_failure(PyCodeObject* code, int head, LoopState& loop, const std::string& why) {
+  loop.failures++;
+  if (loop.failures >= g_settings.blacklist_after) {
+    loop.blacklisted = true;
+    g_stats.blacklisted++;
+    if (log_enabled(LogCategory::Tiers)) {
+      log(LogCategory::Tiers, "loop at " + where(code, head) + " blacklisted after " +
+                                  std::to_string(loop.failures) + " failures (last: " + why + ")");
+    }
+  } else {
+    loop.wait = 1ull << loop.failures;  // back-off: 2, 4, 8, ... hot back-edges
+  }
+}
+
+const char* guard_kind(const Trace& trace, Ref op) {
+  return op >= 0 ? op_info(trace.ops[op].op).name : "?";
+}
+
+void install_trace(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
+  LoopState& loop = code_state(code)->loops[head];
+  optimize(*trace);
+  std::string error = verify(*trace);
+  if (!error.empty()) {
+    // A recorder or pass bug: never run an ill-formed trace.
+    g_stats.aborts++;
+    g_abort_reasons["internal: " + error]++;
+    if (log_enabled(LogCategory::Traces)) {
+      log(LogCategory::Traces, "aborted " + where(code, head) + ": ill-formed trace: " + error);
+    }
+    note_failure(code, head, loop, "ill-formed trace");
+    return;
+  }
+  auto compiled = std::make_shared<Compiled>();
+  std::string why_not;
+  compiled->code = compile(*trace, &why_not);
+  const size_t nsnap = trace->snapshots.size();
+  compiled->exit_op.assign(nsnap, kNoRef);
+  compiled->loop_end.assign(nsnap, false);
+  compiled->exit_counts.assign(nsnap, 0);
+  int guards = 0, ops = 0;
+  for (Ref r = 0; r < static_cast<Ref>(trace->ops.size()); r++) {
+    const Instr& in = trace->ops[r];
+    ops++;
+    if (op_info(in.op).flags & kGuard) guards++;
+    if (in.exit < 0) continue;
+    if (compiled->exit_op[in.exit] == kNoRef) compiled->exit_op[in.exit] = r;
+    if (in.op == Op::GUARD_ITER_NOT_DONE || in.op == Op::LOOP ||
+        (in.op == Op::GUARD_IS_NOT && in.imm == reinterpret_cast<int64_t>(exhausted_sentinel()))) {
+      compiled->loop_end[in.exit] = true;
+    }
+  }
+  compiled->exit_values = max_exit_values(*trace);
+  g_stats.traces_compiled++;
+  if (compiled->code) g_stats.traces_native++;
+  if (log_enabled(LogCategory::Traces)) {
+    std::string how = compiled->code ? "x86-64" : "IR interpreter (" + why_not + ")";
+    log(LogCategory::Traces, "compiled loop at " + where(code, head) + ": " +
+                                 std::to_string(ops) + " ops, " + std::to_string(guards) +
+                                 " guards, " + std::to_string(nsnap) + " snapshots, runs on " + how);
+    if (dump_enabled()) std::fputs(print_trace(*trace).c_str(), stderr);
+  }
+  compiled->trace = std::move(trace);
+  loop.compiled = std::move(compiled);
+  loop.same_exit_runs = 0;
+  loop.last_exit = -1;
+}
+
+void finish_recording() {
+  PyCodeObject* code = g_rec_code;
+  int head = g_rec_head;
+  g_rec_code = nullptr;
+  RecordResult result = take_result();
+  CodeState* state = code_state(code);
+  if (state == nullptr) return;
+  if (result.trace) {
+    install_trace(code, head, std::move(result.trace));
+    return;
+  }
+  g_stats.aborts++;
+  g_abort_reasons[result.abort_reason]++;
+  if (log_enabled(LogCategory::Traces)) {
+    int pc = result.abort_pc >= 0 ? result.abort_pc : head;
+    log(LogCategory::Traces, "aborted loop at " + where(code, head) + ": " + result.abort_reason +
+                                 " at " + where(code, pc));
+  }
+  note_failure(code, head, state->loops[head], result.abort_reason);
+}
+
+int on_record(PyThreadState*, _PyInterpreterFrame* frame, int offset, PyObject** stack_pointer) {
+  if (g_rec_code == nullptr) return 1;
+  if (offset < 0) {
+    if (frame != recording_frame()) return 1;
+    abort_recording("the frame returned or raised while recording");
+  } else if (record_instruction(frame, offset, stack_pointer)) {
+    return 0;
+  }
+  if (!is_recording()) finish_recording();
+  return 1;
+}
+
+// Runs the loop's trace from the loop head and lands in tier 0 at its exit.
+int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopState& loop,
+              PyObject** stack_pointer) {
+  std::shared_ptr<Compiled> compiled = loop.compiled;  // keeps it alive while it runs
+  const Trace& trace = *compiled->trace;
+  PyObject** base = _PyFrame_Stackbase(frame);
+  if (stack_pointer - base != trace.entry_stack_depth) return vm::kContinue;
+  PyCodeObject* code = frame->f_code;
+  if (!loop.entered && log_enabled(LogCategory::Tiers)) {
+    log(LogCategory::Tiers, "loop at " + where(code, head) + " entered tier 1");
+  }
+  loop.entered = true;
+  uint64_t small[64];
+  std::vector<uint64_t> large;
+  uint64_t* values = small;
+  if (compiled->exit_values > 64) {
+    large.resize(compiled->exit_values);
+    values = large.data();
+  }
+  TraceContext ctx;
+  ctx.tstate = tstate;
+  ctx.frame = frame;
+  ctx.localsplus = frame->localsplus;
+  ctx.stack_base = base;
+  ctx.eval_breaker = reinterpret_cast<const int*>(&tstate->interp->ceval.eval_breaker);
+  ctx.exit_values = values;
+  g_stats.trace_entries++;
+  int exit = compiled->code ? compiled->code->entry()(&ctx) : interpret(trace, &ctx);
+  g_stats.exits++;
+  g_stats.iterations += ctx.iterations;
+  const Snapshot& snap = trace.snapshots[exit];
+  Ref op = compiled->exit_op[exit];
+  unsigned long long count = ++compiled->exit_counts[exit];
+  bool is_loop_op = op >= 0 && trace.ops[op].op == Op::LOOP;
+  if (snap.kind == Snapshot::RaiseAt) {
+    g_stats.raises++;
+  } else if (is_loop_op) {
+    g_stats.breaker_exits++;
+  } else {
+    g_stats.deopts++;
+  }
+  if (log_enabled(LogCategory::Deopts) && !is_loop_op) {
+    int pc = op >= 0 ? trace.ops[op].pc : snap.pc;
+    log(LogCategory::Deopts, std::string(snap.kind == Snapshot::RaiseAt ? "raise in " : "guard ") +
+                                 guard_kind(trace, op) + " failed in " + where(code, pc) +
+                                 " (@" + std::to_string(pc) + "), exit " + std::to_string(exit) +
+                                 " taken " + std::to_string(count) + " times");
+  }
+  int result = deoptimize(trace, exit, values, frame);
+  // A trace that keeps leaving at the same speculation without a full iteration does no
+  // good: drop it (it may be recorded again on the new path) and count a failure.
+  bool early = ctx.iterations <= 1 && snap.kind == Snapshot::Resume && !compiled->loop_end[exit];
+  if (early && force_deopt_period() == 0) {
+    loop.same_exit_runs = loop.last_exit == exit ? loop.same_exit_runs + 1 : 1;
+    loop.last_exit = exit;
+    if (loop.same_exit_runs >= 2 * g_settings.blacklist_after && loop.compiled == compiled) {
+      g_stats.dropped++;
+      if (log_enabled(LogCategory::Tiers)) {
+        log(LogCategory::Tiers, "loop at " + where(code, head) + " back to tier 0: guard " +
+                                    guard_kind(trace, op) + " at " + where(code, snap.pc) +
+                                    " fails on every entry");
+      }
+      loop.compiled.reset();
+      note_failure(code, head, loop, std::string("unstable guard ") + guard_kind(trace, op));
+    }
+  } else {
+    loop.same_exit_runs = 0;
+  }
+  return result;
+}
+
+int on_loop(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
+            PyObject** stack_pointer) {
+  if (g_rec_code != nullptr) return vm::kContinue;  // one recording at a time
+  CodeState* state = code_state(frame->f_code);
+  if (state == nullptr) return vm::kContinue;
+  LoopState& loop = state->loops[target];
+  if (loop.compiled) return run_trace(tstate, frame, target, loop, stack_pointer);
+  if (loop.blacklisted) return vm::kContinue;
+  if (loop.wait > 0) {
+    loop.wait--;
+    return vm::kContinue;
+  }
+  int depth = static_cast<int>(stack_pointer - _PyFrame_Stackbase(frame));
+  g_rec_code = frame->f_code;
+  g_rec_head = target;
+  g_stats.recordings++;
+  if (log_enabled(LogCategory::Traces)) {
+    log(LogCategory::Traces, "recording loop at " + where(frame->f_code, target));
+  }
+  start_recording(frame, target, depth, g_settings.max_trace);
+  return vm::kRecord;
+}
+
+int int_option(OptionId id) {
+  return static_cast<int>(std::strtol(options().get(id).c_str(), nullptr, 10));
+}
+
+}  // namespace
+
+const Stats& stats() { return g_stats; }
+
+// For the test module.
+const std::map<std::string, unsigned long long>& abort_reasons() { return g_abort_reasons; }
+void reset_stats() {
+  g_stats = Stats();
+  g_abort_reasons.clear();
+}
+
+bool install() {
+  const Options& opts = options();
+  auto logs = [&](const char* name) {
+    return opts.has(OptionId::Log, name) || opts.has(OptionId::Log, "all");
+  };
+  configure_log(logs("tiers"), logs("traces"), logs("deopts"), int_option(OptionId::JitDump) > 0);
+  g_settings.max_trace = int_option(OptionId::JitMaxTrace);
+  g_settings.blacklist_after = std::max(1, int_option(OptionId::JitBlacklist));
+  set_force_deopt_period(int_option(OptionId::JitForceDeopt));
+  range_iter_layout_ok();
+  vm::set_jit_slot_destructor(destroy_code_state);
+  vm::set_record_hook(on_record);
+  vm::set_loop_hook(on_loop);
+  return true;
+}
+
+}  // namespace janus::jit
