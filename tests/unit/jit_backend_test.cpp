@@ -38,6 +38,17 @@ double double_of(uint64_t v) {
 }
 PyObject* as_obj(uint64_t v) { return reinterpret_cast<PyObject*>(v); }
 
+// An int object of the test's own (not CPython's shared small int, whose count anything
+// may move), so watching its reference count is meaningful. |v| < 2**30.
+PyObject* own_int(long v) {
+  PyLongObject* o = _PyLong_New(v == 0 ? 0 : 1);
+  if (v != 0) {
+    o->ob_digit[0] = static_cast<digit>(v < 0 ? -v : v);
+    if (v < 0) Py_SET_SIZE(o, -1);
+  }
+  return reinterpret_cast<PyObject*>(o);
+}
+
 std::string repr_of(PyObject* obj) {
   if (obj == nullptr) return "<NULL>";
   PyObject* r = PyObject_Repr(obj);
@@ -238,6 +249,7 @@ class JitBackendTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!Py_IsInitialized()) Py_InitializeEx(0);
+    frame_code();  // made once, before any test watches reference counts
   }
   void SetUp() override { set_force_deopt_period(0); }
   void TearDown() override {
@@ -292,7 +304,7 @@ TEST_F(JitBackendTest, CountingLoopMatchesPython) {
   Trace trace;
   build_count_loop(trace);
   ASSERT_EQ(verify(trace), "");
-  PyObject* zero = PyLong_FromLong(0);
+  PyObject* zero = own_int(0);
   PyObject* n = PyLong_FromLong(100000);
   Compared r = compare(trace, {locals_of({zero, n})}, {zero, n});
   EXPECT_EQ(r.exit, 0);
@@ -323,7 +335,7 @@ TEST_F(JitBackendTest, CountingLoopExitsOnTypeAndOverflow) {
 TEST_F(JitBackendTest, EvalBreakerExitsAtTheBackEdge) {
   Trace trace;
   build_count_loop(trace);
-  PyObject* zero = PyLong_FromLong(0);
+  PyObject* zero = own_int(0);
   PyObject* n = PyLong_FromLong(1000);
   Case c{locals_of({zero, n})};
   c.eval_breaker = 1;
@@ -377,7 +389,7 @@ TEST_F(JitBackendTest, EveryInlineGuardPassesAndFails) {
   uint64_t version = reinterpret_cast<PyDictObject*>(d)->ma_version_tag;
   PyTypeObject* type = &PyLong_Type;
   unsigned int tag = type->tp_version_tag;  // whatever it is now: tag + 1 differs
-  PyObject* one = PyLong_FromLong(1);
+  PyObject* one = own_int(1);
   struct GuardCase {
     Op op;
     PyObject* operand;  // the local the guard reads
@@ -642,8 +654,8 @@ TEST_F(JitBackendTest, DecrefToZeroDeallocates) {
 // ---- helpers: calls, exceptions, iteration ----------------------------------------------
 
 TEST_F(JitBackendTest, HelperErrorsExitWithTheSameException) {
-  PyObject* zero = PyLong_FromLong(0);
-  PyObject* one = PyLong_FromLong(1);
+  PyObject* zero = own_int(0);
+  PyObject* one = own_int(1);
   PyObject* name = PyUnicode_InternFromString("no_such_attr");
   PyObject* bad_bool = eval("B()", "class B:\n    def __bool__(self): raise ValueError('nope')\n");
   struct ErrorCase {
@@ -778,7 +790,7 @@ TEST_F(JitBackendTest, IterationLoops) {
       ASSERT_TRUE(range_iter_layout_ok());
     }
     // The iterator is the value-stack operand; each run gets a fresh one.
-    PyObject* zero = PyLong_FromLong(0);
+    PyObject* zero = own_int(0);
     Case c{locals_of({zero}), [source] { return std::vector<PyObject*>{PyObject_GetIter(source)}; }};
     Compared r = compare(trace, c, {zero, source});
     EXPECT_EQ(r.exit, exhausted);
@@ -850,7 +862,7 @@ TEST_F(JitBackendTest, ForcedDeoptsDrawTheSameSequence) {
     std::string why;
     std::unique_ptr<MachineCode> code = compile(trace, &why);
     ASSERT_NE(code, nullptr) << why;
-    PyObject* zero = PyLong_FromLong(0);
+    PyObject* zero = own_int(0);
     PyObject* n = PyLong_FromLong(50);
     Case c{locals_of({zero, n})};
     std::vector<std::vector<std::string>> runs[2];
@@ -987,7 +999,8 @@ TEST_F(JitBackendTest, RandomStraightLineTracesAgree) {
       if (rng() % 10 == 0) {
         inputs.push_back(PyUnicode_FromString("not a number"));  // fails the unbox guard
       } else if (k % 2 == 0) {
-        inputs.push_back(PyLong_FromLongLong(int_inputs[rng() % 8]));
+        int64_t v = int_inputs[rng() % 8];
+        inputs.push_back(v > -1000 && v < 1000 ? own_int(long(v)) : PyLong_FromLongLong(v));
       } else {
         inputs.push_back(PyFloat_FromDouble(float_inputs[rng() % 8]));
       }
@@ -1020,7 +1033,7 @@ TEST_F(JitBackendTest, BenchmarkCountingLoop) {
   double compile_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
   ASSERT_NE(code, nullptr) << why;
   const long iterations = 2000000;
-  PyObject* zero = PyLong_FromLong(0);
+  PyObject* zero = own_int(0);
   PyObject* n = PyLong_FromLong(iterations);
   auto time = [&](const std::function<int(TraceContext*)>& executor) {
     auto t0 = std::chrono::steady_clock::now();
