@@ -34,15 +34,21 @@ CpuGenerator& generator() {
   static CpuGenerator gen;
   return gen;
 }
-uint32_t random32() { return generator().engine(); }
-uint64_t random64() {
+// The hot loops below are built twice (JANUS_FMA_CLONES): with the FMA instruction set where the
+// CPU has it, so std::fma is one instruction, and without, where it is exact in software; both
+// give the same bits.
+#define JANUS_FMA_CLONES [[gnu::target_clones("fma", "default")]]
+#define JANUS_INLINE [[gnu::always_inline]] inline
+
+JANUS_INLINE uint32_t random32() { return generator().engine(); }
+JANUS_INLINE uint64_t random64() {
   uint64_t high = random32();
   return (high << 32) | random32();
 }
 
 // Uniform in [from, to): float takes 24 random bits of one word, double 53 bits of two, scaled
 // to [0, 1), then one multiply-add (torch's build fuses it).
-template <class T> T uniform_real(T from, T to) {
+template <class T> JANUS_INLINE T uniform_real(T from, T to) {
   if constexpr (std::is_same_v<T, float>)
     return std::fma(float(random32() & ((1U << 24) - 1)) * 0x1.0p-24f, to - from, from);
   else
@@ -97,7 +103,7 @@ template <class F> void fill_random(const Tensor& target, F draw) {
 // All n uniforms are drawn first; then each block of 16 becomes 16 normals by Box-Muller, the
 // first 8 uniforms giving radii and the last 8 angles. A ragged tail redraws 16 fresh uniforms
 // into the last 16 slots and transforms them again.
-void normal_block16(float* d, float mean, float std) {  // the AVX2 kernel, lane by lane
+JANUS_INLINE void normal_block16(float* d, float mean, float std) {  // the AVX2 kernel, lane by lane
   const float two_pi = float(2.0 * M_PI);
   for (int j = 0; j < 8; ++j) {
     const float radius = std::sqrt(-2.0f * cephes::logf(1.0f - d[j]));
@@ -107,7 +113,7 @@ void normal_block16(float* d, float mean, float std) {  // the AVX2 kernel, lane
     d[j + 8] = std::fma(radius * s, std, mean);
   }
 }
-void normal_block16(double* d, double mean, double std) {  // the scalar kernel, libm's functions
+JANUS_INLINE void normal_block16(double* d, double mean, double std) {  // the scalar kernel, libm's
   for (int j = 0; j < 8; ++j) {
     const double radius = std::sqrt(-2.0 * std::log(1.0 - d[j]));
     const double theta = 2.0 * M_PI * d[j + 8];
@@ -115,7 +121,7 @@ void normal_block16(double* d, double mean, double std) {  // the scalar kernel,
     d[j + 8] = std::fma(radius * std::sin(theta), std, mean);
   }
 }
-template <class T> void normal_fill(T* data, int64_t n, T mean, T std) {
+template <class T> JANUS_INLINE void normal_fill(T* data, int64_t n, T mean, T std) {
   for (int64_t i = 0; i < n; ++i) data[i] = uniform_real<T>(0, 1);
   for (int64_t i = 0; i + 16 <= n; i += 16) normal_block16(data + i, mean, std);
   if (n % 16 != 0) {
@@ -125,12 +131,23 @@ template <class T> void normal_fill(T* data, int64_t n, T mean, T std) {
   }
 }
 
+JANUS_FMA_CLONES void normal_fill_float(float* data, int64_t n, float mean, float std) {
+  normal_fill(data, n, mean, std);
+}
+JANUS_FMA_CLONES void normal_fill_double(double* data, int64_t n, double mean, double std) {
+  normal_fill(data, n, mean, std);
+}
+
 void fill_normal(const Tensor& t, double mean, double std) {
   JANUS_DISPATCH_FLOAT(t.dtype(), "normal_kernel_cpu", [&]<class scalar_t>() {
-    if (t.numel() >= 16 && t.is_contiguous())
-      normal_fill<scalar_t>(t.data<scalar_t>(), t.numel(), scalar_t(mean), scalar_t(std));
-    else
+    if (t.numel() >= 16 && t.is_contiguous()) {
+      if constexpr (std::is_same_v<scalar_t, float>)
+        normal_fill_float(t.data<float>(), t.numel(), float(mean), float(std));
+      else
+        normal_fill_double(t.data<double>(), t.numel(), mean, std);
+    } else {
       fill_random(t, [&] { return normal_double(mean, std); });
+    }
   });
 }
 
