@@ -83,6 +83,9 @@ class TraceLowering {
   void set_frame_instr(const Instr& in);
   void lower(Ref ref, const Instr& in);
   void lower_call(Ref ref, const Instr& in);
+  void lower_guard_int64(Ref ref, const Instr& in);
+  void lower_unbox_int(Ref ref, const Instr& in);
+  x86::Gp invoke_helper(const Instr& in);
   void lower_callv(Ref ref, const Instr& in);
   void after_call(Ref ref, const Instr& in, const x86::Gp& result);
   void compare_f64(const x86::Gp& out, const x86::Xmm& a, const x86::Xmm& b, int cmp);
@@ -206,8 +209,13 @@ void TraceLowering::set_frame_instr(const Instr& in) {
 
 // A Call op: the helper from jit/runtime.h with the uniform raw-64-bit signature.
 void TraceLowering::lower_call(Ref ref, const Instr& in) {
+  if (op_info(in.op).flags & kGuard) roll(in);
+  after_call(ref, in, invoke_helper(in));
+}
+
+// The helper's call alone; its raw result in a new register.
+x86::Gp TraceLowering::invoke_helper(const Instr& in) {
   const OpInfo& info = op_info(in.op);
-  if (info.flags & kGuard) roll(in);
   // Operands first: raw() may emit a move, which must precede the call node.
   const Ref refs[3] = {in.a, in.b, in.c};
   x86::Gp args[3];
@@ -228,7 +236,59 @@ void TraceLowering::lower_call(Ref ref, const Instr& in) {
   call->setArg(3, imm(in.imm));
   call->setArg(4, imm(static_cast<int64_t>(in.aux)));
   call->setRet(0, result);
-  after_call(ref, in, result);
+  return result;
+}
+
+// Ints of one 30-bit digit (|value| < 2**30: loop counters, indices) are read inline; any
+// other int goes through the helper, so the result is always the helper's.
+constexpr int32_t kLongSize = offsetof(PyVarObject, ob_size);
+constexpr int32_t kLongDigit0 = offsetof(PyLongObject, ob_digit);
+static_assert(sizeof(digit) == 4, "CPython 3.11 ints use 30-bit digits in uint32");
+
+// GUARD_INT64: an exact int (type check inline) whose size is -1, 0 or 1 passes at once.
+void TraceLowering::lower_guard_int64(Ref ref, const Instr& in) {
+  roll(in);
+  x86::Gp a = gp(in.a);
+  x86::Gp type = cc_.newUInt64();
+  x86::Gp size = cc_.newInt64();
+  Label pass = cc_.newLabel();
+  Label slow = cc_.newLabel();
+  cc_.mov(type, imm(reinterpret_cast<intptr_t>(&PyLong_Type)));
+  cc_.cmp(x86::qword_ptr(a, offsetof(PyObject, ob_type)), type);
+  cc_.jne(stub(in.exit));
+  cc_.mov(size, x86::qword_ptr(a, kLongSize));
+  cc_.add(size, 1);
+  cc_.cmp(size, 2);
+  cc_.ja(slow);  // unsigned: size + 1 outside [0, 2]
+  cc_.jmp(pass);
+  cc_.bind(slow);
+  x86::Gp verdict = invoke_helper(in);
+  cc_.test(verdict, verdict);
+  cc_.jz(stub(in.exit));
+  cc_.bind(pass);
+}
+
+// UNBOX_INT (after GUARD_INT64): size * digit[0] for sizes -1, 0, 1 (digit[0] is
+// unspecified for 0, and multiplied by 0), else the helper.
+void TraceLowering::lower_unbox_int(Ref ref, const Instr& in) {
+  x86::Gp a = gp(in.a);
+  x86::Gp out = gp(ref);
+  x86::Gp size = cc_.newInt64();
+  x86::Gp biased = cc_.newInt64();
+  Label slow = cc_.newLabel();
+  Label done = cc_.newLabel();
+  cc_.mov(size, x86::qword_ptr(a, kLongSize));
+  cc_.mov(biased, size);
+  cc_.add(biased, 1);
+  cc_.cmp(biased, 2);
+  cc_.ja(slow);
+  cc_.mov(out.r32(), x86::dword_ptr(a, kLongDigit0));  // zero-extends
+  cc_.imul(out, size);
+  cc_.jmp(done);
+  cc_.bind(slow);
+  x86::Gp value = invoke_helper(in);
+  cc_.mov(out, value);
+  cc_.bind(done);
 }
 
 // A CallV op: the operand list is written to a stack area whose address is the first
@@ -517,10 +577,14 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
 
     // ---- helpers (jit/runtime.h) ----------------------------------------------------
     case Op::GUARD_INT64:
+      lower_guard_int64(ref, in);
+      break;
+    case Op::UNBOX_INT:
+      lower_unbox_int(ref, in);
+      break;
     case Op::GUARD_INDEX:
     case Op::GUARD_ITER_NOT_DONE:
     case Op::GUARD_LEN:
-    case Op::UNBOX_INT:
     case Op::BOX_INT:
     case Op::BOX_FLOAT:
     case Op::FLOORDIV_I64:

@@ -429,6 +429,36 @@ TEST_F(JitBackendTest, EveryInlineGuardPassesAndFails) {
   Py_DECREF(d);
 }
 
+// GUARD_INT64 + UNBOX_INT are inlined for one-digit ints and call the helper otherwise:
+// every digit count and edge, and the non-exact ints (bool, a subclass) that must fail.
+TEST_F(JitBackendTest, IntUnboxingAtEveryWidth) {
+  PyObject* values = eval(
+      "[0, 1, -1, 2**30 - 1, 2**30, -(2**30 - 1), -(2**30), 2**60, -(2**60), 2**63 - 1,"
+      " -(2**63), 2**63, -(2**63) - 1, 2**90, True, False, I(5), 1.0, None]",
+      "class I(int):\n    pass\n");
+  for (Py_ssize_t k = 0; k < PyList_GET_SIZE(values); k++) {
+    PyObject* value = PyList_GET_ITEM(values, k);
+    Trace trace;
+    IRBuilder b(trace);
+    Ref x = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+    int32_t fail = b.add_snapshot(snapshot({local(0, x)}));
+    b.emit(Op::GUARD_INT64, x, kNoRef, kNoRef, 0, 0, fail);
+    Ref v = b.emit(Op::UNBOX_INT, x);
+    int32_t done = b.add_snapshot(snapshot({stack(0, v)}));
+    finish_straight(b, done);
+    Compared r = compare(trace, {locals_of({value})}, {value});
+    // Python oracle: an exact int within int64 unboxes to its value
+    int overflow = 0;
+    long long expected = PyLong_CheckExact(value) ? PyLong_AsLongLongAndOverflow(value, &overflow) : 0;
+    bool fits = PyLong_CheckExact(value) && overflow == 0;
+    EXPECT_EQ(r.exit, fits ? done : fail) << repr_of(value);
+    if (fits && r.exit == done) {
+      EXPECT_EQ(static_cast<long long>(r.values[0]), expected) << repr_of(value);
+    }
+  }
+  Py_DECREF(values);
+}
+
 TEST_F(JitBackendTest, BoolAndNumberGuards) {
   struct GuardCase {
     Op op;
