@@ -47,18 +47,39 @@ Tensor arange(const Scalar& start_in, const OptScalar& end_in, const Scalar& ste
   return t;
 }
 
-Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, OptDType dtype) {
+// torch's linspace_kernel: step = (end - start) / (steps - 1) in the dtype (double for
+// integers); the first half counts up from start and the second half down from end, so both
+// ends are exact. Its CPU loop writes pairs of 8-float (4-double) AVX2 vectors, each vector
+// computing one value (a fused multiply-add in torch's build) and adding k * step per lane
+// (not fused), then the remainder one by one. Reproduced here so the values match bit for bit.
+Tensor linspace(const Scalar& start_in, const Scalar& end_in, int64_t steps, OptDType dtype) {
   if (steps < 0) runtime_error("number of steps must be non-negative");
   DType dt = or_default(dtype);
   Tensor t = Tensor::empty({steps}, dt);
-  double s = start.to_double(), e = end.to_double();
-  double step = steps > 1 ? (e - s) / double(steps - 1) : 0;
+  if (steps == 0) return t;
+  if (steps == 1) {
+    fill(t, start_in);
+    return t;
+  }
   JANUS_DISPATCH(dt, [&]<class scalar_t>() {
+    using step_t = std::conditional_t<std::is_integral_v<scalar_t>, double, scalar_t>;
+    const scalar_t start = scalar_t(start_in.to_double()), end = scalar_t(end_in.to_double());
+    const step_t step = (step_t(end) - step_t(start)) / step_t(steps - 1);
+    const int64_t halfway = steps / 2;
+    auto value_at = [&](int64_t i) -> step_t {
+      return i < halfway ? std::fma(step, step_t(i), step_t(start)) : std::fma(-step, step_t(steps - i - 1), step_t(end));
+    };
+    constexpr int64_t lanes = 32 / sizeof(scalar_t);  // one AVX2 vector
     scalar_t* p = t.data<scalar_t>();
-    // Symmetric evaluation from both ends, as PyTorch does, so the last value is exact.
-    int64_t half = steps / 2;
-    for (int64_t i = 0; i < steps; ++i)
-      p[i] = scalar_t(steps == 1 ? s : i < half ? s + step * double(i) : e - step * double(steps - 1 - i));
+    auto vector_at = [&](int64_t i) {
+      const scalar_t base = scalar_t(value_at(i));
+      p[i] = base;
+      p[i + 1] = scalar_t(step_t(base) + step);
+      for (int64_t k = 2; k < lanes; ++k) p[i + k] = scalar_t(step_t(base) + step_t(k) * step);
+    };
+    int64_t i = 0;
+    for (; i + 2 * lanes <= steps; i += 2 * lanes) vector_at(i), vector_at(i + lanes);
+    for (; i < steps; ++i) p[i] = scalar_t(value_at(i));
   });
   return t;
 }
