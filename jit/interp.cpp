@@ -106,6 +106,10 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::XDECREF:
           Py_XDECREF(obj(a));
           break;
+        case Op::NEWREF:
+          Py_INCREF(obj(a));
+          v[r] = a;
+          break;
         case Op::GUARD_TYPE:
           GUARD(reinterpret_cast<int64_t>(Py_TYPE(obj(a))) == in.imm)
         case Op::GUARD_IS:
@@ -201,6 +205,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::SEQ_ITEM:
         case Op::LIST_STORE:
         case Op::APPEND:
+        case Op::CHECK_BREAKER:
         case Op::OBJ_CALL:
         case Op::NEW_LIST:
         case Op::NEW_TUPLE: {

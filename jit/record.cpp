@@ -92,8 +92,10 @@ class Recorder {
   std::unique_ptr<IRBuilder> b_;
   std::vector<Ref> stack_;
   std::vector<Ref> entry_stack_;
-  std::map<int, Ref> written_;  // deferred stores: local slot -> value
-  std::map<int, Ref> loaded_;   // LOAD_LOCAL per slot (valid until written)
+  // Stores are immediate, as in tier 0 (finalizers run at the same point), so snapshots
+  // never carry locals: written_ stays empty.
+  std::map<int, Ref> written_;
+  std::map<int, Ref> loaded_;   // the value each local slot holds (loaded or stored)
   std::map<int, Ref> consts_;   // co_consts index -> CONST_OBJ
   std::unordered_map<Ref, Ref> as_i64_, as_f64_, as_obj_;
   std::unordered_map<Ref, PyTypeObject*> known_type_;
@@ -236,9 +238,42 @@ class Recorder {
     return out;
   }
 
+  // A value borrowed from a local slot that is about to be overwritten: the values on the
+  // stack that are it become owned aliases (tier 0's stack holds a reference of its own).
+  void protect(Ref r) {
+    if (type_of(r) != Type::Obj || is_owned(r)) return;
+    Ref alias = kNoRef;
+    for (Ref& entry : stack_) {
+      if (entry != r) continue;
+      if (alias == kNoRef) alias = newref(r);
+      entry = alias;
+    }
+  }
+
+  bool is_owned(Ref r) const { return (op_info(instr(r).op).flags & kOwned) != 0; }
+
+  Ref newref(Ref r) {
+    Ref alias = b_->emit(Op::NEWREF, r);
+    auto t = known_type_.find(r);
+    if (t != known_type_.end()) known_type_[alias] = t->second;
+    auto i = as_i64_.find(r);
+    if (i != as_i64_.end()) as_i64_[alias] = i->second;
+    auto f = as_f64_.find(r);
+    if (f != as_f64_.end()) as_f64_[alias] = f->second;
+    return alias;
+  }
+
+  // A value found through a guarded version (a global, a module or class attribute): the
+  // trace takes no reference of its own (getrefcount stays tier 0's, and a rebound name
+  // frees its value as usual; the version guard fails before the pointer could be used
+  // again), and the value pushed is an owned alias, as tier 0's stack holds one.
+  Ref pinned_value(PyObject* o) {
+    Ref c = b_->emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef, reinterpret_cast<int64_t>(o));
+    known_type_[c] = Py_TYPE(o);
+    return newref(c);
+  }
+
   Ref local(int slot) {
-    auto w = written_.find(slot);
-    if (w != written_.end()) return w->second;
     auto l = loaded_.find(slot);
     if (l != loaded_.end()) return l->second;
     Ref r = b_->emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, slot);
@@ -276,10 +311,15 @@ class Recorder {
         push(local(oparg));
         return true;
       }
-      case STORE_FAST:
-        written_[oparg] = pop();
-        loaded_.erase(oparg);
+      case STORE_FAST: {
+        Ref v = as_obj(pop());
+        auto cur = loaded_.find(oparg);
+        if (cur != loaded_.end()) protect(cur->second);
+        Ref old = b_->emit(Op::STORE_LOCAL, v, kNoRef, kNoRef, 0, oparg);
+        b_->emit(Op::XDECREF, old);
+        loaded_[oparg] = v;
         return true;
+      }
       case LOAD_CONST: {
         auto it = consts_.find(oparg);
         Ref r = it != consts_.end() ? it->second : const_obj(PyTuple_GET_ITEM(code_->co_consts, oparg));
@@ -391,7 +431,8 @@ class Recorder {
         return pop_jump(opcode == POP_JUMP_FORWARD_IF_TRUE, next, next + oparg);
       case POP_JUMP_BACKWARD_IF_FALSE:
       case POP_JUMP_BACKWARD_IF_TRUE:
-        return pop_jump(opcode == POP_JUMP_BACKWARD_IF_TRUE, next, next - oparg);
+        return pop_jump(opcode == POP_JUMP_BACKWARD_IF_TRUE, next, next - oparg) &&
+               check_breaker();
       case POP_JUMP_FORWARD_IF_NONE:
       case POP_JUMP_FORWARD_IF_NOT_NONE:
       case POP_JUMP_BACKWARD_IF_NONE:
@@ -404,7 +445,7 @@ class Recorder {
                  reinterpret_cast<int64_t>(Py_None), 0, pre());
         pop();
         if (is_none == if_none) expected_ = forward ? next + oparg : next - oparg;
-        return true;
+        return forward || check_breaker();
       }
       case JUMP_IF_FALSE_OR_POP:
       case JUMP_IF_TRUE_OR_POP: {
@@ -445,6 +486,22 @@ class Recorder {
     }
   }
 
+  // Backward jumps check the eval breaker in tier 0 (after the jump).
+  bool check_breaker() {
+    if (pending_) {
+      // The direction is learned at the next instruction: check there, before it runs.
+      auto resolve = std::move(pending_);
+      pending_ = [this, resolve](int offset) {
+        if (!resolve(offset)) return false;
+        b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+        return true;
+      };
+      return true;
+    }
+    b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+    return true;
+  }
+
   bool load_global(int oparg, int pc) {
     PyObject* name = PyTuple_GET_ITEM(code_->co_names, oparg >> 1);
     PyObject* globals = frame->f_globals;
@@ -472,7 +529,7 @@ class Recorder {
                pre());
     }
     if (oparg & 1) push(null_);
-    push(const_obj(v));
+    push(pinned_value(v));
     return true;
   }
 
@@ -492,7 +549,7 @@ class Recorder {
                  pre());
         pop();
         if (method) push(null_);
-        push(const_obj(v));
+        push(pinned_value(v));
         return true;
       }
     }
@@ -506,7 +563,7 @@ class Recorder {
         b_->emit(Op::GUARD_TYPE_VERSION, const_obj(reinterpret_cast<PyObject*>(tp)), kNoRef,
                  kNoRef, tp->tp_version_tag, 0, pre());
         pop();
-        push(const_obj(meth));
+        push(pinned_value(meth));
         push(owner);
         return true;
       }
@@ -524,14 +581,20 @@ class Recorder {
   bool call(int oparg) {
     bool is_meth = peek(oparg + 2) != null_;
     Ref callable = is_meth ? peek(oparg + 2) : peek(oparg + 1);
+    // Arguments hold a reference each, as on tier 0's stack (sys.getrefcount sees it).
+    auto held = [&](Ref r) { return is_owned(r) ? r : newref(r); };
+    callable = held(as_obj(callable));
     std::vector<Ref> args;
     int total = oparg + (is_meth ? 1 : 0);
-    for (int i = total; i >= 1; i--) args.push_back(as_obj(peek(i)));
+    for (int i = total; i >= 1; i--) args.push_back(held(as_obj(peek(i))));
     Ref res = b_->emit_list(Op::OBJ_CALL, args, callable, reinterpret_cast<int64_t>(kwnames_), 0,
                             raise());
     kwnames_ = nullptr;
     for (int i = 0; i < oparg + 2; i++) pop();
     push(res);
+    // Tier 0 checks the eval breaker after every call: a signal handler (or the
+    // KeyboardInterrupt it raises) runs at the same point of the iteration.
+    b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
     return true;
   }
 
@@ -725,16 +788,9 @@ class Recorder {
     return true;
   }
 
-  // The back-edge: write modified locals back (boxed, owned by the frame), then LOOP.
+  // The back-edge: locals are already in the frame; LOOP polls the eval breaker.
   bool close(int pc) {
     if (stack_ != entry_stack_) return fail("the value stack differs across an iteration", pc);
-    std::vector<std::pair<int, Ref>> stores;
-    for (const auto& [slot, ref] : written_) stores.push_back({slot, as_obj(ref)});
-    std::vector<Ref> olds;
-    for (const auto& [slot, ref] : stores) {
-      olds.push_back(b_->emit(Op::STORE_LOCAL, ref, kNoRef, kNoRef, 0, slot));
-    }
-    for (Ref old : olds) b_->emit(Op::XDECREF, old);
     int exit = snapshot(Snapshot::Resume, loop_head_, entry_stack_, {}, false);
     b_->emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, exit);
     active = false;

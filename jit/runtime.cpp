@@ -5,6 +5,7 @@
 
 #include "jit/cpython.h"
 #include "jit/trace.h"
+#include "vm/vm.h"
 
 namespace janus::jit {
 
@@ -261,6 +262,12 @@ uint64_t NEW_TUPLE(const uint64_t* list, int64_t count, uint64_t, int64_t, int64
 
 uint64_t APPEND(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
   return status(PyList_Append(obj(a), obj(b)));
+}
+
+uint64_t CHECK_BREAKER(uint64_t, uint64_t, uint64_t, int64_t, int64_t) {
+  PyThreadState* tstate = _PyThreadState_GET();
+  if (!_Py_atomic_load_relaxed(&tstate->interp->ceval.eval_breaker)) return 0;
+  return status(vm::handle_eval_breaker(tstate));
 }
 
 // ---- lookup by op -------------------------------------------------------------------

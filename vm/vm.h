@@ -54,6 +54,11 @@ using RecordHook = int (*)(PyThreadState* tstate, _PyInterpreterFrame* frame, in
                            PyObject** stack_pointer);
 void set_record_hook(RecordHook hook);
 
+// Runs what the eval breaker asks for (signal handlers, pending calls, GIL hand-off,
+// async exceptions), as tier 0 does at its check points. -1 with an exception set if one
+// raised. (Defined in pending.cpp; the JIT calls it where tier 0 would check.)
+int handle_eval_breaker(PyThreadState* tstate);
+
 // An opaque per-code slot for the JIT (vm never looks inside). `destroy` runs when the
 // code object dies with a non-null slot. nullptr for code the VM does not evaluate.
 void** jit_slot(PyCodeObject* code);
