@@ -397,6 +397,10 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::INCREF:
       cc_.add(x86::qword_ptr(gp(in.a), offsetof(PyObject, ob_refcnt)), 1);
       break;
+    case Op::NEWREF:
+      cc_.add(x86::qword_ptr(gp(in.a), offsetof(PyObject, ob_refcnt)), 1);
+      cc_.mov(gp(ref), gp(in.a));
+      break;
     case Op::DECREF:
     case Op::XDECREF: {
       // Py_DECREF of 3.11: decrement, _Py_Dealloc at zero (no immortal objects).
@@ -604,6 +608,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::SEQ_ITEM:
     case Op::LIST_STORE:
     case Op::APPEND:
+    case Op::CHECK_BREAKER:  // the helper reads the interpreter's breaker: kept exact
       lower_call(ref, in);
       break;
     case Op::OBJ_CALL:

@@ -639,7 +639,10 @@ TEST_F(JitBackendTest, StoreLocalSwapsReferencesExactly) {
   b.emit(Op::XDECREF, old0);
   b.emit(Op::INCREF, va);
   b.emit(Op::DECREF, va);
-  int32_t done = b.add_snapshot(snapshot({local(0, vs), stack(0, va)}));
+  Ref alias = b.emit(Op::NEWREF, va);  // an owned alias, released below
+  b.emit(Op::DECREF, alias);
+  Ref kept = b.emit(Op::NEWREF, vs);  // owned across the exit: released by it
+  int32_t done = b.add_snapshot(snapshot({local(0, vs), stack(0, va), stack(1, kept), owned(kept)}));
   finish_straight(b, done);
   Case c{locals_of({a, nullptr}), locals_of({Py_None, x})};
   Py_ssize_t a_before = Py_REFCNT(a), x_before = Py_REFCNT(x);
@@ -709,6 +712,7 @@ TEST_F(JitBackendTest, HelperErrorsExitWithTheSameException) {
       {Op::GETATTR, {one}, 0, reinterpret_cast<int64_t>(name), "AttributeError"},
       {Op::SETATTR, {one, one}, 0, reinterpret_cast<int64_t>(name), "AttributeError"},
       {Op::APPEND, {Py_None, one}, 0, 0, "SystemError"},
+      {Op::CHECK_BREAKER, {one}, 0, 0, ""},  // no signal pending: nothing happens
   };
   for (const ErrorCase& ec : cases) {
     Trace trace;
@@ -720,7 +724,9 @@ TEST_F(JitBackendTest, HelperErrorsExitWithTheSameException) {
     refs.resize(3, kNoRef);
     int32_t raise = b.add_snapshot(snapshot({local(0, refs[0])}, false, Snapshot::RaiseAt));
     b.set_pc(3);  // helpers that may run code see the frame at this instruction
-    Ref res = b.emit(ec.op, refs[0], refs[1], refs[2], ec.imm, ec.aux, raise);
+    const int n = op_info(ec.op).operands;
+    Ref res = b.emit(ec.op, n > 0 ? refs[0] : kNoRef, n > 1 ? refs[1] : kNoRef,
+                     n > 2 ? refs[2] : kNoRef, ec.imm, ec.aux, raise);
     std::vector<SnapEntry> entries = {local(0, refs[0])};
     if (trace.ops[res].type != Type::Void) entries.push_back(stack(0, res));
     if (op_info(ec.op).flags & kOwned) entries.push_back(owned(res));
@@ -927,7 +933,7 @@ TEST_F(JitBackendTest, ForcedDeoptsDrawTheSameSequence) {
 // Builds a random trace of int/float/bool ops over a few locals (ints and floats, boundary
 // values included), with guards that may fail and random snapshots; both executors must
 // agree on every seed.
-void build_random(Trace& trace, std::mt19937_64& rng, int locals) {
+void build_random(Trace& trace, std::mt19937_64& rng, int locals, int min_ops = 10) {
   IRBuilder b(trace);
   std::vector<Ref> ints, floats, bools;
   auto pick = [&](std::vector<Ref>& from) { return from[rng() % from.size()]; };
@@ -956,7 +962,7 @@ void build_random(Trace& trace, std::mt19937_64& rng, int locals) {
   ints.push_back(b.const_i64(small[rng() % 9]));
   floats.push_back(b.const_f64(static_cast<double>(static_cast<int>(rng() % 200) - 100) / 8));
   bools.push_back(b.const_bool(rng() % 2));
-  int ops = 10 + rng() % 40;
+  int ops = min_ops + rng() % 40;
   for (int k = 0; k < ops; k++) {
     switch (rng() % 16) {
       case 0: ints.push_back(b.emit(Op::ADD_I64_OVF, pick(ints), pick(ints), kNoRef, 0, 0, random_snapshot(false))); break;
@@ -1081,6 +1087,16 @@ TEST_F(JitBackendTest, BenchmarkCountingLoop) {
               code->size());
   Py_DECREF(zero);
   Py_DECREF(n);
+  // Compile time of a trace at the recorder's length limit (JANUS_JIT_MAX_TRACE, 400 ops).
+  std::mt19937_64 rng(7);
+  Trace big;
+  build_random(big, rng, 4, 400);
+  auto t0 = std::chrono::steady_clock::now();
+  std::unique_ptr<MachineCode> big_code = compile(big, &why);
+  double big_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_NE(big_code, nullptr) << why;
+  std::printf("[bench] compile: %zu ops, %zu snapshots in %.0f us, %zu bytes\n", big.ops.size(),
+              big.snapshots.size(), big_us, big_code->size());
 }
 
 }  // namespace
