@@ -43,7 +43,7 @@ DTYPES = ["float32", "float64"]
 
 
 def _ramp(lib, n, dt, lo=0.0, hi=1.0):
-    """n values from lo up to below hi (linspace rounds differently from torch's in float32)."""
+    """n values from lo up to below hi."""
     return lib.arange(n, dtype=dt) * ((hi - lo) / n) + lo
 
 
