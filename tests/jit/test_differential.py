@@ -339,7 +339,7 @@ def test_tier0_matches_oracle(suite, name):
 def test_config_matches_tier0(suite, name, config):
     """Each JIT configuration prints exactly what tier 0 prints."""
     if config not in suite.configs:
-        pytest.skip("this janus-python does not know JANUS_JIT_FORCE_DEOPT yet")
+        pytest.fail("this janus-python does not know JANUS_JIT_FORCE_DEOPT")
     path = suite.programs[name]
     base = suite.configs["jit_off"][path]
     if base.get("crash"):
@@ -366,9 +366,9 @@ def test_tier1_compiles_traces(suite):
     """A differential test that passes because the JIT did nothing proves nothing: with
     tier 1 forced on, most programs (all of them loop) must have compiled traces."""
     names = suite.counter_names.get("tier1") or []
-    if not any(is_compiled_counter(n) for n in names):
-        pytest.skip("tier 1 exposes no compiled-trace counter yet (looked for a stats() "
-                    "entry naming 'compiled' in _janus_jit or _janus_hook; found %s)" % names)
+    assert any(is_compiled_counter(n) for n in names), \
+        "tier 1 exposes no compiled-trace counter (a stats() entry naming 'compiled' in " \
+        "_janus_jit or _janus_hook); found %s" % names
     records = suite.configs["tier1"]
     counts = {name: compiled_traces(records[path]) for name, path in suite.programs.items()
               if not records[path].get("crash")}
@@ -378,6 +378,21 @@ def test_tier1_compiles_traces(suite):
     assert len(with_traces) >= 0.5 * len(suite.programs), \
         "only %d of %d programs compiled a trace under tier 1:\n%s" % (
             len(with_traces), len(suite.programs), lines)
+
+
+def total(suite, config, counter):
+    return sum(r.get("counters", {}).get(counter, 0) for r in suite.configs[config].values())
+
+
+@pytest.mark.parametrize("config", FORCE_DEOPT_CONFIGS)
+def test_force_deopt_takes_exits(suite, config):
+    """JANUS_JIT_FORCE_DEOPT must make guards fail: many more deoptimizations than tier 1
+    alone, so the deopt configurations really test the exits."""
+    if config not in suite.configs:
+        pytest.fail("this janus-python does not know JANUS_JIT_FORCE_DEOPT")
+    forced = total(suite, config, "_janus_jit.deopts")
+    plain = total(suite, "tier1", "_janus_jit.deopts")
+    assert forced > 2 * plain, "deopts: %d under %s, %d under tier1" % (forced, config, plain)
 
 
 def test_batch_driver_matches_direct_runs(suite):
