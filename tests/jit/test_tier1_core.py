@@ -1,0 +1,251 @@
+"""Tier 1 really runs, and changes nothing: each program runs under /usr/bin/python3.11
+(the oracle), under janus-python with the JIT off, and with tier 1 forced (every frame on
+the VM, loops hot after one back-edge), with and without forced deopts. Output, tracebacks
+and exit status must match, and `_janus_jit.stats()` (written to a file at exit) must show
+that traces compiled, ran and exited the way the test means them to."""
+import json
+import os
+import re
+import subprocess
+import textwrap
+
+import pytest
+
+CPYTHON = "/usr/bin/python3.11"
+JANUS = os.environ.get("JANUS_PYTHON", "")
+TIER1 = {"JANUS_VM": "all", "JANUS_HOT_LOOP": "1"}
+FORCED = dict(TIER1, JANUS_JIT_FORCE_DEOPT="3")
+
+pytestmark = pytest.mark.skipif(not JANUS, reason="JANUS_PYTHON is not set")
+
+# Prepended to every program (same lines under every interpreter): dumps tier 1's counters
+# at exit when asked to.
+PREAMBLE = """\
+import atexit as _atexit, os as _os
+def _dump_jit_stats():
+    path = _os.environ.get("TIER1_STATS")
+    if path:
+        import _janus_jit, json
+        with open(path, "w") as f:
+            json.dump(_janus_jit.stats(), f)
+_atexit.register(_dump_jit_stats)
+"""
+
+
+def run(exe, program, tmp_path, env=None, stats=False):
+    path = tmp_path / "prog.py"
+    path.write_text(PREAMBLE + textwrap.dedent(program))
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("JANUS_", "PYTHON"))}
+    clean.update(env or {})
+    stats_path = tmp_path / "stats.json"
+    if stats:
+        clean["TIER1_STATS"] = str(stats_path)
+    proc = subprocess.run([exe, str(path)], capture_output=True, text=True, env=clean,
+                          timeout=120, cwd=tmp_path)
+    counters = json.loads(stats_path.read_text()) if stats else None
+    return proc, counters
+
+
+def without_log(stderr):
+    return "".join(l for l in stderr.splitlines(True) if not l.startswith("janus: "))
+
+
+def check_same(program, tmp_path, log=""):
+    """Runs the program everywhere; returns (tier-1 process, its counters)."""
+    oracle, _ = run(CPYTHON, program, tmp_path)
+    off, _ = run(JANUS, program, tmp_path, {"JANUS_JIT": "off"})
+    assert (off.returncode, off.stdout, off.stderr) == \
+        (oracle.returncode, oracle.stdout, oracle.stderr)
+    env = dict(TIER1, JANUS_LOG=log) if log else TIER1
+    tier1, counters = run(JANUS, program, tmp_path, env, stats=True)
+    assert tier1.returncode == oracle.returncode, tier1.stderr
+    assert tier1.stdout == oracle.stdout
+    assert without_log(tier1.stderr) == oracle.stderr
+    forced, _ = run(JANUS, program, tmp_path, FORCED)
+    assert (forced.returncode, forced.stdout, forced.stderr) == \
+        (oracle.returncode, oracle.stdout, oracle.stderr)
+    return tier1, counters
+
+
+def line_of(program, needle):
+    lines = (PREAMBLE + textwrap.dedent(program)).splitlines()
+    return next(i + 1 for i, l in enumerate(lines) if needle in l)
+
+
+def test_hot_loop_compiles_runs_and_logs(tmp_path):
+    program = """
+        def squares(n):
+            total = 0
+            for i in range(n):
+                total += i * i
+            return total
+        print(squares(10000))
+    """
+    tier1, counters = check_same(program, tmp_path, log="tiers,traces")
+    assert counters["traces_compiled"] >= 1
+    assert counters["iterations"] >= 9000  # the loop ran in the trace, not in tier 0
+    line = line_of(program, "for i in range(n)")
+    where = re.escape("squares (%s:%d)" % (tmp_path / "prog.py", line))
+    assert re.search(r"^janus: traces: compiled loop at %s: \d+ ops, \d+ guards" % where,
+                     tier1.stderr, re.M), tier1.stderr
+    assert re.search(r"^janus: tiers: loop at %s entered tier 1$" % where, tier1.stderr, re.M)
+
+
+def test_deopt_on_type_change_lands_with_exact_locals(tmp_path):
+    program = """
+        def accumulate(values):
+            acc = 0
+            seen = set()
+            for k, v in enumerate(values):
+                acc = acc + v
+                kind = type(acc).__name__
+                if kind not in seen:
+                    seen.add(kind)
+                    print(k, kind, sorted((n, repr(sorted(x) if n == "seen" else x)) for n, x in locals().items() if n != "values"))
+            return acc, k, v
+        print(accumulate([3] * 40 + [2 ** 62, 2 ** 62] + [7] * 30 + [0.25] * 30))
+    """
+    _, counters = check_same(program, tmp_path)
+    assert counters["traces_compiled"] >= 1
+    assert counters["deopts"] >= 2  # int64 overflow, then the float
+
+
+def test_exception_inside_trace_has_tier0_traceback(tmp_path):
+    program = """
+        import traceback
+        def total(table, keys):
+            out = 0
+            for i, key in enumerate(keys):
+                out += table[key] // (i - 70)
+            return out
+        table = {n: n * 3 for n in range(100)}
+        try:
+            total(table, list(range(100)))
+        except ZeroDivisionError:
+            traceback.print_exc()
+        keys = list(range(50)) + ["missing"]
+        print(total(table, keys))
+    """
+    tier1, counters = check_same(program, tmp_path)
+    assert tier1.returncode == 1 and "KeyError: 'missing'" in tier1.stderr
+    assert counters["raises"] >= 2  # both exceptions left a running trace
+
+
+def test_globals_class_and_module_attributes_mutated_mid_loop(tmp_path):
+    program = """
+        import builtins, math
+        SCALE = 2
+        class Config:
+            factor = 3
+        class Slots:
+            __slots__ = ("x",)
+            def get(self):
+                return 1
+        def rebind():
+            global SCALE
+            SCALE = 10
+        def run(n):
+            s = Slots()
+            total = 0
+            for i in range(n):
+                total += SCALE * i + Config.factor + s.get() + len("ab") + int(math.floor(math.pi))
+                if i == 40:
+                    rebind()
+                if i == 60:
+                    Config.factor = 100
+                if i == 70:
+                    Slots.get = lambda self: -5
+                if i == 80:
+                    builtins.len = lambda x: 1000
+                if i == 90:
+                    math.pi = 6.5
+            return total
+        saved = (builtins.len, math.pi)
+        try:
+            print(run(120))
+        finally:
+            builtins.len, math.pi = saved
+    """
+    _, counters = check_same(program, tmp_path)
+    assert counters["traces_compiled"] >= 1
+    assert counters["deopts"] >= 1
+
+
+def test_tensors_changing_shape_every_step(tmp_path):
+    program = """
+        import torch
+        def grow(steps):
+            x = torch.ones(2)
+            shapes = []
+            for i in range(steps):
+                x = torch.cat([x, x[:1] * 0.5]) if i % 3 == 0 else x * 1.5 + i
+                shapes.append(tuple(x.shape))
+            return shapes[-1], round(float(x.sum()), 4)
+        print(grow(40))
+    """
+    off, _ = run(JANUS, program, tmp_path, {"JANUS_JIT": "off"})
+    assert off.returncode == 0, off.stderr
+    for env in (TIER1, FORCED):
+        got, counters = run(JANUS, program, tmp_path, env, stats=True)
+        assert (got.returncode, got.stdout, got.stderr) == (off.returncode, off.stdout, off.stderr)
+    assert counters["trace_entries"] >= 1
+
+
+def test_guard_failing_every_iteration_gets_blacklisted(tmp_path):
+    program = """
+        def lengths(items):
+            n = 0
+            for v in items:
+                if type(v) is int:
+                    n += v
+                else:
+                    n += len(v)
+            return n
+        print(lengths([1, "ab"] * 3000))
+    """
+    tier1, counters = check_same(program, tmp_path, log="tiers")
+    assert counters["blacklisted"] >= 1
+    line = line_of(program, "for v in items")
+    assert re.search(r"^janus: tiers: loop at lengths \(%s:%d\) blacklisted after" %
+                     (re.escape(str(tmp_path / "prog.py")), line), tier1.stderr, re.M), tier1.stderr
+
+
+def test_signal_handler_runs_where_tier0_runs_it(tmp_path):
+    program = """
+        import signal
+        ran_at = []
+        where = [None]
+        signal.signal(signal.SIGUSR1, lambda signum, frame: ran_at.append(where[0]))
+        def loop(n):
+            for i in range(n):
+                where[0] = i
+                signal.raise_signal(signal.SIGUSR1)
+                where[0] = -i
+        loop(200)
+        print(ran_at == list(range(200)), ran_at[:5], ran_at[-3:])
+    """
+    _, counters = check_same(program, tmp_path)
+    assert counters["iterations"] >= 150  # the handler ran from inside the trace
+
+
+def test_keyboard_interrupt_from_raise_signal_inside_trace(tmp_path):
+    program = """
+        import signal, traceback
+        def loop(n):
+            signals = [signal.SIGUSR2] * 300 + [signal.SIGINT] * 10
+            total = 0
+            for i in range(n):
+                total += i
+                signal.raise_signal(signals[i])
+            return total
+        signal.signal(signal.SIGUSR2, lambda signum, frame: None)
+        try:
+            loop(305)
+        except KeyboardInterrupt:
+            print("interrupted")
+            traceback.print_exc()
+        loop(400)
+    """
+    tier1, counters = check_same(program, tmp_path)
+    assert tier1.returncode == 130 or tier1.returncode < 0 or "KeyboardInterrupt" in tier1.stderr
+    assert counters["raises"] >= 1
