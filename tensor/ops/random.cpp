@@ -46,14 +46,16 @@ JANUS_INLINE uint64_t random64() {
   return (high << 32) | random32();
 }
 
-// Uniform in [from, to): float takes 24 random bits of one word, double 53 bits of two, scaled
-// to [0, 1), then one multiply-add (torch's build fuses it).
-template <class T> JANUS_INLINE T uniform_real(T from, T to) {
+// Uniform in [0, 1): float takes 24 random bits of one word, double 53 bits of two.
+template <class T> JANUS_INLINE T unit_uniform() {
   if constexpr (std::is_same_v<T, float>)
-    return std::fma(float(random32() & ((1U << 24) - 1)) * 0x1.0p-24f, to - from, from);
+    return float(random32() & ((1U << 24) - 1)) * 0x1.0p-24f;
   else
-    return std::fma(double(random64() & ((1ULL << 53) - 1)) * 0x1.0p-53, to - from, from);
+    return double(random64() & ((1ULL << 53) - 1)) * 0x1.0p-53;
 }
+// Uniform in [from, to): the unit draw, then one multiply-add (torch's build fuses it). For
+// [0, 1) that is the unit draw itself (x * 1 + 0 is exact), which the callers below use.
+template <class T> JANUS_INLINE T uniform_real(T from, T to) { return std::fma(unit_uniform<T>(), to - from, from); }
 
 // torch's normal_distribution<double>: Box-Muller on two doubles, the sine half cached.
 double normal_double(double mean, double std) {
@@ -63,7 +65,7 @@ double normal_double(double mean, double std) {
     z = *g.next_double_normal;
     g.next_double_normal.reset();
   } else {
-    const double u1 = uniform_real<double>(0, 1), u2 = uniform_real<double>(0, 1);
+    const double u1 = unit_uniform<double>(), u2 = unit_uniform<double>();
     const double r = std::sqrt(-2.0 * std::log(1.0 - u2));
     const double theta = 2.0 * M_PI * u1;
     g.next_double_normal = r * std::sin(theta);
@@ -122,11 +124,11 @@ JANUS_INLINE void normal_block16(double* d, double mean, double std) {  // the s
   }
 }
 template <class T> JANUS_INLINE void normal_fill(T* data, int64_t n, T mean, T std) {
-  for (int64_t i = 0; i < n; ++i) data[i] = uniform_real<T>(0, 1);
+  for (int64_t i = 0; i < n; ++i) data[i] = unit_uniform<T>();
   for (int64_t i = 0; i + 16 <= n; i += 16) normal_block16(data + i, mean, std);
   if (n % 16 != 0) {
     T* tail = data + n - 16;
-    for (int i = 0; i < 16; ++i) tail[i] = uniform_real<T>(0, 1);
+    for (int i = 0; i < 16; ++i) tail[i] = unit_uniform<T>();
     normal_block16(tail, mean, std);
   }
 }
@@ -152,7 +154,7 @@ void fill_normal(const Tensor& t, double mean, double std) {
 }
 
 // torch's bernoulli_distribution<T>: a uniform T in [0, 1) below p.
-template <class T> bool bernoulli_draw(T p) { return uniform_real<T>(0, 1) < p; }
+template <class T> bool bernoulli_draw(T p) { return unit_uniform<T>() < p; }
 
 // A double as torch's messages print it (a C++ stream: 6 significant digits, no trailing zeros).
 std::string stream_format(double x) {
@@ -285,7 +287,7 @@ Tensor multinomial(const Tensor& probs, int64_t n, bool replacement) {
       double total = 0;
       for (double x : w) total += x;
       if (total <= 0) runtime_error("invalid multinomial distribution (sum of probabilities <= 0)");
-      double u = uniform_real<double>(0, 1) * total, acc = 0;
+      double u = unit_uniform<double>() * total, acc = 0;
       int64_t pick = k - 1;
       for (int64_t i = 0; i < k; ++i) { acc += w[i]; if (u < acc) { pick = i; break; } }
       out.data<int64_t>()[r * n + s] = pick;
