@@ -63,6 +63,13 @@ class Recorder {
       pending_ = nullptr;
       if (!resolve(offset)) return false;
     }
+    if (offset == skip_offset_) {
+      // The CALL of a specialized PRECALL that fell back to the generic one: already
+      // recorded with its PRECALL.
+      skip_offset_ = -1;
+      return true;
+    }
+    skip_offset_ = -1;
     if (offset != expected_) {
       return fail("control left the recorded path (an exception or an unexpected jump)",
                   offset);
@@ -72,7 +79,39 @@ class Recorder {
     }
     if (++count_ > max_length_) return fail("trace too long", offset);
     sp_ = sp;
-    return instruction(offset);
+    if (!instruction(offset)) return false;
+    return fused_follower();
+  }
+
+  // Quickened code runs some instruction pairs in one dispatch (superinstructions, and
+  // specialized PRECALLs that make the call and skip CALL): the hook sees only the first,
+  // so the second is recorded now.
+  bool fused_follower() {
+    if (!active) return true;
+    switch (_Py_OPCODE(_PyCode_CODE(code_)[op_pc_])) {
+      case LOAD_FAST__LOAD_FAST:
+      case LOAD_FAST__LOAD_CONST:
+      case STORE_FAST__LOAD_FAST:
+      case STORE_FAST__STORE_FAST:
+      case LOAD_CONST__LOAD_FAST:
+        return instruction(expected_);
+      case PRECALL_NO_KW_LEN:
+      case PRECALL_NO_KW_ISINSTANCE:
+      case PRECALL_NO_KW_LIST_APPEND:
+      case PRECALL_NO_KW_BUILTIN_O:
+      case PRECALL_NO_KW_BUILTIN_FAST:
+      case PRECALL_NO_KW_METHOD_DESCRIPTOR_O:
+      case PRECALL_NO_KW_METHOD_DESCRIPTOR_FAST:
+      case PRECALL_NO_KW_STR_1:
+      case PRECALL_NO_KW_TYPE_1: {
+        int call_pc = expected_;
+        if (!instruction(call_pc)) return false;
+        skip_offset_ = call_pc;
+        return true;
+      }
+      default:
+        return true;
+    }
   }
 
   void abort(const std::string& reason) { fail(reason, -1); }
@@ -101,6 +140,7 @@ class Recorder {
   std::unordered_map<Ref, PyTypeObject*> known_type_;
   std::function<bool(int)> pending_;
   int expected_ = 0;
+  int skip_offset_ = -1;
   Ref null_ = kNoRef;
   PyObject** sp_ = nullptr;
   // The instruction being recorded: where tier 0 resumes if a guard fails (the first
@@ -307,7 +347,9 @@ class Recorder {
       case PRECALL:  // binds methods for speed only: CALL handles both stack shapes
         return true;
       case LOAD_FAST: {
-        if (frame->localsplus[oparg] == nullptr) return fail("unbound local", pc);
+        if (!loaded_.count(oparg) && frame->localsplus[oparg] == nullptr) {
+          return fail("unbound local", pc);
+        }
         push(local(oparg));
         return true;
       }
