@@ -29,6 +29,14 @@ bool fits_i64(PyObject* o) {
   return overflow == 0;
 }
 
+// The value of an exact int known to fit int64 (0 otherwise; never leaves an error set).
+int64_t concrete_i64(PyObject* o) {
+  int overflow = 0;
+  long long v = PyLong_CheckExact(o) ? PyLong_AsLongLongAndOverflow(o, &overflow) : 0;
+  if (v == -1 && PyErr_Occurred()) PyErr_Clear();
+  return overflow ? 0 : v;
+}
+
 class Recorder {
  public:
   bool active = false;
@@ -425,7 +433,7 @@ class Recorder {
         Ref v = peek(1);
         PyObject* c = concrete(1);
         Ref res;
-        if (type_of(v) == Type::I64 || fits_i64(c)) {
+        if ((type_of(v) == Type::I64 || fits_i64(c)) && concrete_i64(c) != INT64_MIN) {
           res = b_->emit(Op::NEG_I64_OVF, as_i64(v), kNoRef, kNoRef, 0, 0, pre());
         } else if (type_of(v) == Type::F64 || PyFloat_CheckExact(c)) {
           res = b_->emit(Op::NEG_F64, as_f64(v, c));
@@ -650,17 +658,34 @@ class Recorder {
     bool lf = type_of(l) == Type::F64 || PyFloat_CheckExact(lc);
     bool rf = type_of(r) == Type::F64 || PyFloat_CheckExact(rc);
     Ref res = kNoRef;
+    // The concrete operands (they fit int64 when li/ri): an operation that overflows now
+    // takes the generic path (an int64 op would exit on every iteration), and an I64 value
+    // always stands for a concrete int that fits.
+    int64_t x = 0, y = 0, out;
+    if (li && ri) {
+      x = concrete_i64(lc);
+      y = concrete_i64(rc);
+    }
     if (li && ri) {
       switch (op) {
-        case NB_ADD: res = b_->emit(Op::ADD_I64_OVF, as_i64(l), as_i64(r), kNoRef, 0, 0, pre()); break;
-        case NB_SUBTRACT: res = b_->emit(Op::SUB_I64_OVF, as_i64(l), as_i64(r), kNoRef, 0, 0, pre()); break;
-        case NB_MULTIPLY: res = b_->emit(Op::MUL_I64_OVF, as_i64(l), as_i64(r), kNoRef, 0, 0, pre()); break;
+        case NB_ADD:
+          if (__builtin_add_overflow(x, y, &out)) break;
+          res = b_->emit(Op::ADD_I64_OVF, as_i64(l), as_i64(r), kNoRef, 0, 0, pre());
+          break;
+        case NB_SUBTRACT:
+          if (__builtin_sub_overflow(x, y, &out)) break;
+          res = b_->emit(Op::SUB_I64_OVF, as_i64(l), as_i64(r), kNoRef, 0, 0, pre());
+          break;
+        case NB_MULTIPLY:
+          if (__builtin_mul_overflow(x, y, &out)) break;
+          res = b_->emit(Op::MUL_I64_OVF, as_i64(l), as_i64(r), kNoRef, 0, 0, pre());
+          break;
         case NB_AND: res = b_->emit(Op::AND_I64, as_i64(l), as_i64(r)); break;
         case NB_OR: res = b_->emit(Op::OR_I64, as_i64(l), as_i64(r)); break;
         case NB_XOR: res = b_->emit(Op::XOR_I64, as_i64(l), as_i64(r)); break;
         case NB_FLOOR_DIVIDE:
         case NB_REMAINDER: {
-          if (PyLong_AsLongLong(rc) <= 0) break;  // negative divisors: the generic helper
+          if (y <= 0) break;  // zero and negative divisors: the generic helper
           Ref x = as_i64(l), y = as_i64(r);
           Ref positive = b_->emit(Op::CMP_I64, y, b_->const_i64(0), kNoRef, 0, Py_GT);
           b_->emit(Op::GUARD_TRUE, positive, kNoRef, kNoRef, 0, 0, pre());

@@ -158,8 +158,17 @@ int on_record(PyThreadState*, _PyInterpreterFrame* frame, int offset, PyObject**
   if (offset < 0) {
     if (frame != recording_frame()) return 1;
     abort_recording("the frame returned or raised while recording");
-  } else if (record_instruction(frame, offset, stack_pointer)) {
-    return 0;
+  } else {
+    bool error_before = PyErr_Occurred() != nullptr;
+    bool go_on = record_instruction(frame, offset, stack_pointer);
+    if (!error_before && PyErr_Occurred()) {
+      // The recorder only inspects values; an error it caused must not leak into the
+      // program (and means its view was wrong): give up on this recording.
+      PyErr_Clear();
+      abort_recording("internal: the recorder left an exception set");
+      go_on = false;
+    }
+    if (go_on) return 0;
   }
   if (!is_recording()) finish_recording();
   return 1;
