@@ -20,7 +20,10 @@ whose body is a random mix of:
   - optionally tensor ops (`import torch`): elementwise, matmul, tanh, autograd steps,
     .item() into a float that is only printed (so values can be checked against Debian's
     torch with a tolerance).
-Every arithmetic statement runs inside try/except of the errors arithmetic can raise
+Half the programs are "stable" (no statement raises, branches mostly go one way, int
+locals stay ints: traces run long), the other half raise and change types often (recording
+aborts, frequent exits). Every arithmetic statement runs inside try/except of the errors
+arithmetic can raise
 (ZeroDivisionError, OverflowError, TypeError once an int local became a float, ValueError);
 each error is counted and its first messages kept, and printed at the end. Each function is
 called with a mix of tiny and big trip counts, and prints all its locals (repr, so floats are
@@ -66,6 +69,11 @@ class ProgramGenerator:
         self.seed = seed
         self.r = random.Random(seed)
         self.tensors = self.r.random() < 0.25
+        # Half the programs are "stable": no statement raises, branches go mostly one way and
+        # int locals stay ints, so traces run many iterations before exiting (long runs
+        # in compiled code, overflow and bounds guards, rare side exits). The others raise
+        # and change types often (recording aborts, frequent exits, deopts).
+        self.stable = self.r.random() < 0.5
         self.out = Emitter()
 
     # ---- expressions -------------------------------------------------------------------
@@ -98,6 +106,8 @@ class ProgramGenerator:
             right = str(r.choice([0, 1, 3, 17, 40, 63, 64, 70]))
         else:
             right = self.int_expr(depth - 1, counter, names)
+            if self.stable and op in ("//", "%"):
+                right = "(abs(%s) + 1)" % right   # never zero
         return "(%s %s %s)" % (left, op, right)
 
     def float_expr(self, depth, counter):
@@ -122,11 +132,20 @@ class ProgramGenerator:
             return "(%s if %s else %s)" % (self.float_expr(depth - 1, counter), self.cond(counter),
                                             self.float_expr(depth - 1, counter))
         op = self.r.choice(FLOAT_OPS)
-        return "(%s %s %s)" % (self.float_expr(depth - 1, counter), op,
-                               self.float_expr(depth - 1, counter))
+        right = self.float_expr(depth - 1, counter)
+        if self.stable and op in ("/", "//", "%"):
+            right = "(abs(%s) + 1.0)" % right     # never zero (nan and inf still arise)
+        return "(%s %s %s)" % (self.float_expr(depth - 1, counter), op, right)
 
     def cond(self, counter):
         r = self.r
+        if self.stable and r.random() < 0.7:
+            # Mostly one way: exits are rare, the trace keeps running.
+            k = r.choice([8, 16, 64])
+            return r.choice(["%s %% %d != %d" % (counter, k, r.randrange(k)),
+                             "%s >= 0" % counter,
+                             "%s < %d" % (counter, r.choice([400, 900])),
+                             "%s > -2**70" % r.choice(INT_VARS)])
         kind = r.randrange(7)
         if kind == 0:
             k = r.choice([2, 3, 5, 7])
@@ -186,8 +205,12 @@ class ProgramGenerator:
             self.out.line("lst[%s %% len(lst)] = %s" % (counter, r.choice(INT_VARS)))
             self.out.dedent()
         elif kind == 2:
-            self.guarded(["%s = lst[%d]" % (r.choice(INT_VARS), r.choice([-1, -2, 0, 3]))],
-                         errors="IndexError")
+            load = "%s = lst[%d]" % (r.choice(INT_VARS), r.choice([-1, -2, 0, 3]))
+            if self.stable:
+                self.out.line("if len(lst) > 3:")
+                self.out.line("    " + load)
+            else:
+                self.guarded([load], errors="IndexError")
         elif kind == 3:
             self.out.line("if len(lst) > %d:" % r.choice([4, 20, 60]))
             self.out.indent()
@@ -208,6 +231,8 @@ class ProgramGenerator:
         kind = r.randrange(4)
         if kind == 0:
             self.guarded(["dct[%s] = dct.get(%s, 0) + %s" % (key, key, r.choice(INT_VARS + ["1"]))])
+        elif kind == 1 and self.stable:
+            self.out.line("dct.pop(%s, None)" % key)
         elif kind == 1:
             self.out.line("try:")
             self.out.line("    del dct[%s]" % key)
@@ -300,10 +325,11 @@ class ProgramGenerator:
 
     def block(self, counter, depth, n):
         r = self.r
-        kinds = ["int", "int", "float", "float", "list", "dict", "attr", "attr", "switch",
-                 "call"]
+        kinds = ["int", "int", "float", "float", "list", "dict", "attr", "attr", "call"]
+        if not self.stable:
+            kinds.append("switch")  # int locals become floats
         if depth < 2:
-            kinds += ["branch", "inner", "raise"]
+            kinds += ["branch", "inner"] + ([] if self.stable else ["raise"])
         if depth == 0:
             kinds.append("jump")  # break/continue only in the function's own loop
         if self.tensors:
