@@ -8,8 +8,13 @@ class Rec:
         self.log.append(name)
         object.__setattr__(self, name, value * 2)
 
-r = Rec()
-for i in range(4):
-    r.abc = i
-    print(r.abc, r.xy, r.missing_attr)
-print(r.log)
+
+def main():
+    r = Rec()
+    for i in range(4):
+        r.abc = i
+        print(r.abc, r.xy, r.missing_attr)
+    print(r.log)
+
+
+main()

@@ -14,12 +14,17 @@ class Temp:
     def f(self):
         return self._c * 9 / 5 + 32
 
-t = Temp()
-out = []
-for i in range(-100, -400, -50):
-    try:
-        t.c = i * 1.0
-        out.append(t.f)
-    except ValueError as e:
-        out.append(str(e))
-print(out)
+
+def main():
+    t = Temp()
+    out = []
+    for i in range(-100, -400, -50):
+        try:
+            t.c = i * 1.0
+            out.append(t.f)
+        except ValueError as e:
+            out.append(str(e))
+    print(out)
+
+
+main()

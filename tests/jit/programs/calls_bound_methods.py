@@ -11,11 +11,16 @@ class Acc:
     def make(cls):
         return cls()
 
-a = Acc.make()
-for i in range(100):
-    a.add(Acc.twice(i)).add(-1)
-print(a.total, Acc.total)
-s = []
-for i in range(10):
-    s.append(str(i).zfill(3).upper().replace("0", "o"))
-print(s)
+
+def main():
+    a = Acc.make()
+    for i in range(100):
+        a.add(Acc.twice(i)).add(-1)
+    print(a.total, Acc.total)
+    s = []
+    for i in range(10):
+        s.append(str(i).zfill(3).upper().replace("0", "o"))
+    print(s)
+
+
+main()

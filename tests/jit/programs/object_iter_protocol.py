@@ -14,12 +14,17 @@ class Count:
         self.i += 1
         return self.i
 
-s = 0
-for v in Count(100):
-    s += v
-print(s)
-try:
-    for v in Count(10, fail_at=4):
-        print(v)
-except ValueError as e:
-    print("ValueError:", e)
+
+def main():
+    s = 0
+    for v in Count(100):
+        s += v
+    print(s)
+    try:
+        for v in Count(10, fail_at=4):
+            print(v)
+    except ValueError as e:
+        print("ValueError:", e)
+
+
+main()

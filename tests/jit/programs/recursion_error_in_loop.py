@@ -2,14 +2,20 @@
 def down(n):
     return down(n + 1)
 
-caught = 0
-for i in range(3):
-    try:
-        down(0)
-    except RecursionError as e:
-        caught += 1
-        msg = str(e)
-print(caught, msg)
 def ok(n):
     return 0 if n == 0 else ok(n - 1) + 1
-print(ok(200))
+
+
+def main():
+    caught = 0
+    for i in range(3):
+        try:
+            down(0)
+        except RecursionError as e:
+            caught += 1
+            msg = str(e)
+    print(caught, msg)
+    print(ok(200))
+
+
+main()
