@@ -35,7 +35,7 @@ CPYTHON = "/usr/bin/python3.11"
 JANUS = os.environ.get("JANUS_PYTHON", "")
 BUILD_DIR = os.environ.get("JANUS_BUILD_DIR", "")
 RUN_BATCH = str(HERE / "run_batch.py")
-SEEDS = range(0, 110)
+SEEDS = range(0, 200)
 
 TIER1 = {"JANUS_JIT": "on", "JANUS_VM": "all", "JANUS_HOT_LOOP": "1", "JANUS_HOT_CALL": "1"}
 CONFIGS = {
