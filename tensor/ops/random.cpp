@@ -14,7 +14,7 @@
 #include <cmath>
 #include <numeric>
 #include <optional>
-#include <random>
+#include <random>  // std::random_device, for seed()
 #include <sstream>
 
 #include "tensor/iter.h"
@@ -23,22 +23,58 @@
 
 namespace janus::ops {
 
-// ---- the generator ----------------------------------------------------------------------------
-namespace {
-struct CpuGenerator {
-  uint64_t initial_seed = 67280421310721ULL;  // torch's default_rng_seed_val
-  std::mt19937 engine{uint32_t(67280421310721ULL)};
-  std::optional<double> next_double_normal;  // Box-Muller's second value, kept for the next draw
-};
-CpuGenerator& generator() {
-  static CpuGenerator gen;
-  return gen;
-}
 // The hot loops below are built twice (JANUS_FMA_CLONES): with the FMA instruction set where the
 // CPU has it, so std::fma is one instruction, and without, where it is exact in software; both
-// give the same bits.
+// give the same bits. Draws are inlined into them (JANUS_INLINE).
 #define JANUS_FMA_CLONES [[gnu::target_clones("fma", "default")]]
 #define JANUS_INLINE [[gnu::always_inline]] inline
+
+// ---- the generator ----------------------------------------------------------------------------
+namespace {
+// MT19937 (Matsumoto and Nishimura's 32-bit Mersenne Twister), the engine torch's CPU generator
+// runs: the same words as std::mt19937, whose libstdc++ state is 64-bit words and twists at
+// half this speed.
+class MT19937 {
+ public:
+  explicit MT19937(uint32_t seed) { this->seed(seed); }
+  void seed(uint32_t s) {
+    state_[0] = s;
+    for (uint32_t i = 1; i < N; ++i) state_[i] = 1812433253u * (state_[i - 1] ^ (state_[i - 1] >> 30)) + i;
+    next_ = N;
+  }
+  JANUS_INLINE uint32_t operator()() {
+    if (next_ == N) twist();
+    uint32_t y = state_[next_++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    return y ^ (y >> 18);
+  }
+
+ private:
+  static constexpr uint32_t N = 624, M = 397;
+  static uint32_t mix(uint32_t upper, uint32_t lower, uint32_t far) {
+    const uint32_t y = (upper & 0x80000000u) | (lower & 0x7fffffffu);
+    return far ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+  }
+  void twist() {
+    uint32_t i = 0;
+    for (; i < N - M; ++i) state_[i] = mix(state_[i], state_[i + 1], state_[i + M]);
+    for (; i < N - 1; ++i) state_[i] = mix(state_[i], state_[i + 1], state_[i + M - N]);
+    state_[N - 1] = mix(state_[N - 1], state_[0], state_[M - 1]);
+    next_ = 0;
+  }
+  uint32_t state_[N];
+  uint32_t next_;
+};
+
+struct CpuGenerator {
+  uint64_t initial_seed = 67280421310721ULL;  // torch's default_rng_seed_val
+  MT19937 engine{uint32_t(67280421310721ULL)};
+  std::optional<double> next_double_normal;  // Box-Muller's second value, kept for the next draw
+};
+CpuGenerator the_generator;  // a namespace-scope object: no initialisation guard on each draw
+JANUS_INLINE CpuGenerator& generator() { return the_generator; }
 
 JANUS_INLINE uint32_t random32() { return generator().engine(); }
 JANUS_INLINE uint64_t random64() {
@@ -154,7 +190,7 @@ void fill_normal(const Tensor& t, double mean, double std) {
 }
 
 // torch's bernoulli_distribution<T>: a uniform T in [0, 1) below p.
-template <class T> bool bernoulli_draw(T p) { return unit_uniform<T>() < p; }
+template <class T> JANUS_INLINE bool bernoulli_draw(T p) { return unit_uniform<T>() < p; }
 
 // A double as torch's messages print it (a C++ stream: 6 significant digits, no trailing zeros).
 std::string stream_format(double x) {
