@@ -206,6 +206,12 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::LIST_STORE:
         case Op::APPEND:
         case Op::CHECK_BREAKER:
+        case Op::NAME_LOAD:
+        case Op::NAME_STORE:
+        case Op::CELL_GET:
+        case Op::CELL_SET:
+        case Op::FORMAT:
+        case Op::CONCAT:
         case Op::OBJ_CALL:
         case Op::NEW_LIST:
         case Op::NEW_TUPLE: {

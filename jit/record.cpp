@@ -401,6 +401,59 @@ class Recorder {
                  reinterpret_cast<int64_t>(PyTuple_GET_ITEM(code_->co_names, oparg)), 0, raise());
         return true;
       }
+      case LOAD_DEREF: {
+        PyObject* cell = frame->localsplus[oparg];
+        if (cell == nullptr || !PyCell_Check(cell) || PyCell_GET(cell) == nullptr) {
+          return fail("unbound free variable", pc);
+        }
+        Ref value = b_->emit(Op::CELL_GET, local(oparg));
+        b_->emit(Op::GUARD_NOT_NULL, value, kNoRef, kNoRef, 0, 0, pre());
+        push(value);
+        return true;
+      }
+      case STORE_DEREF: {
+        PyObject* cell = frame->localsplus[oparg];
+        if (cell == nullptr || !PyCell_Check(cell)) return fail("no cell to store into", pc);
+        Ref v = as_obj(pop());
+        b_->emit(Op::CELL_SET, local(oparg), v);
+        return true;
+      }
+      case FORMAT_VALUE: {
+        Ref spec = (oparg & FVS_MASK) == FVS_HAVE_SPEC ? as_obj(pop()) : null_;
+        Ref value = as_obj(pop());
+        push(b_->emit(Op::FORMAT, value, spec, kNoRef, 0, oparg, raise()));
+        return true;
+      }
+      case BUILD_STRING: {
+        std::vector<Ref> items(oparg);
+        for (int i = oparg - 1; i >= 0; i--) items[i] = as_obj(pop());
+        Ref r = b_->emit_list(Op::CONCAT, items, kNoRef, 0, 0, raise());
+        known_type_[r] = &PyUnicode_Type;
+        push(r);
+        return true;
+      }
+      case LOAD_NAME:
+      case STORE_NAME: {
+        // Module-level (and class-body) loops. Only plain dicts: their lookups run no code,
+        // so a miss can exit and let tier 0 raise the NameError.
+        if (frame->f_locals == nullptr || !PyDict_CheckExact(frame->f_locals) ||
+            !PyDict_CheckExact(frame->f_globals) || !PyDict_CheckExact(frame->f_builtins)) {
+          return fail("names in something other than plain dicts", pc);
+        }
+        PyObject* name = PyTuple_GET_ITEM(code_->co_names, oparg);
+        if (opcode == STORE_NAME) {
+          Ref v = as_obj(pop());
+          b_->emit(Op::NAME_STORE, const_obj(frame->f_locals), v, kNoRef,
+                   reinterpret_cast<int64_t>(name), 0, raise());
+          return true;
+        }
+        Ref v = b_->emit(Op::NAME_LOAD, const_obj(frame->f_locals), const_obj(frame->f_globals),
+                         const_obj(frame->f_builtins), reinterpret_cast<int64_t>(name), 0, raise());
+        b_->emit(Op::GUARD_IS_NOT, v, kNoRef, kNoRef,
+                 reinterpret_cast<int64_t>(exhausted_sentinel()), 0, pre());
+        push(v);
+        return true;
+      }
       case KW_NAMES:
         kwnames_ = PyTuple_GET_ITEM(code_->co_consts, oparg);
         return true;

@@ -270,6 +270,57 @@ uint64_t CHECK_BREAKER(uint64_t, uint64_t, uint64_t, int64_t, int64_t) {
   return status(vm::handle_eval_breaker(tstate));
 }
 
+uint64_t NAME_LOAD(uint64_t a, uint64_t b, uint64_t c, int64_t imm, int64_t) {
+  PyObject* name = obj(static_cast<uint64_t>(imm));
+  for (uint64_t dict : {a, b, c}) {
+    PyObject* v = PyDict_GetItemWithError(obj(dict), name);
+    if (v != nullptr) return raw(Py_NewRef(v));
+    if (PyErr_Occurred()) return 0;
+  }
+  return raw(exhausted_sentinel());  // absent: tier 0 re-runs LOAD_NAME and raises
+}
+
+uint64_t NAME_STORE(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t) {
+  return status(PyDict_SetItem(obj(a), obj(static_cast<uint64_t>(imm)), obj(b)));
+}
+
+uint64_t CELL_GET(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return raw(Py_XNewRef(PyCell_GET(obj(a))));
+}
+
+uint64_t CELL_SET(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
+  PyObject* old = PyCell_GET(obj(a));
+  PyCell_SET(obj(a), Py_NewRef(obj(b)));
+  Py_XDECREF(old);
+  return 0;
+}
+
+// FORMAT_VALUE, as tier 0 runs it.
+uint64_t FORMAT(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t aux) {
+  PyObject* value = obj(a);
+  PyObject* spec = obj(b);
+  PyObject* converted = nullptr;
+  switch (aux & FVC_MASK) {
+    case FVC_STR: converted = PyObject_Str(value); break;
+    case FVC_REPR: converted = PyObject_Repr(value); break;
+    case FVC_ASCII: converted = PyObject_ASCII(value); break;
+    default: converted = Py_NewRef(value); break;
+  }
+  if (converted == nullptr) return 0;
+  if (PyUnicode_CheckExact(converted) && spec == nullptr) return raw(converted);
+  PyObject* result = PyObject_Format(converted, spec);
+  Py_DECREF(converted);
+  return raw(result);
+}
+
+uint64_t CONCAT(const uint64_t* list, int64_t count, uint64_t, int64_t, int64_t) {
+  PyObject* empty = PyUnicode_New(0, 0);
+  if (empty == nullptr) return 0;
+  PyObject* result = _PyUnicode_JoinArray(empty, reinterpret_cast<PyObject* const*>(list), count);
+  Py_DECREF(empty);
+  return raw(result);
+}
+
 // ---- lookup by op -------------------------------------------------------------------
 
 CallFn call_helper(int op) {

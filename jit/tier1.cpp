@@ -36,6 +36,17 @@ struct Compiled {
   std::vector<bool> loop_end;         // snapshot is the loop's normal end (not a failure)
   std::vector<unsigned long long> exit_counts;
   int exit_values = 0;
+  // The namespaces of the recorded frame: the trace's constants (globals, builtins, names)
+  // come from them, so it only runs in frames with the same ones (compared by identity).
+  PyObject* globals = nullptr;   // strong references (an address must not be reused)
+  PyObject* builtins = nullptr;
+  PyObject* locals = nullptr;
+  ~Compiled() {
+    code.reset();  // the machine code embeds the trace's constants: it goes first
+    Py_XDECREF(globals);
+    Py_XDECREF(builtins);
+    Py_XDECREF(locals);
+  }
 };
 
 struct LoopState {
@@ -64,6 +75,9 @@ CodeState* code_state(PyCodeObject* code) {
 // The recording in progress (one at a time).
 PyCodeObject* g_rec_code = nullptr;
 int g_rec_head = -1;
+PyObject* g_rec_globals = nullptr;
+PyObject* g_rec_builtins = nullptr;
+PyObject* g_rec_locals = nullptr;
 
 void note_failure(PyCodeObject* code, int head, LoopState& loop, const std::string& why) {
   loop.failures++;
@@ -117,6 +131,9 @@ void install_trace(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
     }
   }
   compiled->exit_values = max_exit_values(*trace);
+  compiled->globals = Py_XNewRef(g_rec_globals);
+  compiled->builtins = Py_XNewRef(g_rec_builtins);
+  compiled->locals = Py_XNewRef(g_rec_locals);
   g_stats.traces_compiled++;
   if (compiled->code) g_stats.traces_native++;
   if (log_enabled(LogCategory::Traces)) {
@@ -180,7 +197,10 @@ int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopS
   std::shared_ptr<Compiled> compiled = loop.compiled;  // keeps it alive while it runs
   const Trace& trace = *compiled->trace;
   PyObject** base = _PyFrame_Stackbase(frame);
-  if (stack_pointer - base != trace.entry_stack_depth) return vm::kContinue;
+  if (stack_pointer - base != trace.entry_stack_depth || frame->f_globals != compiled->globals ||
+      frame->f_builtins != compiled->builtins || frame->f_locals != compiled->locals) {
+    return vm::kContinue;
+  }
   PyCodeObject* code = frame->f_code;
   if (!loop.entered && log_enabled(LogCategory::Tiers)) {
     log(LogCategory::Tiers, "loop at " + where(code, head) + " entered tier 1");
@@ -260,6 +280,9 @@ int on_loop(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
   int depth = static_cast<int>(stack_pointer - _PyFrame_Stackbase(frame));
   g_rec_code = frame->f_code;
   g_rec_head = target;
+  g_rec_globals = frame->f_globals;
+  g_rec_builtins = frame->f_builtins;
+  g_rec_locals = frame->f_locals;
   g_stats.recordings++;
   if (log_enabled(LogCategory::Traces)) {
     log(LogCategory::Traces, "recording loop at " + where(frame->f_code, target));
