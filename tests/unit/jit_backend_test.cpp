@@ -841,6 +841,145 @@ TEST_F(JitBackendTest, IterationLoops) {
   Py_DECREF(items);
 }
 
+// The inline iterator paths at their edges: an exhausted list iterator (it_seq NULL), an
+// empty list, ranges with negative steps and values near 2**61, lists shrunk mid-loop.
+TEST_F(JitBackendTest, IteratorEdges) {
+  struct IterCase {
+    const char* make;  // Python expression for the iterator
+    int kind;          // 0 list iterator, 1 range iterator
+    int64_t expected;  // sum of the items, by Python
+  };
+  PyObject* sums = eval(
+      "[sum(range(10, -10, -3)), sum(range(2**61, 2**61 + 3)), sum(range(0)),"
+      " sum(range(-5, 5, 4))]");
+  const IterCase cases[] = {
+      {"iter([])", 0, 0},
+      {"(lambda it: (list(it), it)[1])(iter([1, 2]))", 0, 0},  // exhausted: it_seq is NULL
+      {"iter([5, -7, 11])", 0, 9},
+      {"range(10, -10, -3).__iter__()", 1, PyLong_AsLongLong(PyList_GET_ITEM(sums, 0))},
+      {"range(2**61, 2**61 + 3).__iter__()", 1, PyLong_AsLongLong(PyList_GET_ITEM(sums, 1))},
+      {"range(0).__iter__()", 1, 0},
+      {"range(-5, 5, 4).__iter__()", 1, PyLong_AsLongLong(PyList_GET_ITEM(sums, 3))},
+  };
+  ASSERT_TRUE(range_iter_layout_ok());
+  for (const IterCase& ic : cases) {
+    Trace trace;
+    IRBuilder b(trace);
+    Ref it = b.emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, 0);
+    Ref total = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+    int32_t head = b.add_snapshot(snapshot({local(0, total), stack(0, it)}));
+    b.emit(Op::GUARD_ITER_NOT_DONE, it, kNoRef, kNoRef, 0, ic.kind, head);
+    Ref xv;
+    if (ic.kind == 0) {
+      Ref x = b.emit(Op::LIST_ITER_NEXT, it);
+      b.emit(Op::GUARD_INT64, x, kNoRef, kNoRef, 0, 0,
+             b.add_snapshot(snapshot({local(0, total), stack(0, it), owned(x)})));
+      xv = b.emit(Op::UNBOX_INT, x);
+      b.emit(Op::DECREF, x);
+    } else {
+      xv = b.emit(Op::RANGE_ITER_NEXT, it);
+    }
+    b.emit(Op::GUARD_INT64, total, kNoRef, kNoRef, 0, 0, head);
+    Ref sum = b.emit(Op::ADD_I64_OVF, b.emit(Op::UNBOX_INT, total), xv, kNoRef, 0, 0, head);
+    Ref boxed = b.emit(Op::BOX_INT, sum, kNoRef, kNoRef, 0, 0,
+                       b.add_snapshot(snapshot({}, false, Snapshot::RaiseAt)));
+    b.emit(Op::XDECREF, b.emit(Op::STORE_LOCAL, boxed, kNoRef, kNoRef, 0, 0));
+    b.emit(Op::DECREF, boxed);
+    b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, b.add_snapshot(snapshot({})));
+    PyObject* zero = own_int(0);
+    std::string make = ic.make;
+    Case c{locals_of({zero}), [make] { return std::vector<PyObject*>{eval(make.c_str())}; }};
+    Compared r = compare(trace, c, {zero});
+    EXPECT_EQ(r.exit, head) << ic.make;
+    EXPECT_EQ(r.locals[0], "int:" + std::to_string(ic.expected)) << ic.make;
+    Py_DECREF(zero);
+  }
+  Py_DECREF(sums);
+}
+
+// SEQ_ITEM reads lists (subclasses included, as PyList_Check) and tuples.
+TEST_F(JitBackendTest, SequenceItemsOfSubclasses) {
+  PyObject* seqs = eval("[L([1, 2, 3]), T((4, 5, 6)), [7, 8, 9], (10, 11, 12)]",
+                        "class L(list):\n    pass\nclass T(tuple):\n    pass\n");
+  for (Py_ssize_t k = 0; k < PyList_GET_SIZE(seqs); k++) {
+    PyObject* seq = PyList_GET_ITEM(seqs, k);
+    for (int64_t index : {-3, -1, 0, 2}) {
+      Trace trace;
+      IRBuilder b(trace);
+      Ref s = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+      Ref i = b.const_i64(index);
+      b.emit(Op::GUARD_INDEX, s, i, kNoRef, 0, 0, b.add_snapshot(snapshot({})));
+      Ref item = b.emit(Op::SEQ_ITEM, s, i);
+      int32_t done = b.add_snapshot(snapshot({stack(0, item), owned(item)}));
+      finish_straight(b, done);
+      Compared r = compare(trace, {locals_of({seq})}, {seq});
+      ASSERT_EQ(r.exit, done);
+      PyObject* expected = PySequence_GetItem(seq, index < 0 ? index + 3 : index);  // oracle
+      EXPECT_EQ(as_obj(r.values[0]), expected) << repr_of(seq) << "[" << index << "]";
+      Py_DECREF(expected);
+    }
+  }
+  Py_DECREF(seqs);
+}
+
+// Names, cells, f-strings: the helpers behind LOAD_NAME/STORE_NAME, closures and
+// FORMAT_VALUE/BUILD_STRING, through both executors.
+TEST_F(JitBackendTest, NamesCellsAndStrings) {
+  PyObject* ns = eval("({'a': 1}, {'b': 2.5}, {'c': 'x'})");
+  PyObject* locals_dict = PyTuple_GET_ITEM(ns, 0);
+  PyObject* globals_dict = PyTuple_GET_ITEM(ns, 1);
+  PyObject* builtins_dict = PyTuple_GET_ITEM(ns, 2);
+  for (const char* name : {"a", "b", "c", "missing"}) {
+    PyObject* key = PyUnicode_InternFromString(name);
+    Trace trace;
+    IRBuilder b(trace);
+    Ref d0 = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+    Ref d1 = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
+    Ref d2 = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 2);
+    int32_t raise = b.add_snapshot(snapshot({}, false, Snapshot::RaiseAt));
+    Ref v = b.emit(Op::NAME_LOAD, d0, d1, d2, reinterpret_cast<int64_t>(key), 0, raise);
+    int32_t absent = b.add_snapshot(snapshot({owned(v)}, false));
+    b.emit(Op::GUARD_IS_NOT, v, kNoRef, kNoRef, reinterpret_cast<int64_t>(exhausted_sentinel()),
+           0, absent);
+    Ref no_spec = b.emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef, 0);  // NULL: no format spec
+    Ref s = b.emit(Op::FORMAT, v, no_spec, kNoRef, 0, 0,
+                   b.add_snapshot(snapshot({owned(v)}, false, Snapshot::RaiseAt)));
+    Ref joined = b.emit_list(Op::CONCAT, {s, s}, kNoRef, 0, 0,
+                             b.add_snapshot(snapshot({owned(v), owned(s)}, false, Snapshot::RaiseAt)));
+    b.emit(Op::NAME_STORE, d0, joined, kNoRef, reinterpret_cast<int64_t>(key), 0,
+           b.add_snapshot(snapshot({owned(v), owned(s), owned(joined)}, false, Snapshot::RaiseAt)));
+    int32_t done = b.add_snapshot(snapshot({stack(0, v), owned(v), owned(s), owned(joined)}));
+    finish_straight(b, done);
+    // NAME_STORE writes the locals dict: each run gets a copy.
+    Case c{[=] { return std::vector<PyObject*>{PyDict_Copy(locals_dict), Py_NewRef(globals_dict),
+                                               Py_NewRef(builtins_dict)}; }};
+    Compared r = compare(trace, c, {globals_dict, builtins_dict});
+    EXPECT_EQ(r.exit, std::string(name) == "missing" ? absent : done) << name << " " << r.error;
+    Py_DECREF(key);
+  }
+  for (bool empty : {true, false}) {
+    Trace trace;
+    IRBuilder b(trace);
+    Ref c0 = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+    Ref got = b.emit(Op::CELL_GET, c0);
+    int32_t was_empty = b.add_snapshot(snapshot({}));
+    b.emit(Op::GUARD_NOT_NULL, got, kNoRef, kNoRef, 0, 0, was_empty);
+    b.emit(Op::CELL_SET, c0, b.const_obj(Py_Ellipsis));
+    int32_t done = b.add_snapshot(snapshot({stack(0, got), owned(got)}));
+    finish_straight(b, done);
+    PyObject* seven = own_int(7);
+    // CELL_SET writes the cell: each run gets a new one.
+    Case c{[=] { return std::vector<PyObject*>{PyCell_New(empty ? nullptr : seven)}; }};
+    Compared r = compare(trace, c, {seven});
+    EXPECT_EQ(r.exit, empty ? was_empty : done);
+    if (!empty) {
+      EXPECT_EQ(as_obj(r.values[0]), seven);
+    }
+    Py_DECREF(seven);
+  }
+  Py_DECREF(ns);
+}
+
 TEST_F(JitBackendTest, ListStoreAndAppend) {
   Trace trace;
   IRBuilder b(trace);

@@ -1,0 +1,139 @@
+// Calls into the runtime helpers of jit/runtime.h with their uniform raw-64-bit
+// signatures, and what every helper call shares with interpret(): the force-deopt roll
+// before a guard, the frame's current instruction before a helper that may run code, the
+// error convention of kMayRaise ops.
+#include "jit/backend_x64_lowering.h"
+
+namespace janus::jit::x64 {
+
+using namespace asmjit;
+
+namespace {
+
+// The force-deopt roll as a 64-bit result (C++ bool's ABI leaves the upper bits undefined).
+uint64_t force_deopt_roll_u64() { return force_deopt_roll() ? 1 : 0; }
+
+}  // namespace
+
+void TraceLowering::roll(const Instr& in) {
+  if (!force_deopt_ || !trace_.snapshots[in.exit].forceable) return;
+  x86::Gp result = cc_.newUInt64();
+  InvokeNode* call;
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(&force_deopt_roll_u64)),
+             FuncSignatureT<uint64_t>(CallConvId::kHost));
+  call->setRet(0, result);
+  cc_.test(result, result);
+  cc_.jnz(stub(in.exit));
+}
+
+// Before a helper that may run arbitrary code, the frame's current instruction becomes the
+// op's (code the helper runs may look at this frame: tracebacks, warnings,
+// sys._getframe), as interpret() does:
+//   frame->prev_instr = _PyCode_CODE(frame->f_code) + pc
+void TraceLowering::set_frame_instr(const Instr& in) {
+  if (!(op_info(in.op).flags & kEffect)) return;
+  x86::Gp frame = cc_.newIntPtr();
+  x86::Gp instr = cc_.newIntPtr();
+  cc_.mov(frame, x86::qword_ptr(ctx_, kCtxFrame));
+  cc_.mov(instr, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
+  cc_.add(instr, int32_t(offsetof(PyCodeObject, co_code_adaptive) +
+                         int64_t{in.pc} * int64_t{sizeof(_Py_CODEUNIT)}));
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, prev_instr)), instr);
+}
+
+// A Call op: the helper from jit/runtime.h with the uniform raw-64-bit signature.
+void TraceLowering::lower_call(Ref ref, const Instr& in) {
+  if (op_info(in.op).flags & kGuard) roll(in);
+  after_call(ref, in, invoke_helper(in));
+}
+
+// The helper's call alone; its raw result in a new register.
+x86::Gp TraceLowering::invoke_helper(const Instr& in) {
+  const OpInfo& info = op_info(in.op);
+  // Operands first: raw() may emit a move, which must precede the call node.
+  const Ref refs[3] = {in.a, in.b, in.c};
+  x86::Gp args[3];
+  for (int i = 0; i < info.operands; i++) args[i] = raw(refs[i]);
+  set_frame_instr(in);
+  x86::Gp result = cc_.newUInt64();
+  InvokeNode* call;
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::call_helper(static_cast<int>(in.op)))),
+             FuncSignatureT<uint64_t, uint64_t, uint64_t, uint64_t, int64_t, int64_t>(
+                 CallConvId::kHost));
+  for (int i = 0; i < 3; i++) {
+    if (i < info.operands) {
+      call->setArg(i, args[i]);
+    } else {
+      call->setArg(i, imm(0));
+    }
+  }
+  call->setArg(3, imm(in.imm));
+  call->setArg(4, imm(static_cast<int64_t>(in.aux)));
+  call->setRet(0, result);
+  return result;
+}
+
+// A CallV op: the operand list is written to a stack area whose address is the first
+// argument.
+void TraceLowering::lower_callv(Ref ref, const Instr& in) {
+  const OpInfo& info = op_info(in.op);
+  for (int i = 0; i < in.list_count; i++) {
+    Ref item = trace_.lists[in.list_start + i];
+    x86::Mem slot = list_area_.cloneAdjusted(int64_t{8} * i);
+    if (type_of(item) == Type::F64) {
+      cc_.movsd(slot, xmm(item));
+    } else {
+      cc_.mov(slot, gp(item));
+    }
+  }
+  x86::Gp list = cc_.newIntPtr();
+  cc_.lea(list, list_area_);
+  x86::Gp callee;
+  if (info.operands >= 1) callee = raw(in.a);  // before the call node, as in lower_call
+  set_frame_instr(in);
+  x86::Gp result = cc_.newUInt64();
+  InvokeNode* call;
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
+             FuncSignatureT<uint64_t, const uint64_t*, int64_t, uint64_t, int64_t, int64_t>(
+                 CallConvId::kHost));
+  call->setArg(0, list);
+  call->setArg(1, imm(static_cast<int64_t>(in.list_count)));
+  if (info.operands >= 1) {
+    call->setArg(2, callee);
+  } else {
+    call->setArg(2, imm(0));
+  }
+  call->setArg(3, imm(in.imm));
+  call->setArg(4, imm(static_cast<int64_t>(in.aux)));
+  call->setRet(0, result);
+  after_call(ref, in, result);
+}
+
+// What a helper's raw result means: a guard's verdict (1 = pass), an error (kMayRaise),
+// or the op's value.
+void TraceLowering::after_call(Ref ref, const Instr& in, const x86::Gp& result) {
+  const OpInfo& info = op_info(in.op);
+  if (info.flags & kGuard) {
+    cc_.test(result, result);
+    cc_.jz(stub(in.exit));
+    return;
+  }
+  if (info.flags & kMayRaise) {
+    if (in.type == Type::Obj) {
+      cc_.test(result, result);
+      cc_.jz(stub(in.exit));
+    } else {  // Bool / Void: -1 is the error
+      cc_.cmp(result, -1);
+      cc_.je(stub(in.exit));
+    }
+  }
+  switch (in.type) {
+    case Type::Void: break;
+    case Type::F64: gp_to_xmm(xmm(ref), result); break;
+    case Type::Obj:
+    case Type::I64:
+    case Type::Bool: cc_.mov(gp(ref), result); break;
+  }
+}
+
+}  // namespace janus::jit::x64

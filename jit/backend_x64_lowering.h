@@ -1,0 +1,85 @@
+// Internal to the x86-64 backend (jit/backend_x64*.cpp): the lowering of one trace into
+// one asmjit function. backend_x64.cpp lays out the function (prologue, loop head, exit
+// stubs), backend_x64_ops.cpp lowers each op, backend_x64_calls.cpp calls the runtime
+// helpers, backend_x64_inline.cpp holds inline fast paths that reproduce helpers exactly.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "jit/cpython.h"
+#include "jit/runtime.h"
+#include "jit/trace.h"
+
+namespace janus::jit::x64 {
+
+namespace x86 = asmjit::x86;
+
+inline constexpr int32_t kCtxFrame = offsetof(TraceContext, frame);
+inline constexpr int32_t kCtxLocals = offsetof(TraceContext, localsplus);
+inline constexpr int32_t kCtxStack = offsetof(TraceContext, stack_base);
+inline constexpr int32_t kCtxEvalBreaker = offsetof(TraceContext, eval_breaker);
+inline constexpr int32_t kCtxExitValues = offsetof(TraceContext, exit_values);
+inline constexpr int32_t kCtxExitId = offsetof(TraceContext, exit_id);
+inline constexpr int32_t kCtxIterations = offsetof(TraceContext, iterations);
+
+// Every SSA value lives in one virtual register for the whole trace: Obj/I64/Bool in a
+// 64-bit general register (Bool as 0/1), F64 in an xmm register.
+class TraceLowering {
+ public:
+  TraceLowering(const Trace& trace, x86::Compiler& cc) : trace_(trace), cc_(cc) {}
+
+  // Emits the whole function; false with a reason when the trace holds something this
+  // backend does not lower.
+  bool run(std::string* why);
+
+ private:
+  const Instr& op(Ref ref) const { return trace_.ops[ref]; }
+  Type type_of(Ref ref) const { return trace_.ops[ref].type; }
+  x86::Gp gp(Ref ref) const { return gps_[ref]; }
+  x86::Xmm xmm(Ref ref) const { return xmms_[ref]; }
+  void define(Ref ref);  // creates the virtual register of an op's result
+  asmjit::Label stub(int32_t snapshot);  // the exit stub of a snapshot (emitted at the end)
+  void emit_stub(int32_t snapshot, const asmjit::Label& label);
+
+  // backend_x64_ops.cpp
+  void lower(Ref ref, const Instr& in);
+  x86::Gp raw(Ref ref);  // the value's 64 raw bits in a general register
+  void xmm_to_gp(const x86::Gp& dst, const x86::Xmm& src);
+  void gp_to_xmm(const x86::Xmm& dst, const x86::Gp& src);
+  void compare_f64(const x86::Gp& out, const x86::Xmm& a, const x86::Xmm& b, int cmp);
+
+  // backend_x64_calls.cpp
+  void roll(const Instr& in);  // the JANUS_JIT_FORCE_DEOPT draw before a guard's test
+  void set_frame_instr(const Instr& in);
+  void lower_call(Ref ref, const Instr& in);
+  void lower_callv(Ref ref, const Instr& in);
+  x86::Gp invoke_helper(const Instr& in);
+  void after_call(Ref ref, const Instr& in, const x86::Gp& result);
+
+  // backend_x64_inline.cpp
+  void lower_guard_int64(Ref ref, const Instr& in);
+  void lower_unbox_int(Ref ref, const Instr& in);
+  void lower_guard_iter_not_done(const Instr& in);
+  void lower_range_iter_next(Ref ref, const Instr& in);
+  void lower_list_iter_next(Ref ref, const Instr& in);
+  void lower_guard_len(const Instr& in);
+  void lower_guard_index(const Instr& in);
+  void lower_seq_item(Ref ref, const Instr& in);
+
+  const Trace& trace_;
+  x86::Compiler& cc_;
+  std::vector<x86::Gp> gps_;
+  std::vector<x86::Xmm> xmms_;
+  std::vector<asmjit::Label> stubs_;
+  std::vector<bool> stub_used_;
+  x86::Gp ctx_, locals_, stack_;
+  x86::Mem list_area_;  // CallV operand lists
+  x86::Mem scratch_;    // 8 bytes for xmm <-> gp moves
+  bool force_deopt_ = false;
+};
+
+}  // namespace janus::jit::x64
