@@ -96,7 +96,10 @@ class Recorder {
   // so the second is recorded now.
   bool fused_follower() {
     if (!active) return true;
-    switch (_Py_OPCODE(_PyCode_CODE(code_)[op_pc_])) {
+    int actual = _Py_OPCODE(_PyCode_CODE(code_)[op_pc_]);
+    // Any PRECALL: an adaptive one may specialize while it runs and then skip CALL.
+    if (base_opcode(actual) == PRECALL) actual = PRECALL_NO_KW_LEN;
+    switch (actual) {
       case LOAD_FAST__LOAD_FAST:
       case LOAD_FAST__LOAD_CONST:
       case STORE_FAST__LOAD_FAST:
