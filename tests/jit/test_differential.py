@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
 
@@ -233,8 +234,16 @@ def suite():
         if name in FORCE_DEOPT_CONFIGS and not force_deopt:
             continue
         jobs[name] = (JANUS, clean_env(extra))
+    seconds = {}
+
+    def timed(name, exe, env):
+        start = time.monotonic()
+        result = run_batch(exe, paths, env, out_dir, name)
+        seconds[name] = time.monotonic() - start
+        return result
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(run_batch, exe, paths, env, out_dir, name)
+        futures = {name: pool.submit(timed, name, exe, env)
                    for name, (exe, env) in jobs.items()}
         finished = {name: f.result() for name, f in futures.items()}
     oracle = finished.pop("oracle")[0]
@@ -242,13 +251,15 @@ def suite():
     modules = {name: (m or ([], []))[0] for name, (_, m) in finished.items()}
     counter_names = {name: (m or ([], []))[1] for name, (_, m) in finished.items()}
     s = Suite(programs, oracle, configs, modules, counter_names, out_dir, force_deopt)
-    write_summary(s)
+    write_summary(s, seconds)
     return s
 
 
-def write_summary(s):
-    """One line per program and configuration: same/DIFFERS/CRASH and the counters."""
-    lines = []
+def write_summary(s, seconds):
+    """One line per program and configuration: same/DIFFERS/CRASH and the counters; first
+    the wall time of each configuration's batches (two ran at a time)."""
+    lines = ["# %s: %.1f s for %d programs" % (name, sec, len(s.programs))
+             for name, sec in seconds.items()]
     for name, path in s.programs.items():
         base = s.configs.get("jit_off", {}).get(path)
         for config, records in s.configs.items():
