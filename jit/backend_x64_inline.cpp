@@ -7,13 +7,15 @@ namespace janus::jit::x64 {
 
 using namespace asmjit;
 
-// Ints of one 30-bit digit (|value| < 2**30: loop counters, indices) are read inline; any
-// other int goes through the helper, so the result is always the helper's.
+// Ints of up to two 30-bit digits (|value| < 2**60: counters, indices, running sums) are
+// read inline; any other int goes through the helper, so the result is always the
+// helper's. CPython 3.11: ob_size is the digit count with the value's sign.
 constexpr int32_t kLongSize = offsetof(PyVarObject, ob_size);
 constexpr int32_t kLongDigit0 = offsetof(PyLongObject, ob_digit);
-static_assert(sizeof(digit) == 4, "CPython 3.11 ints use 30-bit digits in uint32");
+constexpr int32_t kLongDigit1 = kLongDigit0 + sizeof(digit);
+static_assert(sizeof(digit) == 4 && PyLong_SHIFT == 30, "CPython 3.11 ints: 30-bit digits");
 
-// GUARD_INT64: an exact int (type check inline) whose size is -1, 0 or 1 passes at once.
+// GUARD_INT64: an exact int (type check inline) of at most two digits passes at once.
 void TraceLowering::lower_guard_int64(Ref ref, const Instr& in) {
   roll(in);
   x86::Gp a = gp(in.a);
@@ -25,9 +27,9 @@ void TraceLowering::lower_guard_int64(Ref ref, const Instr& in) {
   cc_.cmp(x86::qword_ptr(a, offsetof(PyObject, ob_type)), type);
   cc_.jne(stub(in.exit));
   cc_.mov(size, x86::qword_ptr(a, kLongSize));
-  cc_.add(size, 1);
-  cc_.cmp(size, 2);
-  cc_.ja(slow);  // unsigned: size + 1 outside [0, 2]
+  cc_.add(size, 2);
+  cc_.cmp(size, 4);
+  cc_.ja(slow);  // unsigned: size + 2 outside [0, 4]
   cc_.jmp(pass);
   cc_.bind(slow);
   x86::Gp verdict = invoke_helper(in);
@@ -36,22 +38,37 @@ void TraceLowering::lower_guard_int64(Ref ref, const Instr& in) {
   cc_.bind(pass);
 }
 
-// UNBOX_INT (after GUARD_INT64): size * digit[0] for sizes -1, 0, 1 (digit[0] is
-// unspecified for 0, and multiplied by 0), else the helper.
+// UNBOX_INT (after GUARD_INT64): sign(size) * (digit[0] | digit[1] << 30) for sizes -2..2
+// (digits past |size| are not read), else the helper.
 void TraceLowering::lower_unbox_int(Ref ref, const Instr& in) {
   x86::Gp a = gp(in.a);
   x86::Gp out = gp(ref);
   x86::Gp size = cc_.newInt64();
   x86::Gp biased = cc_.newInt64();
+  x86::Gp high = cc_.newUInt64();
   Label slow = cc_.newLabel();
+  Label negate = cc_.newLabel();
   Label done = cc_.newLabel();
   cc_.mov(size, x86::qword_ptr(a, kLongSize));
   cc_.mov(biased, size);
-  cc_.add(biased, 1);
-  cc_.cmp(biased, 2);
+  cc_.add(biased, 2);
+  cc_.cmp(biased, 4);
   cc_.ja(slow);
+  cc_.xor_(out, out);
+  cc_.test(size, size);
+  cc_.jz(done);                                        // 0
   cc_.mov(out.r32(), x86::dword_ptr(a, kLongDigit0));  // zero-extends
-  cc_.imul(out, size);
+  cc_.cmp(size, 1);
+  cc_.je(done);
+  cc_.cmp(size, -1);
+  cc_.je(negate);
+  cc_.mov(high.r32(), x86::dword_ptr(a, kLongDigit1));  // two digits
+  cc_.shl(high, PyLong_SHIFT);
+  cc_.or_(out, high);
+  cc_.test(size, size);
+  cc_.jns(done);
+  cc_.bind(negate);
+  cc_.neg(out);
   cc_.jmp(done);
   cc_.bind(slow);
   x86::Gp value = invoke_helper(in);

@@ -429,11 +429,12 @@ TEST_F(JitBackendTest, EveryInlineGuardPassesAndFails) {
   Py_DECREF(d);
 }
 
-// GUARD_INT64 + UNBOX_INT are inlined for one-digit ints and call the helper otherwise:
+// GUARD_INT64 + UNBOX_INT are inlined for ints of up to two digits, the helper otherwise:
 // every digit count and edge, and the non-exact ints (bool, a subclass) that must fail.
 TEST_F(JitBackendTest, IntUnboxingAtEveryWidth) {
   PyObject* values = eval(
-      "[0, 1, -1, 2**30 - 1, 2**30, -(2**30 - 1), -(2**30), 2**60, -(2**60), 2**63 - 1,"
+      "[0, 1, -1, 2**30 - 1, 2**30, -(2**30 - 1), -(2**30), 2**30 + 12345, -(2**45 + 7),"
+      " 2**60 - 1, -(2**60 - 1), 2**60, -(2**60), 2**63 - 1,"
       " -(2**63), 2**63, -(2**63) - 1, 2**90, True, False, I(5), 1.0, None]",
       "class I(int):\n    pass\n");
   for (Py_ssize_t k = 0; k < PyList_GET_SIZE(values); k++) {
