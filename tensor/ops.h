@@ -208,6 +208,9 @@ Tensor uniform_(const Tensor& self, double a, double b);
 Tensor normal_(const Tensor& self, double mean, double std);
 Tensor bernoulli_(const Tensor& self, double p);
 Tensor bernoulli_tensor_(const Tensor& self, const Tensor& p);  // p broadcast to self's shape
+Tensor random_(const Tensor& self);  // torch's random_(): integers over the dtype's exact range
+Tensor random_to_(const Tensor& self, int64_t to);                     // [0, to)
+Tensor random_from_to_(const Tensor& self, int64_t from, int64_t to);  // [from, to)
 
 // ---- neural-network functions (janus.nn.functional) ------------------------------------------
 Tensor softmax(const Tensor& a, int64_t dim, OptDType dtype);

@@ -52,6 +52,7 @@ PyObject* tensor_tolist(const Tensor& t);
 
 // Registry functions (janus.add, Tensor.add, ...): one object per Python name.
 bool init_op_functions(PyObject* module);
+bool init_generator_functions(PyObject* module);  // torch.Generator handles (generator.cpp)
 PyObject* index_get(const Tensor& self, PyObject* index);
 int index_set(const Tensor& self, PyObject* index, PyObject* value);
 

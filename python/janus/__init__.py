@@ -223,25 +223,16 @@ def set_default_dtype(d):
     _C._set_default_dtype(d)
 
 
-class Generator:
-    """torch.Generator (minimal): Janus has one global CPU generator; this object drives it."""
-
-    def __init__(self, device="cpu"):
-        _check_device(device)
-        self.device = _cpu
-
-    def manual_seed(self, seed):
-        _C.manual_seed(seed)
-        return self
-
-    def seed(self):
-        return _C._seed()
-
-    def initial_seed(self):
-        return _C._initial_seed()
+from ._generator import Generator, default_generator  # noqa: E402
+from ._generator import _handle as _generator_handle, takes_generator as _takes_generator  # noqa: E402
 
 
-default_generator = Generator()
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    default_generator.set_state(new_state)
 
 
 def manual_seed(seed):
@@ -276,6 +267,9 @@ def _factory(name, impl):
         _check_device(device)
         if out is not None:
             raise NotImplementedError(f"{name}(out=...) is not supported by Janus")
+        if generator is not None:
+            return _finish(_C._generator_call(_generator_handle(generator, name), impl, tuple(_size_args(size)),
+                                              dtype=dtype), requires_grad)
         return _finish(impl(tuple(_size_args(size)), dtype=dtype), requires_grad)
     factory.__name__ = factory.__qualname__ = name
     return factory
@@ -326,16 +320,24 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     return _finish(_C._eye(n, m, dtype=dtype), requires_grad)
 
 
-def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
+def randint(*args, low=None, high=None, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
     _check_device(device)
+    if high is not None:  # randint(high=...) or randint(low=..., high=...), as torch's parser takes
+        args = ((low,) if low is not None else ()) + (high,) + args
     if size is not None:
         args = args + (size,)
+    if generator is not None:
+        return _finish(_C._generator_call(_generator_handle(generator, "randint"), _C._randint, *args, dtype=dtype),
+                       requires_grad)
     return _finish(_C._randint(*args, dtype=dtype), requires_grad)
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     _check_device(device)
+    if generator is not None:
+        return _finish(_C._generator_call(_generator_handle(generator, "randperm"), _C._randperm, n,
+                                          dtype=dtype or int64), requires_grad)
     return _finish(_C._randperm(n, dtype=dtype or int64), requires_grad)
 
 
@@ -406,6 +408,8 @@ def _export_registry():
 
 
 _export_registry()
+bernoulli = _takes_generator(_C.bernoulli, "bernoulli")
+multinomial = _takes_generator(_C.multinomial, "multinomial")
 UntypedStorage = _C.UntypedStorage
 square = Tensor.square
 absolute = _C.abs
@@ -421,7 +425,7 @@ def min(input, *args, **kwargs):  # noqa: A001
 
 
 # ---- subpackages ------------------------------------------------------------------------------
-from . import autograd, backends, cuda, nn, onnx, optim, utils  # noqa: E402,F401
+from . import autograd, backends, cuda, nn, onnx, optim, random, utils  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401
 from ._random import normal  # noqa: E402,F401
 

@@ -16,6 +16,10 @@ def _check_std_tensor(std):
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            pin_memory=False, requires_grad=False):
     import janus
+    if generator is not None:  # the same draws, from that generator
+        from ._generator import _handle
+        return _C._generator_call(_handle(generator, "normal"), normal, mean, std, size, out=out, dtype=dtype,
+                                  layout=layout, device=device, pin_memory=pin_memory, requires_grad=requires_grad)
     if out is not None:
         raise NotImplementedError("normal(out=...) is not supported by Janus")
     mean_t, std_t = _is_tensor(mean), _is_tensor(std)

@@ -169,3 +169,13 @@ class _NoGradContext:
 
 def _no_grad():
     return _NoGradContext()
+
+
+# The random in-place ops take `generator=` (torch.Generator); the registry binds them without it.
+def _bind_generator_methods():
+    from ._generator import takes_generator
+    for name in ("normal_", "uniform_", "bernoulli_", "bernoulli", "multinomial", "random_"):
+        setattr(Tensor, name, takes_generator(getattr(_C._TensorBase, name), name))
+
+
+_bind_generator_methods()

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <optional>
 #include <random>  // std::random_device, for seed()
@@ -19,6 +20,7 @@
 
 #include "tensor/iter.h"
 #include "tensor/ops.h"
+#include "tensor/ops/generator.h"
 #include "tensor/ops/random_cephes.h"
 
 namespace janus::ops {
@@ -30,29 +32,41 @@ namespace janus::ops {
 #define JANUS_INLINE [[gnu::always_inline]] inline
 
 // ---- the generator ----------------------------------------------------------------------------
-namespace {
 // MT19937 (Matsumoto and Nishimura's 32-bit Mersenne Twister), the engine torch's CPU generator
-// runs: the same words as std::mt19937, whose libstdc++ state is 64-bit words and twists at
-// half this speed.
+// runs, with torch's bookkeeping (mt19937_data_pod: seed, left, seeded, next) so that a state
+// moves between torch and Janus unchanged. The words are std::mt19937's; libstdc++'s state is
+// 64-bit words and twists at half this speed.
+namespace {
 class MT19937 {
  public:
-  explicit MT19937(uint32_t seed) { this->seed(seed); }
-  void seed(uint32_t s) {
-    state_[0] = s;
+  static constexpr uint32_t N = 624, M = 397;
+  explicit MT19937(uint64_t seed) { this->seed(seed); }
+  void seed(uint64_t s) {
+    seed_ = s;
+    seeded_ = true;
+    state_[0] = uint32_t(s);
     for (uint32_t i = 1; i < N; ++i) state_[i] = 1812433253u * (state_[i - 1] ^ (state_[i - 1] >> 30)) + i;
-    next_ = N;
+    left_ = 1;
+    next_ = 0;
   }
   JANUS_INLINE uint32_t operator()() {
-    if (next_ == N) twist();
+    if (--left_ == 0) twist();
     uint32_t y = state_[next_++];
     y ^= y >> 11;
     y ^= (y << 7) & 0x9d2c5680u;
     y ^= (y << 15) & 0xefc60000u;
     return y ^ (y >> 18);
   }
+  // torch's mt19937::is_valid: what set_state accepts.
+  bool valid() const { return seeded_ && left_ > 0 && left_ <= int32_t(N) && next_ <= N; }
+
+  uint64_t seed_;
+  int32_t left_;
+  bool seeded_;
+  uint32_t next_;
+  uint32_t state_[N];
 
  private:
-  static constexpr uint32_t N = 624, M = 397;
   static uint32_t mix(uint32_t upper, uint32_t lower, uint32_t far) {
     const uint32_t y = (upper & 0x80000000u) | (lower & 0x7fffffffu);
     return far ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
@@ -62,19 +76,24 @@ class MT19937 {
     for (; i < N - M; ++i) state_[i] = mix(state_[i], state_[i + 1], state_[i + M]);
     for (; i < N - 1; ++i) state_[i] = mix(state_[i], state_[i + 1], state_[i + M - N]);
     state_[N - 1] = mix(state_[N - 1], state_[0], state_[M - 1]);
+    left_ = N;
     next_ = 0;
   }
-  uint32_t state_[N];
-  uint32_t next_;
+};
+}  // namespace
+
+// torch's CPUGeneratorImpl: the engine and the cached second values of Box-Muller.
+class Generator {
+ public:
+  MT19937 engine{67280421310721ULL};  // torch's default_rng_seed_val
+  std::optional<double> next_double_normal;
+  std::optional<float> next_float_normal;  // kept for state round trips; no CPU kernel draws it
 };
 
-struct CpuGenerator {
-  uint64_t initial_seed = 67280421310721ULL;  // torch's default_rng_seed_val
-  MT19937 engine{uint32_t(67280421310721ULL)};
-  std::optional<double> next_double_normal;  // Box-Muller's second value, kept for the next draw
-};
-CpuGenerator the_generator;  // a namespace-scope object: no initialisation guard on each draw
-JANUS_INLINE CpuGenerator& generator() { return the_generator; }
+namespace {
+Generator the_default_generator;  // namespace-scope objects: no initialisation guard on each draw
+Generator* current_generator = &the_default_generator;
+JANUS_INLINE Generator& generator() { return *current_generator; }
 
 JANUS_INLINE uint32_t random32() { return generator().engine(); }
 JANUS_INLINE uint64_t random64() {
@@ -95,7 +114,7 @@ template <class T> JANUS_INLINE T uniform_real(T from, T to) { return std::fma(u
 
 // torch's normal_distribution<double>: Box-Muller on two doubles, the sine half cached.
 double normal_double(double mean, double std) {
-  CpuGenerator& g = generator();
+  Generator& g = generator();
   double z;
   if (g.next_double_normal) {
     z = *g.next_double_normal;
@@ -223,18 +242,101 @@ void fill_bernoulli(const Tensor& self, const Tensor& probs) {
 }
 }  // namespace
 
-void manual_seed(uint64_t s) {
-  CpuGenerator& g = generator();
-  g.initial_seed = s;
-  g.engine.seed(uint32_t(s));
-  g.next_double_normal.reset();
+// ---- generator objects --------------------------------------------------------------------------
+std::shared_ptr<Generator> default_generator() {
+  static const std::shared_ptr<Generator> handle(&the_default_generator, [](Generator*) {});
+  return handle;
 }
-uint64_t initial_seed() { return generator().initial_seed; }
-uint64_t seed() {
+std::shared_ptr<Generator> new_generator() { return std::make_shared<Generator>(); }
+
+void generator_manual_seed(Generator& g, uint64_t s) {
+  g.engine.seed(s);
+  g.next_double_normal.reset();
+  g.next_float_normal.reset();
+}
+uint64_t generator_initial_seed(const Generator& g) { return g.engine.seed_; }
+uint64_t generator_seed(Generator& g) {
   uint64_t s = uint64_t(std::chrono::high_resolution_clock::now().time_since_epoch().count()) ^ std::random_device{}();
-  manual_seed(s);
+  generator_manual_seed(g, s);
   return s;
 }
+
+GeneratorScope::GeneratorScope(Generator* g) : previous_(current_generator) { current_generator = g; }
+GeneratorScope::~GeneratorScope() { current_generator = previous_; }
+
+namespace {
+// torch's CPUGeneratorImplStateLegacy and CPUGeneratorImplState (x86-64 layout; the state words
+// are widened to 64 bits, the seeded flag padded to 4 bytes).
+struct LegacyState {
+  uint64_t the_initial_seed;
+  int32_t left;
+  int32_t seeded;
+  uint64_t next;
+  uint64_t state[MT19937::N];
+  double normal_x, normal_y, normal_rho;
+  int32_t normal_is_valid;
+};
+struct CurrentState {
+  LegacyState legacy;
+  float next_float_normal_sample;
+  int32_t is_next_float_normal_sample_valid;  // a bool and its padding
+};
+static_assert(sizeof(LegacyState) == 5048 && sizeof(CurrentState) == kGeneratorStateBytes);
+}  // namespace
+
+std::string generator_get_state(const Generator& g) {
+  CurrentState s{};  // zeroed, padding included, as torch's value-initialised struct
+  s.legacy.the_initial_seed = g.engine.seed_;
+  s.legacy.left = g.engine.left_;
+  s.legacy.seeded = g.engine.seeded_;
+  s.legacy.next = g.engine.next_;
+  std::copy(std::begin(g.engine.state_), std::end(g.engine.state_), std::begin(s.legacy.state));
+  if (g.next_double_normal) {
+    s.legacy.normal_is_valid = 1;
+    s.legacy.normal_y = *g.next_double_normal;
+  }
+  if (g.next_float_normal) {
+    s.is_next_float_normal_sample_valid = 1;
+    s.next_float_normal_sample = *g.next_float_normal;
+  }
+  return std::string(reinterpret_cast<const char*>(&s), sizeof s);
+}
+
+void generator_set_state(Generator& g, const void* data, size_t size) {
+  CurrentState s{};
+  std::optional<double> double_normal;
+  std::optional<float> float_normal;
+  if (size == sizeof(LegacyState)) {
+    std::memcpy(&s.legacy, data, size);
+    // The legacy layout kept Box-Muller's intermediates; the cached value is the sine half.
+    if (s.legacy.normal_is_valid & 0xff)
+      double_normal = s.legacy.normal_rho * std::sin(2.0 * M_PI * s.legacy.normal_x);
+  } else if (size == sizeof(CurrentState)) {
+    std::memcpy(&s, data, size);
+    if (s.is_next_float_normal_sample_valid & 0xff) float_normal = s.next_float_normal_sample;
+    if (s.legacy.normal_is_valid & 0xff) double_normal = s.legacy.normal_y;
+  } else {
+    runtime_error(str_cat("Expected either a CPUGeneratorImplStateLegacy of size ", sizeof(LegacyState),
+                          " or a CPUGeneratorImplState of size ", sizeof(CurrentState),
+                          " but found the input RNG state size to be ", size));
+  }
+  MT19937 engine(0);
+  std::transform(std::begin(s.legacy.state), std::end(s.legacy.state), engine.state_,
+                 [](uint64_t w) { return uint32_t(w); });
+  engine.seed_ = s.legacy.the_initial_seed;
+  engine.left_ = s.legacy.left;
+  engine.seeded_ = (s.legacy.seeded & 0xff) != 0;
+  engine.next_ = uint32_t(s.legacy.next);
+  if (!engine.valid()) runtime_error("Invalid mt19937 state");
+  g.engine = engine;
+  g.next_double_normal = double_normal;
+  g.next_float_normal = float_normal;
+}
+
+// The default generator (torch.manual_seed and friends).
+void manual_seed(uint64_t s) { generator_manual_seed(the_default_generator, s); }
+uint64_t initial_seed() { return generator_initial_seed(the_default_generator); }
+uint64_t seed() { return generator_seed(the_default_generator); }
 
 // ---- ops ----------------------------------------------------------------------------------------
 Tensor uniform_(const Tensor& self, double a, double b) {
@@ -275,6 +377,37 @@ Tensor randint(int64_t low, int64_t high, const Shape& size, OptDType dtype) {
   return t;
 }
 Tensor randint_high(int64_t high, const Shape& size, OptDType dtype) { return randint(0, high, size, dtype); }
+
+// torch's random_ kernels: uniform_int_distribution (no range: the dtype's exact integers, from one
+// word, or two for 64-bit types) and random_from_to (a word or two modulo the range).
+Tensor random_(const Tensor& self) {
+  check_inplace(self, false);
+  const DType d = self.dtype();
+  fill_random(self, [d]() -> int64_t {
+    switch (d) {
+      case DType::Bool: return random32() & 1;
+      case DType::Int32: return random32() % (uint64_t(INT32_MAX) + 1);
+      case DType::Int64: return int64_t(random64() % (uint64_t(INT64_MAX) + 1));
+      case DType::Float32: return random32() % ((1ULL << 24) + 1);
+      case DType::Float64: break;
+    }
+    return int64_t(random64() % ((1ULL << 53) + 1));
+  });
+  self.bump_version();
+  return self;
+}
+Tensor random_from_to_(const Tensor& self, int64_t from, int64_t to) {
+  check_inplace(self, false);
+  if (from >= to)
+    runtime_error(str_cat("random_ expects 'from' to be less than 'to', but got from=", from, " >= to=", to));
+  const uint64_t range = uint64_t(to) - uint64_t(from);
+  fill_random(self, [&] {
+    return int64_t(uint64_t(from) + (range >= (1ULL << 32) ? random64() % range : uint64_t(random32() % range)));
+  });
+  self.bump_version();
+  return self;
+}
+Tensor random_to_(const Tensor& self, int64_t to) { return random_from_to_(self, 0, to); }
 
 // torch's randperm_cpu for n < 2^24: a Fisher-Yates pass from the front, one word per swap.
 Tensor randperm(int64_t n, OptDType dtype) {

@@ -503,6 +503,12 @@ SPECS["isclose"] = [Case(lambda lib, x: lib.isclose(x, x + 1e-9), A("f", (2, 3))
 SPECS["allclose"] = [Case(lambda lib, x: lib.allclose(x, x * (1 + 1e-7)), A("f", (2, 3)), grad=False, dtypes=("float64",)),
                      Case(lambda lib, x: x.allclose(x + 1), A("f", (2, 3)), grad=False)]
 
+# random_ draws exactly torch's integers from a seeded generator (tests/tensor/test_generator.py has more).
+SPECS["random_"] = [Case(lambda lib: lib.empty(40, dtype=lib.int64).random_(-3, 1000, generator=lib.Generator().manual_seed(3)),
+                         grad=False, dtypes=("float64",), rtol=0, atol=0),
+                    Case(lambda lib: lib.empty(8).random_(generator=lib.Generator().manual_seed(5)), grad=False,
+                         dtypes=("float64",), rtol=0, atol=0)]
+
 ALL_CASES = [(name, i, case, dtype) for name, cases in SPECS.items() for i, case in enumerate(cases)
              for dtype in case.dtypes]
 

@@ -1,4 +1,6 @@
 """DataLoader: batches a map-style dataset in the main process (num_workers=0)."""
+import janus
+
 from .collate import default_collate, default_convert
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
@@ -66,6 +68,12 @@ class DataLoader:
         self.collate_fn = collate_fn
 
     def __iter__(self):
+        # torch draws each iterator's base seed (for worker seeding) from the loader's generator,
+        # before the sampler draws its order: the same draw keeps the orders equal.
+        janus.empty((), dtype=janus.int64).random_(generator=self.generator)
+        return self._iterate()
+
+    def _iterate(self):
         if self._iterable:
             yield from self._iterate_stream()
         elif self.batch_sampler is not None:

@@ -22,7 +22,8 @@ class SequentialSampler(Sampler):
 
 
 class RandomSampler(Sampler):
-    """A fresh permutation per epoch from janus's RNG (or the given Generator)."""
+    """A fresh permutation per epoch, drawn as torch 1.13 draws it (from the given Generator, or from
+    one seeded by the default generator)."""
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
         self.data_source = data_source
@@ -40,21 +41,23 @@ class RandomSampler(Sampler):
     def num_samples(self):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
-    def _randperm(self, n):
-        if self.generator is None:
-            return janus.randperm(n).tolist()
-        return janus.randperm(n, generator=self.generator).tolist()
-
     def __iter__(self):
+        # torch 1.13's draws: with no generator, a fresh Generator seeded from the default one.
         n = len(self.data_source)
+        generator = self.generator
+        if generator is None:
+            seed = int(janus.empty((), dtype=janus.int64).random_().item())
+            generator = janus.Generator()
+            generator.manual_seed(seed)
         if self.replacement:
-            kw = {} if self.generator is None else {"generator": self.generator}
-            yield from janus.randint(high=n, size=(self.num_samples,), dtype=janus.int64,
-                                     **kw).tolist()
+            for _ in range(self.num_samples // 32):
+                yield from janus.randint(high=n, size=(32,), dtype=janus.int64, generator=generator).tolist()
+            yield from janus.randint(high=n, size=(self.num_samples % 32,), dtype=janus.int64,
+                                     generator=generator).tolist()
             return
         for _ in range(self.num_samples // n):
-            yield from self._randperm(n)
-        yield from self._randperm(n)[:self.num_samples % n]
+            yield from janus.randperm(n, generator=generator).tolist()
+        yield from janus.randperm(n, generator=generator).tolist()[:self.num_samples % n]
 
     def __len__(self):
         return self.num_samples
