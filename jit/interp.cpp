@@ -136,6 +136,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::GUARD_INDEX:
         case Op::GUARD_ITER_NOT_DONE:
         case Op::GUARD_LEN:
+        case Op::GUARD_NOT_TRACING:
           GUARD(rt::call_helper(static_cast<int>(in.op))(a, b, c, in.imm, in.aux) != 0)
         case Op::ADD_I64_OVF: {
           int64_t res;

@@ -701,6 +701,10 @@ class Recorder {
     // Tier 0 checks the eval breaker after every call: a signal handler (or the
     // KeyboardInterrupt it raises) runs at the same point of the iteration.
     b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+    // A call that turned tracing on: leave with the call done (tier 0, resumed after it,
+    // hands the frame to CPython's evaluator as it would have).
+    int after_call = snapshot(Snapshot::Resume, expected_, stack_, written_, false);
+    b_->emit(Op::GUARD_NOT_TRACING, kNoRef, kNoRef, kNoRef, 0, 0, after_call);
     return true;
   }
 

@@ -121,6 +121,10 @@ uint64_t GUARD_ITER_NOT_DONE(uint64_t a, uint64_t, uint64_t, int64_t, int64_t au
   return it->it_seq != nullptr && it->it_index < PyList_GET_SIZE(it->it_seq);
 }
 
+uint64_t GUARD_NOT_TRACING(uint64_t, uint64_t, uint64_t, int64_t, int64_t) {
+  return _PyThreadState_GET()->cframe->use_tracing == 0;
+}
+
 uint64_t GUARD_LEN(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
   return Py_SIZE(obj(a)) == imm;
 }

@@ -249,3 +249,31 @@ def test_keyboard_interrupt_from_raise_signal_inside_trace(tmp_path):
     tier1, counters = check_same(program, tmp_path)
     assert tier1.returncode == 130 or tier1.returncode < 0 or "KeyboardInterrupt" in tier1.stderr
     assert counters["raises"] >= 1
+
+
+def test_settrace_turned_on_by_a_call_inside_a_trace(tmp_path):
+    program = """
+        import sys
+        events = []
+        def tracer(frame, event, arg):
+            if frame.f_code.co_name == "run":
+                events.append((event, frame.f_lineno - run.__code__.co_firstlineno))
+            return tracer
+        def turn_on():
+            sys._getframe(1).f_trace = tracer
+            sys.settrace(tracer)
+        def nothing():
+            pass
+        def run(n):
+            s = 0
+            hooks = [nothing] * 60 + [turn_on] + [nothing] * 10
+            for i in range(n):
+                hooks[i]()
+                s += i
+            sys.settrace(None)
+            return s
+        print(run(66))
+        print(events)
+    """
+    _, counters = check_same(program, tmp_path)
+    assert counters["iterations"] >= 40  # the call that turned tracing on ran in the trace
