@@ -456,3 +456,14 @@ def test_enough_programs():
     """Issue 6: at least 200 programs, hand-written and generated."""
     assert len(HAND_WRITTEN) >= 120
     assert len(HAND_WRITTEN) + len(GENERATED_NAMES) >= 200
+
+
+def test_numeric_tolerance_is_tight():
+    """The torch comparison tolerates last-digit rounding only: text must be identical and
+    numbers within 1e-4."""
+    assert outputs_close("loss 0.12345 [1, 2]\n", "loss 0.12346 [1, 2]\n")
+    assert outputs_close("nan inf -0.0000", "nan inf 0.0000")
+    assert not outputs_close("loss 0.1234", "loss 0.1334")
+    assert not outputs_close("loss 1.0", "lost 1.0")
+    assert not outputs_close("[1, 2]", "[1, 2, 3]")
+    assert not outputs_close("torch.float32", "torch.float64")
