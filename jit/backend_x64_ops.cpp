@@ -343,6 +343,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::ITER_NEXT:
     case Op::LIST_STORE:
     case Op::APPEND:
+    case Op::GUARD_NOT_TRACING:  // reads the thread state: a helper call
     case Op::CHECK_BREAKER:  // the helper reads the interpreter's breaker: kept exact
     case Op::NAME_LOAD:
     case Op::NAME_STORE:

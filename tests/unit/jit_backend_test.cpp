@@ -714,6 +714,7 @@ TEST_F(JitBackendTest, HelperErrorsExitWithTheSameException) {
       {Op::SETATTR, {one, one}, 0, reinterpret_cast<int64_t>(name), "AttributeError"},
       {Op::APPEND, {Py_None, one}, 0, 0, "SystemError"},
       {Op::CHECK_BREAKER, {one}, 0, 0, ""},  // no signal pending: nothing happens
+      {Op::GUARD_NOT_TRACING, {one}, 0, 0, ""},  // no sys.settrace: passes
   };
   for (const ErrorCase& ec : cases) {
     Trace trace;
@@ -979,6 +980,23 @@ TEST_F(JitBackendTest, NamesCellsAndStrings) {
     Py_DECREF(seven);
   }
   Py_DECREF(ns);
+}
+
+// GUARD_NOT_TRACING fails once a profile or trace function is active.
+int ignore_profile_event(PyObject*, PyFrameObject*, int, PyObject*) { return 0; }
+
+TEST_F(JitBackendTest, GuardNotTracingSeesAProfiler) {
+  Trace trace;
+  IRBuilder b(trace);
+  int32_t tracing = b.add_snapshot(snapshot({}, false));
+  b.emit(Op::GUARD_NOT_TRACING, kNoRef, kNoRef, kNoRef, 0, 0, tracing);
+  int32_t done = b.add_snapshot(snapshot({}));
+  finish_straight(b, done);
+  EXPECT_EQ(compare(trace, {}).exit, done);
+  PyEval_SetProfile(ignore_profile_event, nullptr);
+  EXPECT_EQ(compare(trace, {}).exit, tracing);
+  PyEval_SetProfile(nullptr, nullptr);
+  EXPECT_EQ(compare(trace, {}).exit, done);
 }
 
 TEST_F(JitBackendTest, ListStoreAndAppend) {
