@@ -213,6 +213,9 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::CELL_SET:
         case Op::FORMAT:
         case Op::CONCAT:
+        case Op::SLICE:
+        case Op::DELITEM:
+        case Op::NEW_DICT:
         case Op::OBJ_CALL:
         case Op::NEW_LIST:
         case Op::NEW_TUPLE: {

@@ -457,6 +457,29 @@ class Recorder {
         push(v);
         return true;
       }
+      case BUILD_SLICE: {
+        Ref step = oparg == 3 ? as_obj(pop()) : null_;
+        Ref stop = as_obj(pop());
+        Ref start = as_obj(pop());
+        Ref r = b_->emit(Op::SLICE, start, stop, step, 0, 0, raise());
+        known_type_[r] = &PySlice_Type;
+        push(r);
+        return true;
+      }
+      case DELETE_SUBSCR: {
+        Ref sub = as_obj(pop());
+        Ref container = as_obj(pop());
+        b_->emit(Op::DELITEM, container, sub, kNoRef, 0, 0, raise());
+        return true;
+      }
+      case BUILD_MAP: {
+        std::vector<Ref> items(2 * oparg);
+        for (int i = 2 * oparg - 1; i >= 0; i--) items[i] = as_obj(pop());
+        Ref r = b_->emit_list(Op::NEW_DICT, items, kNoRef, 0, 0, raise());
+        known_type_[r] = &PyDict_Type;
+        push(r);
+        return true;
+      }
       case KW_NAMES:
         kwnames_ = PyTuple_GET_ITEM(code_->co_consts, oparg);
         return true;

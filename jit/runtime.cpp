@@ -325,6 +325,19 @@ uint64_t CONCAT(const uint64_t* list, int64_t count, uint64_t, int64_t, int64_t)
   return raw(result);
 }
 
+uint64_t SLICE(uint64_t a, uint64_t b, uint64_t c, int64_t, int64_t) {
+  return raw(PySlice_New(obj(a), obj(b), obj(c)));
+}
+
+uint64_t DELITEM(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
+  return status(PyObject_DelItem(obj(a), obj(b)));
+}
+
+uint64_t NEW_DICT(const uint64_t* list, int64_t count, uint64_t, int64_t, int64_t) {
+  auto* items = reinterpret_cast<PyObject* const*>(list);
+  return raw(_PyDict_FromItems(items, 2, items + 1, 2, count / 2));
+}
+
 // ---- lookup by op -------------------------------------------------------------------
 
 CallFn call_helper(int op) {
