@@ -350,12 +350,15 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::CELL_GET:
     case Op::CELL_SET:
     case Op::FORMAT:
+    case Op::SLICE:
+    case Op::DELITEM:
       lower_call(ref, in);
       break;
     case Op::OBJ_CALL:
     case Op::NEW_LIST:
     case Op::NEW_TUPLE:
     case Op::CONCAT:
+    case Op::NEW_DICT:
       lower_callv(ref, in);
       break;
   }

@@ -982,6 +982,46 @@ TEST_F(JitBackendTest, NamesCellsAndStrings) {
   Py_DECREF(ns);
 }
 
+// Slices, deletion and dict displays: list[a:b] through SLICE + GETITEM, del d[k], {k: v}.
+TEST_F(JitBackendTest, SlicesDictsAndDeletion) {
+  PyObject* key = PyUnicode_FromString("k");
+  PyObject* other = PyUnicode_FromString("absent");
+  for (PyObject* deleted : {key, other}) {
+    Trace trace;
+    IRBuilder b(trace);
+    Ref seq = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+    Ref k = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
+    Ref del = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 2);
+    Ref lo = b.const_obj(own_int(1));
+    Py_DECREF(reinterpret_cast<PyObject*>(trace.ops[lo].imm));
+    Ref none = b.const_obj(Py_None);
+    Ref no_step = b.emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef, 0);  // NULL
+    Ref slice = b.emit(Op::SLICE, lo, none, no_step, 0, 0,
+                       b.add_snapshot(snapshot({}, false, Snapshot::RaiseAt)));
+    Ref part = b.emit(Op::GETITEM, seq, slice, kNoRef, 0, 0,
+                      b.add_snapshot(snapshot({owned(slice)}, false, Snapshot::RaiseAt)));
+    Ref dict = b.emit_list(Op::NEW_DICT, {k, part}, kNoRef, 0, 0,
+                           b.add_snapshot(snapshot({owned(slice), owned(part)}, false, Snapshot::RaiseAt)));
+    int32_t raise = b.add_snapshot(snapshot({owned(slice), owned(part), owned(dict)}, false,
+                                            Snapshot::RaiseAt));
+    b.emit(Op::DELITEM, dict, del, kNoRef, 0, 0, raise);
+    int32_t done = b.add_snapshot(
+        snapshot({stack(0, slice), stack(1, part), stack(2, dict), owned(slice), owned(part), owned(dict)}));
+    finish_straight(b, done);
+    PyObject* list = eval("[1, 2, 3]");
+    Compared r = compare(trace, {locals_of({list, key, deleted})}, {list, key, other});
+    if (deleted == key) {
+      EXPECT_EQ(r.exit, done);
+    } else {
+      EXPECT_EQ(r.exit, raise);
+      EXPECT_EQ(r.error, "KeyError: 'absent'");
+    }
+    Py_DECREF(list);
+  }
+  Py_DECREF(key);
+  Py_DECREF(other);
+}
+
 // GUARD_NOT_TRACING fails once a profile or trace function is active.
 int ignore_profile_event(PyObject*, PyFrameObject*, int, PyObject*) { return 0; }
 
