@@ -411,6 +411,8 @@ TEST_F(JitBackendTest, EveryInlineGuardPassesAndFails) {
       {Op::GUARD_TYPE_VERSION, reinterpret_cast<PyObject*>(type), tag + 1, false},
       // the imm's upper 32 bits are ignored, as interpret() reads tp_version_tag
       {Op::GUARD_TYPE_VERSION, reinterpret_cast<PyObject*>(type), tag + (int64_t{1} << 32), true},
+      {Op::GUARD_TYPE_VERSION, reinterpret_cast<PyObject*>(type), 0xFFFFFFFFll, tag == 0xFFFFFFFFu},
+      {Op::GUARD_TYPE_VERSION, reinterpret_cast<PyObject*>(type), -1, tag == 0xFFFFFFFFu},
       {Op::GUARD_INT64, one, 0, true},
       {Op::GUARD_INT64, Py_None, 0, false},
   };
