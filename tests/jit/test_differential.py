@@ -375,7 +375,8 @@ def compiled_traces(record):
 
 def test_tier1_compiles_traces(suite):
     """A differential test that passes because the JIT did nothing proves nothing: with
-    tier 1 forced on, most programs (all of them loop) must have compiled traces."""
+    tier 1 forced on, most programs (all of them loop) must have compiled traces: three
+    quarters (at 290316f, 343 of 351 did)."""
     names = suite.counter_names.get("tier1") or []
     assert any(is_compiled_counter(n) for n in names), \
         "tier 1 exposes no compiled-trace counter (a stats() entry naming 'compiled' in " \
@@ -386,7 +387,7 @@ def test_tier1_compiles_traces(suite):
     with_traces = [n for n, c in counts.items() if c > 0]
     lines = "\n".join("%-40s %d" % (n, c) for n, c in sorted(counts.items()))
     print("traces compiled per program under tier1:\n" + lines)
-    assert len(with_traces) >= 0.5 * len(suite.programs), \
+    assert len(with_traces) >= 0.75 * len(suite.programs), \
         "only %d of %d programs compiled a trace under tier 1:\n%s" % (
             len(with_traces), len(suite.programs), lines)
 
