@@ -194,15 +194,12 @@ def outputs_close(expected, got, rel=1e-4, abs_tol=1e-4):
 class Suite:
     """Every program's record under the oracle and under each configuration."""
 
-    def __init__(self, programs, oracle, configs, modules, counter_names, out_dir,
-                 force_deopt):
-        self.programs = programs          # name -> path
-        self.oracle = oracle              # path -> record
-        self.configs = configs            # config -> path -> record
-        self.modules = modules            # config -> counter modules
-        self.counter_names = counter_names  # config -> counter names
+    def __init__(self, programs, oracle, configs, counter_names, out_dir):
+        self.programs = programs            # name -> path
+        self.oracle = oracle                # path -> record
+        self.configs = configs              # config -> path -> record
+        self.counter_names = counter_names  # config -> names of the runtime's counters
         self.out_dir = out_dir
-        self.force_deopt = force_deopt
 
 
 def force_deopt_supported():
@@ -248,9 +245,8 @@ def suite():
         finished = {name: f.result() for name, f in futures.items()}
     oracle = finished.pop("oracle")[0]
     configs = {name: res for name, (res, _) in finished.items()}
-    modules = {name: (m or ([], []))[0] for name, (_, m) in finished.items()}
     counter_names = {name: (m or ([], []))[1] for name, (_, m) in finished.items()}
-    s = Suite(programs, oracle, configs, modules, counter_names, out_dir, force_deopt)
+    s = Suite(programs, oracle, configs, counter_names, out_dir)
     write_summary(s, seconds)
     return s
 
