@@ -1,6 +1,6 @@
 """Run many small programs in ONE interpreter process, each as if it were `python prog.py`.
 
-    run_batch.py --report REPORT prog1.py prog2.py ...
+    run_batch.py --report REPORT [--program-timeout S] prog1.py prog2.py ...
 
 Starting janus-python (and importing torch) once per program and per configuration would
 make the differential suite take minutes; this driver pays that once per batch. Each program
@@ -11,8 +11,8 @@ printed on its stderr the way CPython's top level prints it, and gives exit stat
 `SystemExit` gives its code.
 
 A crash prints the Python stack of every thread on the real stderr (faulthandler); a program
-that runs longer than $JANUS_BATCH_PROGRAM_TIMEOUT seconds (if set) has its stack printed and
-ends the process with status 1, so a hang is attributed like a crash.
+that runs longer than --program-timeout seconds (if given) has its stack printed and ends
+the process with status 1, so a hang is attributed like a crash.
 
 REPORT gets one JSON object per line, flushed as it is written, so a batch that crashes still
 says which program it was running:
@@ -118,18 +118,18 @@ def run_program(path):
         except Exception:
             pass
         sys.stdout, sys.stderr, sys.argv, sys.path[0], sys.modules["__main__"] = saved
-        sys.exc_info()  # nothing pending
     return out.getvalue(), err.getvalue(), status
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", required=True, help="JSON-lines report path")
+    parser.add_argument("--program-timeout", type=float, default=0,
+                        help="seconds a program may run before the process is ended")
     parser.add_argument("programs", nargs="+")
     args = parser.parse_args()
     sources = find_counter_sources()
     faulthandler.enable(file=sys.__stderr__, all_threads=True)
-    timeout = float(os.environ.get("JANUS_BATCH_PROGRAM_TIMEOUT", "0") or 0)
     with open(args.report, "w", encoding="utf-8") as report:
         def emit(record):
             report.write(json.dumps(record) + "\n")
@@ -138,8 +138,9 @@ def main():
         for path in args.programs:
             emit({"event": "begin", "program": path})
             before = counters(sources)
-            if timeout > 0:
-                faulthandler.dump_traceback_later(timeout, exit=True, file=sys.__stderr__)
+            if args.program_timeout > 0:
+                faulthandler.dump_traceback_later(args.program_timeout, exit=True,
+                                                  file=sys.__stderr__)
             stdout, stderr, status = run_program(path)
             faulthandler.cancel_dump_traceback_later()
             after = counters(sources)

@@ -70,7 +70,6 @@ def clean_env(extra):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("JANUS_") and not k.startswith("PYTHON")}
     env["PYTHONHASHSEED"] = "0"
-    env["JANUS_BATCH_PROGRAM_TIMEOUT"] = str(PROGRAM_TIMEOUT_S)
     env.update(extra)
     return env
 
@@ -95,7 +94,12 @@ def read_report(path):
     return results, begun, done
 
 
-def run_batch(exe, programs, env, work_dir, tag):
+def batch_command(exe, report, programs, program_timeout):
+    return [exe, RUN_BATCH, "--report", report,
+            "--program-timeout", str(program_timeout)] + programs
+
+
+def run_batch(exe, programs, env, work_dir, tag, program_timeout=PROGRAM_TIMEOUT_S):
     """Run `programs` in as few processes as possible. Returns (results by program,
     (the counter modules the runtime exposed, the counters' names)). A program during
     which the process died or hung gets a record with "crash" set, and the batch goes on
@@ -108,7 +112,7 @@ def run_batch(exe, programs, env, work_dir, tag):
         attempt += 1
         report = os.path.join(work_dir, "%s.%d.jsonl" % (tag, attempt))
         try:
-            proc = subprocess.run([exe, RUN_BATCH, "--report", report] + pending,
+            proc = subprocess.run(batch_command(exe, report, pending, program_timeout),
                                   capture_output=True, text=True, env=env,
                                   timeout=BATCH_TIMEOUT_S, cwd=str(HERE))
             outcome = "exit status %d" % proc.returncode
@@ -136,7 +140,7 @@ def run_batch(exe, programs, env, work_dir, tag):
             break
         # Alone in its own process: does it crash by itself, or only after the programs
         # before it in the batch?
-        solo = solo_run(exe, culprit, env, work_dir, tag)
+        solo = solo_run(exe, culprit, env, work_dir, tag, program_timeout)
         results[culprit] = {"program": culprit, "stdout": "", "stderr": "", "status": None,
                             "counters": {},
                             "crash": "%s while running this program (batch %s); run alone "
@@ -146,13 +150,13 @@ def run_batch(exe, programs, env, work_dir, tag):
     return results, modules
 
 
-def solo_run(exe, program, env, work_dir, tag):
+def solo_run(exe, program, env, work_dir, tag, program_timeout):
     """What `program` does alone in a batch of its own, in words."""
     report = os.path.join(work_dir, "%s.solo.jsonl" % tag)
     try:
-        proc = subprocess.run([exe, RUN_BATCH, "--report", report, program],
+        proc = subprocess.run(batch_command(exe, report, [program], program_timeout),
                               capture_output=True, text=True, env=env,
-                              timeout=PROGRAM_TIMEOUT_S + 30, cwd=str(HERE))
+                              timeout=program_timeout + 30, cwd=str(HERE))
     except subprocess.TimeoutExpired:
         return "hangs too"
     got, _, done = read_report(report)
@@ -432,6 +436,19 @@ def test_batch_names_a_crashing_program(tmp_path):
     assert "run alone it crashes too" in results[str(bad)]["crash"]
     assert results[str(later)]["stdout"] == "0\n1\n2\n"
     assert modules == ([], [])
+
+
+def test_batch_names_a_hanging_program(tmp_path):
+    """A program that never ends is stopped by the watchdog and named, with its stack."""
+    hang = tmp_path / "hang.py"
+    hang.write_text("def spin():\n    while True:\n        pass\nspin()\n")
+    after = tmp_path / "after.py"
+    after.write_text("print('after')\n")
+    results, _ = run_batch(CPYTHON, [str(hang), str(after)], clean_env({}), str(tmp_path),
+                           "hang", program_timeout=1)
+    crash = results[str(hang)]["crash"]
+    assert "Timeout" in crash and "in spin" in crash and "run alone it crashes too" in crash
+    assert results[str(after)]["stdout"] == "after\n"
 
 
 def test_generator_is_seeded_and_varied():
