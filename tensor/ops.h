@@ -225,6 +225,21 @@ Tensor dropout(const Tensor& input, double p, bool train);
 Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_idx);
 Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias, double eps);
 Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias);
+// Sliding windows (ops/conv.cpp, ops/pool.cpp). padding is per side before the first row and
+// column (conv2d also takes {top, bottom, left, right}); an empty pool stride means the kernel.
+Tensor unfold2d(const Tensor& input, const Shape& kernel, const Shape& dilation, const Shape& padding,
+                const Shape& stride, const Shape& output_size, double pad_value);  // im2col
+Tensor fold2d(const Tensor& cols, const Shape& input_size, const Shape& kernel, const Shape& dilation,
+              const Shape& padding, const Shape& stride, const Shape& output_size);  // col2im
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
+              const Shape& padding, const Shape& dilation, int64_t groups);
+Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
+              const Shape& padding, const Shape& dilation, int64_t groups);
+Tensor max_pool2d(const Tensor& input, const Shape& kernel, const Shape& stride, const Shape& padding,
+                  const Shape& dilation, bool ceil_mode);
+Tensor avg_pool2d(const Tensor& input, const Shape& kernel, const Shape& stride, const Shape& padding,
+                  bool ceil_mode, bool count_include_pad, OptInt divisor_override);
+Tensor adaptive_avg_pool2d(const Tensor& input, const Shape& output_size);
 
 // ---- comparisons of whole tensors ------------------------------------------------------------
 bool equal(const Tensor& a, const Tensor& b);

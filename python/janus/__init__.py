@@ -428,6 +428,8 @@ def min(input, *args, **kwargs):  # noqa: A001
 from . import autograd, backends, cuda, nn, onnx, optim, random, utils  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401
 from ._random import normal  # noqa: E402,F401
+from ._einsum import diag, einsum  # noqa: E402,F401
+Tensor.diag = diag
 
 _SUBMODULES = {"fft", "linalg", "distributions", "jit", "distributed", "sparse", "special",
                "quantization", "hub", "profiler", "amp", "fx", "testing", "multiprocessing"}

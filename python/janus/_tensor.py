@@ -87,7 +87,7 @@ class Tensor(_C._TensorBase):
     # ---- autograd ----------------------------------------------------------------------------------
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         if inputs is not None:
-            raise NotImplementedError("Tensor.backward(inputs=...) is not supported by Janus")
+            return _backward_into(inputs, (self,), (gradient,), retain_graph, create_graph)
         _C._backward((self,), (gradient,), retain_graph, create_graph)
 
     def register_hook(self, hook):
@@ -140,6 +140,24 @@ class Tensor(_C._TensorBase):
 
     def _inplace_unsupported(self, name):
         raise NotImplementedError(f"Tensor.{name} on a tensor that requires grad is not supported by Janus")
+
+
+def _backward_into(inputs, tensors, grads, retain_graph, create_graph):
+    """backward(inputs=...): the gradients of `inputs` only (autograd.grad), accumulated into their
+    .grad as AccumulateGrad does (in place unless create_graph); other leaves are left alone."""
+    inputs = (inputs,) if isinstance(inputs, _C._TensorBase) else tuple(inputs)
+    if not inputs:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    results = _C._grad(tensors, inputs, grads, retain_graph, create_graph, True)
+    for t, g in zip(inputs, results):
+        if g is None:
+            continue
+        if t.grad is None:
+            t.grad = g if create_graph else g.detach()
+        elif create_graph:
+            t.grad = t.grad + g
+        else:
+            t.grad.add_(g.detach())
 
 
 class _RemovableHandle:

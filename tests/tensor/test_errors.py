@@ -62,7 +62,7 @@ def test_unsupported_api_is_named():
     with pytest.raises(AttributeError, match="torch.fft .*not supported by Janus"):
         janus.fft
     with pytest.raises(AttributeError, match="not supported by Janus"):
-        janus.nn.functional.conv2d
+        janus.nn.functional.conv3d
     with pytest.raises(RuntimeError, match="device 'cpu' only"):
         janus.zeros(2, device="cuda")
     with pytest.raises(RuntimeError, match="device 'cpu' only"):

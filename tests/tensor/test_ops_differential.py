@@ -503,6 +503,54 @@ SPECS["isclose"] = [Case(lambda lib, x: lib.isclose(x, x + 1e-9), A("f", (2, 3))
 SPECS["allclose"] = [Case(lambda lib, x: lib.allclose(x, x * (1 + 1e-7)), A("f", (2, 3)), grad=False, dtypes=("float64",)),
                      Case(lambda lib, x: x.allclose(x + 1), A("f", (2, 3)), grad=False)]
 
+# Convolution and pooling (tensor/ops/conv.cpp, pool.cpp): strides, padding (ints, 'same' with even
+# kernels, 'valid'), dilation, groups, bias, ceil_mode, unbatched and non-contiguous inputs.
+def _F(lib):
+    return lib.nn.functional
+
+
+SPECS["_conv2d"] = [
+    Case(lambda lib, x, w, b: _F(lib).conv2d(x, w, b), A("f", (2, 3, 7, 6)), A("f", (4, 3, 3, 2)), A("f", (4,))),
+    Case(lambda lib, x, w: _F(lib).conv2d(x, w, None, stride=2, padding=1, dilation=(2, 1)),
+         A("f", (1, 2, 9, 8), noncontig=True), A("f", (3, 2, 3, 3))),
+    Case(lambda lib, x, w, b: _F(lib).conv2d(x, w, b, padding="same", groups=2),
+         A("f", (2, 4, 5, 6)), A("f", (6, 2, 2, 3)), A("f", (6,))),
+    Case(lambda lib, x, w: _F(lib).conv2d(x, w, padding="valid", stride=(1, 2)), A("f", (3, 6, 5)), A("f", (2, 3, 2, 2))),
+    Case(lambda lib, x, w: _F(lib).conv2d(x, w, padding=(0, 2), dilation=2), A("f", (2, 1, 6, 4)), A("f", (2, 1, 2, 3))),
+]
+SPECS["_conv1d"] = [
+    Case(lambda lib, x, w, b: _F(lib).conv1d(x, w, b, stride=2, padding=1), A("f", (2, 3, 9)), A("f", (4, 3, 3)), A("f", (4,))),
+    Case(lambda lib, x, w: _F(lib).conv1d(x, w, padding="same", dilation=3), A("f", (2, 2, 8), noncontig=True),
+         A("f", (2, 2, 4))),
+    Case(lambda lib, x, w: _F(lib).conv1d(x, w, groups=3), A("f", (6, 7)), A("f", (3, 2, 2))),
+]
+SPECS["_max_pool2d"] = [
+    Case(lambda lib, x: _F(lib).max_pool2d(x, 2), A("f", (2, 3, 6, 7))),
+    Case(lambda lib, x: _F(lib).max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True), A("f", (2, 2, 8, 7), noncontig=True)),
+    Case(lambda lib, x: _F(lib).max_pool2d(x, (2, 3), stride=(1, 2), dilation=2), A("f", (3, 7, 9))),
+    Case(lambda lib, x: lib.nn.MaxPool2d(2, ceil_mode=True)(x), A("f", (1, 2, 5, 5))),
+]
+SPECS["_avg_pool2d"] = [
+    Case(lambda lib, x: _F(lib).avg_pool2d(x, 2), A("f", (2, 3, 6, 7))),
+    Case(lambda lib, x: _F(lib).avg_pool2d(x, 3, 2, 1, ceil_mode=True), A("f", (2, 2, 8, 7), noncontig=True)),
+    Case(lambda lib, x: _F(lib).avg_pool2d(x, (3, 2), 2, (1, 1), ceil_mode=True, count_include_pad=False), A("f", (1, 3, 7, 6))),
+    Case(lambda lib, x: _F(lib).avg_pool2d(x, 2, divisor_override=3), A("f", (3, 4, 5))),
+    Case(lambda lib, x: lib.nn.AvgPool2d(3, stride=1, padding=1)(x), A("f", (1, 2, 4, 4))),
+]
+SPECS["_adaptive_avg_pool2d"] = [
+    Case(lambda lib, x: _F(lib).adaptive_avg_pool2d(x, (3, 2)), A("f", (2, 3, 7, 5))),
+    Case(lambda lib, x: _F(lib).adaptive_avg_pool2d(x, (None, 4)), A("f", (2, 6, 9), noncontig=True)),
+    Case(lambda lib, x: lib.nn.AdaptiveAvgPool2d(1)(x), A("f", (2, 3, 4, 4))),
+]
+SPECS["_unfold2d"] = [
+    Case(lambda lib, x: _F(lib).unfold(x, (2, 3), padding=1, stride=2), A("f", (2, 3, 5, 6))),
+    Case(lambda lib, x: _F(lib).unfold(x, 2, dilation=2), A("f", (2, 5, 4), noncontig=True)),
+]
+SPECS["_fold2d"] = [
+    Case(lambda lib, x: _F(lib).fold(x, (5, 6), (2, 2)), A("f", (2, 12, 20))),
+    Case(lambda lib, x: _F(lib).fold(x, (4, 5), 3, padding=1, stride=2), A("f", (18, 6), noncontig=True)),
+]
+
 # random_ draws exactly torch's integers from a seeded generator (tests/tensor/test_generator.py has more).
 SPECS["random_"] = [Case(lambda lib: lib.empty(40, dtype=lib.int64).random_(-3, 1000, generator=lib.Generator().manual_seed(3)),
                          grad=False, dtypes=("float64",), rtol=0, atol=0),

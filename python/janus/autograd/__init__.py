@@ -13,10 +13,11 @@ def _as_tuple(x):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    if inputs is not None:
-        raise NotImplementedError("torch.autograd.backward(inputs=...) is not supported by Janus")
     tensors = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors) or (None,) * len(tensors)
+    if inputs is not None:
+        from .._tensor import _backward_into
+        return _backward_into(inputs, tensors, grads, retain_graph, create_graph)
     _C._backward(tensors, grads, retain_graph, create_graph)
 
 

@@ -143,6 +143,10 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     return input.copy_(out) if inplace else out
 
 
+from ._functional_conv import (adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, dropout2d,  # noqa: E402,F401
+                               fold, max_pool2d, unfold)
+
+
 def __getattr__(name):
     raise AttributeError(f"module 'torch.nn.functional' has no attribute '{name}': "
                          f"torch.nn.functional.{name} is not supported by Janus")

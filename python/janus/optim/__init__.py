@@ -5,6 +5,7 @@ from .adam import Adam, AdamW
 from .lbfgs import LBFGS
 from .rmsprop import RMSprop
 from .adagrad import Adagrad
+from .adadelta import Adadelta
 from . import lr_scheduler
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "LBFGS", "RMSprop", "Adagrad", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "LBFGS", "RMSprop", "Adagrad", "Adadelta", "lr_scheduler"]

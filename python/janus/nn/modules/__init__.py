@@ -4,7 +4,9 @@ from .module import Module
 from .linear import Identity, Linear
 from .sparse import Embedding
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh
-from .dropout import Dropout
+from .dropout import Dropout, Dropout2d
+from .conv import Conv1d, Conv2d
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .flatten import Flatten
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .normalization import LayerNorm

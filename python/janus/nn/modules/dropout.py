@@ -18,3 +18,10 @@ class _DropoutNd(Module):
 class Dropout(_DropoutNd):
     def forward(self, input):
         return F.dropout(input, self.p, self.training, self.inplace)
+
+
+class Dropout2d(_DropoutNd):
+    """Zeroes whole channels (input[n, c]) with probability p, as torch's feature dropout."""
+
+    def forward(self, input):
+        return F.dropout2d(input, self.p, self.training, self.inplace)
