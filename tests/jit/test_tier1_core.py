@@ -105,9 +105,28 @@ def test_deopt_on_type_change_lands_with_exact_locals(tmp_path):
             return acc, k, v
         print(accumulate([3] * 40 + [2 ** 62, 2 ** 62] + [7] * 30 + [0.25] * 30))
     """
-    _, counters = check_same(program, tmp_path)
+    tier1, counters = check_same(program, tmp_path, log="deopts")
     assert counters["traces_compiled"] >= 1
     assert counters["deopts"] >= 2  # int64 overflow, then the float
+    line = line_of(program, "acc = acc + v")
+    assert re.search(r"^janus: deopts: guard \w+ failed in accumulate \(%s:%d\) \(@\d+\), "
+                     r"exit \d+ taken 1 times$" % (re.escape(str(tmp_path / "prog.py")), line),
+                     tier1.stderr, re.M), tier1.stderr
+
+
+def test_jit_off_runs_no_trace(tmp_path):
+    program = """
+        total = 0
+        for i in range(5000):
+            total += i
+        print(total)
+    """
+    proc, counters = run(JANUS, program, tmp_path, {"JANUS_JIT": "off", "JANUS_HOT_LOOP": "1"},
+                         stats=True)
+    assert proc.returncode == 0 and proc.stdout == "%d\n" % sum(range(5000))
+    assert counters["recordings"] == 0 and counters["trace_entries"] == 0
+    proc, counters = run(JANUS, program, tmp_path, {"JANUS_HOT_LOOP": "1"}, stats=True)
+    assert counters["trace_entries"] >= 1
 
 
 def test_exception_inside_trace_has_tier0_traceback(tmp_path):
