@@ -5,6 +5,8 @@
 // are compositions of them with matmul (OpenBLAS), so their gradients come from the registry.
 // Padding is given per side (top, left) with the output size, so asymmetric padding ('same'
 // with an even kernel) and ceil_mode pooling windows need nothing special.
+#include <algorithm>
+
 #include "tensor/iter.h"
 #include "tensor/ops.h"
 #include "tensor/ops/window.h"
@@ -125,6 +127,8 @@ Tensor fold2d(const Tensor& cols, const Shape& input_size, const Shape& kernel, 
 }
 
 // ---- convolution ----------------------------------------------------------------------------------
+constexpr int64_t kColumnBytes = int64_t(4) << 20;  // im2col bytes per batch chunk
+
 // padding: {top, left} (the bottom/right padding follows from the output size) or
 // {top, bottom, left, right}. The checks and messages are torch 1.13's.
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
@@ -165,6 +169,16 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, con
     runtime_error(str_cat("Calculated padded input size per channel: (", H + pt + pb, " x ", W + pl + pr,
                           "). Kernel size: (", eh, " x ", ew, "). Kernel size can't be greater than actual input size"));
   const int64_t oh = (H + pt + pb - eh) / stride[0] + 1, ow = (W + pl + pr - ew) / stride[1] + 1;
+  // The column matrix of a whole batch can be tens of MB, which the allocator maps and the kernel
+  // page-faults afresh on every call; batches of a few MB of columns each stay in cached memory.
+  const int64_t per_sample = C * kh * kw * oh * ow * int64_t(dtype_size(x.dtype()));
+  const int64_t chunk_samples = std::max<int64_t>(1, kColumnBytes / std::max<int64_t>(per_sample, 1));
+  if (N > chunk_samples) {
+    TensorList outs;
+    for (const Tensor& part : split(x, chunk_samples, 0))
+      outs.push_back(conv2d(part, weight, bias, stride, padding, dilation, groups));
+    return cat(outs, 0);
+  }
   Tensor cols = unfold2d(x, {kh, kw}, dilation, {pt, pl}, stride, {oh, ow}, 0.0);  // (N, C*kh*kw, L)
   Tensor out;
   if (groups == 1) {
@@ -173,8 +187,11 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, con
     Tensor w = reshape(weight, {groups, O / groups, Cg * kh * kw});
     out = matmul(w, reshape(cols, {N, groups, Cg * kh * kw, oh * ow}));  // (N, G, O/G, L)
   }
+  out = reshape(out, {N, O, oh * ow});
+  // The bias as a contiguous (O, L) plane: broadcasting it over the batch alone takes the
+  // elementwise engine's row fast path (a stride-0 innermost dim does not).
+  if (bias.defined()) out = add(out, contiguous(expand(reshape(bias, {O, 1}), {O, oh * ow})), Scalar(int64_t(1)));
   out = reshape(out, {N, O, oh, ow});
-  if (bias.defined()) out = add(out, reshape(bias, {1, O, 1, 1}), Scalar(int64_t(1)));
   return batched ? out : squeeze_dim(out, 0);
 }
 

@@ -165,3 +165,20 @@ def test_integer_pooling_is_a_named_gap():
     # torch pools int64 tensors; Janus's pooling is floating point only and says so.
     with pytest.raises(RuntimeError, match="avg_pool2d.*Long"):
         janus.nn.functional.avg_pool2d(janus.ones(1, 1, 4, 4, dtype=janus.int64), 2)
+
+
+def test_large_batches_are_convolved_in_chunks_with_the_same_result():
+    # Over 4 MB of im2col columns the batch is split (tensor/ops/conv.cpp): values and float64
+    # gradients must not change.
+    rng = np.random.default_rng(5)
+    x, w, b = rng.standard_normal((10, 16, 40, 40)), rng.standard_normal((8, 16, 3, 3)), rng.standard_normal(8)
+    js = [janus.from_numpy(v.copy()).requires_grad_() for v in (x, w, b)]
+    ts = [torch.from_numpy(v.copy()).requires_grad_() for v in (x, w, b)]
+    yj = janus.nn.functional.conv2d(*js, padding=1)
+    yt = torch.nn.functional.conv2d(*ts, padding=1)
+    np.testing.assert_allclose(to_numpy(yj), to_numpy(yt), rtol=1e-10, atol=1e-10)
+    g = rng.standard_normal(tuple(yt.shape))
+    (yj * janus.from_numpy(g.copy())).sum().backward()
+    (yt * torch.from_numpy(g.copy())).sum().backward()
+    for j, t in zip(js, ts):
+        np.testing.assert_allclose(to_numpy(j.grad), to_numpy(t.grad), rtol=1e-10, atol=1e-9)
