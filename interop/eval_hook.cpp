@@ -108,6 +108,14 @@ PyObject* janus_eval_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, in
   return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
 }
 
+// Tier 0 runs Python-to-Python calls inside its own loop when the hook would give the
+// callee's frame to it (vm::set_entry_gate); it asks this once per code object. Those
+// frames never enter the hook: the counters below add the VM's count of them.
+bool janus_entry_gate(PyCodeObject* code) {
+  CodeState* state = code_state(code);
+  return state != nullptr && state->selection == Selection::Janus;
+}
+
 // Folders that hold library code, from the initialized interpreter's sys.path and prefixes.
 std::vector<std::string> find_library_dirs() {
   std::vector<std::string> dirs;
@@ -176,12 +184,14 @@ PyObject* hook_entries(PyObject*, PyObject* arg) {
   void* extra = nullptr;
   if (_PyCode_GetExtra(code, g_hook.extra_index, &extra) < 0) return nullptr;
   auto* state = static_cast<CodeState*>(extra);
-  return PyLong_FromUnsignedLongLong(state ? state->entries : 0);
+  return PyLong_FromUnsignedLongLong((state ? state->entries : 0) +
+                                     janus::vm::inlined_entries(reinterpret_cast<PyCodeObject*>(code)));
 }
 
 PyObject* hook_stats(PyObject*, PyObject*) {
-  return Py_BuildValue("{s:K,s:K,s:K}", "frames", g_hook.frames, "frames_selected",
-                       g_hook.frames_selected, "frames_traced", g_hook.frames_traced);
+  unsigned long long inlined = janus::vm::stats().inlined;  // frames that skipped the hook
+  return Py_BuildValue("{s:K,s:K,s:K}", "frames", g_hook.frames + inlined, "frames_selected",
+                       g_hook.frames_selected + inlined, "frames_traced", g_hook.frames_traced);
 }
 
 PyMethodDef hook_methods[] = {
@@ -216,6 +226,7 @@ void install_eval_hook(FramePolicy policy, const char* janus_python_dir) {
     return;
   }
   _PyInterpreterState_SetEvalFrameFunc(PyInterpreterState_Get(), janus_eval_frame);
+  janus::vm::set_entry_gate(janus_entry_gate, janus_eval_frame);
   g_hook.installed = true;
 }
 

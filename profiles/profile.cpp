@@ -9,9 +9,10 @@
 
 namespace janus::profiles {
 
+Settings g_settings;
+
 namespace {
 
-Settings g_settings;
 struct DescriberEntry {
   PyTypeObject* type;
   Describer describer;
@@ -196,7 +197,6 @@ void destroy_profile(CodeProfile* profile) {
 }
 
 void configure(const Settings& settings) { g_settings = settings; }
-const Settings& settings() { return g_settings; }
 
 static int line_of(PyCodeObject* code, int offset) {
   return PyCode_Addr2Line(code, offset * (int)sizeof(_Py_CODEUNIT));

@@ -124,7 +124,8 @@ struct Settings {
   std::string dump_path;
 };
 void configure(const Settings& settings);
-const Settings& settings();
+extern Settings g_settings;  // profile.cpp; inline because every frame entry reads it
+inline const Settings& settings() { return g_settings; }
 
 // The offset (code units) a loop site's back-edge jumps to: the loop head.
 int loop_head(const Site& loop);

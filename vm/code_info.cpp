@@ -12,7 +12,6 @@ namespace janus::vm {
 
 namespace {
 
-Py_ssize_t g_extra_index = -1;
 bool g_log_vm = false;
 
 void (*g_jit_state_destructor)(void*) = nullptr;
@@ -48,10 +47,12 @@ void** jit_slot(PyCodeObject* code) {
 
 void set_jit_slot_destructor(void (*destroy)(void*)) { g_jit_state_destructor = destroy; }
 
+Py_ssize_t g_code_info_index = -1;
+
 bool init_code_info(bool log_vm) {
   g_log_vm = log_vm;
-  g_extra_index = _PyEval_RequestCodeExtraIndex(free_code_info);
-  if (g_extra_index < 0) {
+  g_code_info_index = _PyEval_RequestCodeExtraIndex(free_code_info);
+  if (g_code_info_index < 0) {
     PyErr_Clear();
     return false;
   }
@@ -72,7 +73,7 @@ int find_unsupported_opcode(PyCodeObject* code) {
 
 CodeInfo* code_info(PyCodeObject* code) {
   void* extra = nullptr;
-  if (_PyCode_GetExtra(reinterpret_cast<PyObject*>(code), g_extra_index, &extra) < 0) {
+  if (_PyCode_GetExtra(reinterpret_cast<PyObject*>(code), g_code_info_index, &extra) < 0) {
     PyErr_Clear();
     return nullptr;
   }
@@ -90,7 +91,7 @@ CodeInfo* code_info(PyCodeObject* code) {
   } else {
     info->profile = profiles::create_profile(code);
   }
-  if (_PyCode_SetExtra(reinterpret_cast<PyObject*>(code), g_extra_index, info) < 0) {
+  if (_PyCode_SetExtra(reinterpret_cast<PyObject*>(code), g_code_info_index, info) < 0) {
     PyErr_Clear();
     free_code_info(info);
     return nullptr;

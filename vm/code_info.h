@@ -12,6 +12,10 @@ namespace janus::vm {
 
 struct CodeInfo {
   bool fallback = false;  // holds an opcode the VM lacks: CPython evaluates it, always
+  // Whether calls to this code may run inline in the caller's loop (the hook's policy
+  // gives its frames to the VM): asked of the entry gate once, on the first such call.
+  enum class Inline : unsigned char { Unknown, Yes, No } inline_calls = Inline::Unknown;
+  unsigned long long inlined_entries = 0;  // frames started inline (they skip the hook)
   profiles::CodeProfile* profile = nullptr;
   void* jit_state = nullptr;  // the JIT's, opaque to vm (vm.h: jit_slot)
 };
@@ -20,6 +24,26 @@ struct CodeInfo {
 bool init_code_info(bool log_vm);
 // The state of `code`, created (and the code scanned) on first use; nullptr on failure.
 CodeInfo* code_info(PyCodeObject* code);
+// code_info() without the call for code that already has its state: CPython 3.11 keeps
+// co_extra as this layout (Objects/codeobject.c, private), and the lookup sits on every
+// inline call and return.
+struct CodeExtraLayout {
+  Py_ssize_t size;
+  void* extras[1];
+};
+extern Py_ssize_t g_code_info_index;
+// The state of `code` if it has one already, else nullptr.
+inline CodeInfo* existing_code_info(PyCodeObject* code) {
+  auto* extra = static_cast<CodeExtraLayout*>(code->co_extra);
+  if (extra != nullptr && g_code_info_index >= 0 && g_code_info_index < extra->size) {
+    return static_cast<CodeInfo*>(extra->extras[g_code_info_index]);
+  }
+  return nullptr;
+}
+inline CodeInfo* cached_code_info(PyCodeObject* code) {
+  CodeInfo* info = existing_code_info(code);
+  return info != nullptr ? info : code_info(code);
+}
 // The first opcode (after deoptimization) in `code` that tier 0 does not implement, or -1.
 int find_unsupported_opcode(PyCodeObject* code);
 

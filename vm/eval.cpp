@@ -1,8 +1,9 @@
 // The tier-0 dispatch loop: one function, computed goto over a 256-entry table built once
 // from vm/opcodes.def and CPython's _PyOpcode_Deopt (so quickened code runs too).
 // Semantics follow CPython 3.11's ceval.c instruction by instruction; helpers.h holds the
-// out-of-line parts. Python-to-Python calls recurse through PyObject_Vectorcall and the
-// PEP 523 hook, as CPython itself does while a hook is installed.
+// out-of-line parts. Python-to-Python calls whose callee the VM evaluates run inside this
+// loop (the callee frame is pushed and the loop switches to it, as CPython's own evaluator
+// does without a hook); other calls recurse through _PyEval_EvalFrame and the PEP 523 hook.
 #include "vm/eval.h"
 
 #include "profiles/profile.h"
@@ -159,6 +160,8 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     VM_SPECIALIZED(PRECALL_NO_KW_METHOD_DESCRIPTOR_FAST)
     VM_SPECIALIZED(PRECALL_NO_KW_STR_1)
     VM_SPECIALIZED(PRECALL_NO_KW_TYPE_1)
+    VM_SPECIALIZED(CALL_PY_EXACT_ARGS)
+    VM_SPECIALIZED(CALL_PY_WITH_DEFAULTS)
 #undef VM_SPECIALIZED
     for (void*& label : record_table) label = &&record_instruction;
     dispatch_ready = true;
@@ -180,6 +183,8 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   // The table DISPATCH goes through: dispatch_table, or record_table while the JIT records
   // this frame (one register-held pointer: no cost when not recording).
   void* const* dispatch = dispatch_table;
+  _PyInterpreterFrame* callee;  // inline calls: the frame CALL built, and its VM state
+  CodeInfo* callee_info;
   int opcode;
   int oparg;
 
@@ -195,10 +200,20 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     goto exit_unwind;
   }
 
-  next_instr = frame->prev_instr + 1;
-  stack_pointer = _PyFrame_GetStackPointer(frame);
-  // While the frame runs its stack is private: the GC must not see half-built values.
-  frame->stacktop = -1;
+// Loads the loop's registers from `frame` (entry, inline call, return to the caller).
+#define LOAD_FRAME_STATE()                          \
+  {                                                 \
+    co = frame->f_code;                             \
+    first_instr = _PyCode_CODE(co);                 \
+    names = co->co_names;                           \
+    consts = co->co_consts;                         \
+    next_instr = frame->prev_instr + 1;             \
+    stack_pointer = _PyFrame_GetStackPointer(frame); \
+    frame->stacktop = -1;                           \
+  }
+  // While the frame runs its stack is private: the GC must not see half-built values
+  // (LOAD_FRAME_STATE sets stacktop to -1).
+  LOAD_FRAME_STATE();
   if (throwflag) goto error;
 
 #define TARGET(op) op_##op : frame->prev_instr = next_instr++;
@@ -282,6 +297,51 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
 #include "vm/handlers/specialized.inc"
 
   // ---------------------------------------------------------------------------------------
+  // Inline calls. CALL pushed the callee's frame and made it `frame`; it starts here, in this
+  // loop, and returns to its caller's instruction through exit_return / exit_unwind, which
+  // pop it (frame->is_entry is false for it). Recursion is counted per frame as CPython does.
+
+  // CALL built `callee` (VM state `callee_info`), moved the arguments into it, popped
+  // the call's stack slots and stepped past its caches.
+switch_to_callee:
+  frame->prev_instr = next_instr - 1;
+  _PyFrame_SetStackPointer(frame, stack_pointer);
+  callee->previous = frame;
+  frame = cframe.current_frame = callee;
+  info = callee_info;
+  profile = callee_info->profile;
+  count_entry(callee_info, callee);
+  ++callee_info->inlined_entries;
+  ++g_stats.inlined;
+
+start_inlined_frame:
+  if (_Py_EnterRecursiveCallTstate(tstate, "")) {
+    tstate->recursion_remaining--;
+    goto exit_unwind;
+  }
+  LOAD_FRAME_STATE();
+  DISPATCH();
+
+  // The inlined frame is done (its stack already released): free it and continue its
+  // caller, which was suspended after its CALL with its stack visible to the GC.
+pop_inlined_frame : {
+  // Unlinked before it is cleared: finalizers run by the clearing must not see it on the
+  // stack (CPython's gh-99729).
+  _PyInterpreterFrame* dying = frame;
+  frame = cframe.current_frame = dying->previous;
+  pop_call(tstate, dying);
+  LOAD_FRAME_STATE();
+  info = cached_code_info(co);
+  profile = info != nullptr ? info->profile : nullptr;
+  if (retval == nullptr) goto error;
+  PUSH(retval);
+  retval = nullptr;
+  if (cframe.use_tracing) goto hand_over_to_cpython;
+  CHECK_EVAL_BREAKER();
+  DISPATCH();
+}
+
+  // ---------------------------------------------------------------------------------------
   // Unreachable in practice: code holding an unknown opcode never gets here (code_info.cpp
   // scans first). A code object mutated afterwards still gets a clean error, not a crash.
 
@@ -362,6 +422,13 @@ hand_over_to_cpython:
   frame->prev_instr = next_instr - 1;
   _PyFrame_SetStackPointer(frame, stack_pointer);
   _Py_LeaveRecursiveCallTstate(tstate);
+  if (!frame->is_entry) {
+    // An inlined frame: CPython's evaluator links it under its caller (as the hook would
+    // see it), finishes it, and its caller continues here (or is handed over in turn).
+    cframe.current_frame = frame->previous;
+    retval = _PyEval_EvalFrameDefault(tstate, frame, 0);
+    goto pop_inlined_frame;
+  }
   tstate->cframe = cframe.previous;
   tstate->cframe->use_tracing = cframe.use_tracing;
   return _PyEval_EvalFrameDefault(tstate, frame, 0);
@@ -369,6 +436,10 @@ hand_over_to_cpython:
 exit_unwind:
   if (dispatch != dispatch_table) g_record_hook(tstate, frame, -1, nullptr);
   _Py_LeaveRecursiveCallTstate(tstate);
+  if (!frame->is_entry) {
+    retval = nullptr;
+    goto pop_inlined_frame;
+  }
   tstate->cframe = cframe.previous;
   tstate->cframe->use_tracing = cframe.use_tracing;
   return nullptr;
@@ -376,6 +447,7 @@ exit_unwind:
 exit_return:
   if (dispatch != dispatch_table) g_record_hook(tstate, frame, -1, nullptr);
   _Py_LeaveRecursiveCallTstate(tstate);
+  if (!frame->is_entry) goto pop_inlined_frame;
   tstate->cframe = cframe.previous;
   tstate->cframe->use_tracing = cframe.use_tracing;
   return retval;

@@ -1,15 +1,49 @@
 // The dispatch loop (eval.cpp). Internal to vm/: callers go through vm.h.
 #pragma once
 
-#include "vm/cpython.h"
+#include "vm/cpython.h"  // first: it sets up Py_BUILD_CORE before Python.h
+
+#include "profiles/profile.h"
+#include "vm/code_info.h"
+#include "vm/vm.h"
 
 namespace janus::vm {
-
-struct CodeInfo;
 
 // Runs `frame` from frame->prev_instr + 1 on its current value stack. `info` is the code's
 // VM state (never a fallback code object).
 PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwflag,
                     CodeInfo* info);
+
+// The gate and hook registered with set_entry_gate (vm.cpp), or nullptr.
+extern EntryGate g_entry_gate;
+extern _PyFrameEvalFunction g_entry_hook;
+
+// Whether a call to `code` (state `info`) may run inline in the calling loop.
+inline bool may_inline(PyThreadState* tstate, CodeInfo* info, PyCodeObject* code) {
+  if (__builtin_expect(info->inline_calls == CodeInfo::Inline::Unknown, 0)) {
+    info->inline_calls = !info->fallback && g_entry_gate != nullptr && g_entry_gate(code)
+                             ? CodeInfo::Inline::Yes
+                             : CodeInfo::Inline::No;
+  }
+  // The hook sends traced frames to CPython's evaluator: so must we.
+  return info->inline_calls == CodeInfo::Inline::Yes && !tstate->cframe->use_tracing &&
+         tstate->c_tracefunc == nullptr && tstate->c_profilefunc == nullptr &&
+         tstate->interp->eval_frame == g_entry_hook;
+}
+
+// The counters stats() reads (vm.cpp).
+extern Stats g_stats;
+
+// The VM's accounting for a frame it starts or resumes (from the hook or an inline call):
+// the frame counter and the code's call count (generator resumptions are not calls).
+inline void count_entry(CodeInfo* info, _PyInterpreterFrame* frame) {
+  ++g_stats.frames;
+  if (profiles::CodeProfile* profile = info->profile) {
+    if (frame->prev_instr < _PyCode_CODE(frame->f_code) &&
+        ++profile->calls == profiles::settings().hot_call) {
+      profiles::report_hot_call(profile);
+    }
+  }
+}
 
 }  // namespace janus::vm

@@ -11,11 +11,22 @@
 
 namespace janus::vm {
 
-namespace {
 Stats g_stats;
-}
 
 const Stats& stats() { return g_stats; }
+
+EntryGate g_entry_gate = nullptr;
+_PyFrameEvalFunction g_entry_hook = nullptr;
+
+void set_entry_gate(EntryGate gate, _PyFrameEvalFunction hook) {
+  g_entry_gate = gate;
+  g_entry_hook = hook;
+}
+
+unsigned long long inlined_entries(PyCodeObject* code) {
+  CodeInfo* info = existing_code_info(code);
+  return info != nullptr ? info->inlined_entries : 0;
+}
 
 namespace {
 
@@ -81,14 +92,7 @@ PyObject* evaluate(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwf
     ++g_stats.fallbacks;
     return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
   }
-  ++g_stats.frames;
-  if (profiles::CodeProfile* profile = info->profile) {
-    // Generator resumptions are not calls: count only frames starting at the top.
-    if (frame->prev_instr < _PyCode_CODE(frame->f_code) &&
-        ++profile->calls == profiles::settings().hot_call) {
-      profiles::report_hot_call(profile);
-    }
-  }
+  count_entry(info, frame);
   return run_frame(tstate, frame, throwflag, info);
 }
 

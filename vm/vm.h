@@ -18,6 +18,17 @@ struct CodeInfo;
 PyObject* evaluate(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwflag,
                    CodeInfo** cache = nullptr);
 
+// Inline calls: a Python-to-Python call made by tier 0 runs in the caller's dispatch loop
+// (no C recursion through _PyEval_EvalFrame and the hook) when the hook would give the
+// callee's frame to the VM anyway: `gate(code)` says whether the hook's policy selects
+// `code` (asked once per code object), and `hook` must still be the interpreter's frame
+// evaluator, with no trace or profile function set. Such frames never enter the hook; their
+// count is stats().inlined, and inlined_entries(code) per code object. Without a gate no
+// call is inlined.
+using EntryGate = bool (*)(PyCodeObject* code);
+void set_entry_gate(EntryGate gate, _PyFrameEvalFunction hook);
+unsigned long long inlined_entries(PyCodeObject* code);
+
 // OSR exit landing point: continues `frame` at instruction `offset` (in code units) with
 // `depth` values (new references, consumed) as its value stack, bottom first. The frame's
 // locals must already hold the values the instruction expects. The frame must be linked as
@@ -68,6 +79,7 @@ void set_jit_slot_destructor(void (*destroy)(void*));
 struct Stats {
   unsigned long long frames = 0;     // frames evaluated by the VM
   unsigned long long fallbacks = 0;  // frames handed to CPython (code with an unknown opcode)
+  unsigned long long inlined = 0;    // of `frames`, started by an inline call (not the hook)
 };
 const Stats& stats();
 
