@@ -59,6 +59,12 @@ int handle_eval_breaker(PyThreadState* tstate);
 bool find_exception_handler(PyCodeObject* code, int offset, int* depth, int* handler,
                             bool* push_lasti);
 
+// Writes CALL_PY_EXACT_ARGS / CALL_PY_WITH_DEFAULTS at `instr` (a CALL_ADAPTIVE) when
+// `callable` is a Python function CPython would specialize without a hook. False: nothing
+// written, the caller runs CPython's specializer (which backs off).
+bool specialize_python_call(PyObject* callable, _Py_CODEUNIT* instr, int nargs,
+                            PyObject* kwnames);
+
 // Interned strings used by instructions (created at initialization).
 struct Names {
   PyObject* enter;
