@@ -322,7 +322,12 @@ start_inlined_frame:
   LOAD_FRAME_STATE();
   DISPATCH();
 
-  // The inlined frame is done (its stack already released): free it and continue its
+  // An inlined frame returned (retval), raised (retval null) or yielded; its recursion
+  // count is already released.
+leave_inlined_frame:
+  if (frame->owner == FRAME_OWNED_BY_GENERATOR) goto leave_inlined_generator;
+
+  // A called frame is done (its stack already released): free it and continue its
   // caller, which was suspended after its CALL with its stack visible to the GC.
 pop_inlined_frame : {
   // Unlinked before it is cleared: finalizers run by the clearing must not see it on the
@@ -338,6 +343,42 @@ pop_inlined_frame : {
   retval = nullptr;
   if (cframe.use_tracing) goto hand_over_to_cpython;
   CHECK_EVAL_BREAKER();
+  DISPATCH();
+}
+
+  // A generator resumed by FOR_ITER yielded, returned or raised: what gen_send_ex2 does
+  // after its evaluation, then the caller continues.
+leave_inlined_generator : {
+  _PyInterpreterFrame* gen_frame = frame;
+  PyGenObject* gen = _PyFrame_GetGenerator(gen_frame);
+  frame = cframe.current_frame = gen_frame->previous;
+  tstate->exc_info = gen->gi_exc_state.previous_item;
+  gen->gi_exc_state.previous_item = nullptr;
+  gen_frame->previous = nullptr;
+  LOAD_FRAME_STATE();
+  info = cached_code_info(co);
+  profile = info != nullptr ? info->profile : nullptr;
+  if (retval != nullptr && gen->gi_frame_state == FRAME_SUSPENDED) {
+    PUSH(retval);  // the yielded value: FOR_ITER's next item
+    retval = nullptr;
+    if (cframe.use_tracing) goto hand_over_to_cpython;
+    DISPATCH();
+  }
+  if (gen->gi_frame_state == FRAME_EXECUTING) gen->gi_frame_state = FRAME_COMPLETED;
+  if (retval == nullptr && _PyErr_ExceptionMatches(tstate, PyExc_StopIteration)) {
+    _PyErr_FormatFromCause(PyExc_RuntimeError, "%s", "generator raised StopIteration");
+  }
+  // The generator cannot run again: release its frame.
+  _PyErr_ClearExcState(&gen->gi_exc_state);
+  gen->gi_frame_state = FRAME_CLEARED;
+  _PyFrame_Clear(gen_frame);
+  if (retval == nullptr) goto error;
+  // Its return value is dropped, as FOR_ITER drops it; FOR_ITER runs again and sees the
+  // generator exhausted.
+  Py_DECREF(retval);
+  retval = nullptr;
+  next_instr = frame->prev_instr;
+  if (cframe.use_tracing) goto hand_over_to_cpython;
   DISPATCH();
 }
 
@@ -427,7 +468,7 @@ hand_over_to_cpython:
     // see it), finishes it, and its caller continues here (or is handed over in turn).
     cframe.current_frame = frame->previous;
     retval = _PyEval_EvalFrameDefault(tstate, frame, 0);
-    goto pop_inlined_frame;
+    goto leave_inlined_frame;
   }
   tstate->cframe = cframe.previous;
   tstate->cframe->use_tracing = cframe.use_tracing;
@@ -438,7 +479,7 @@ exit_unwind:
   _Py_LeaveRecursiveCallTstate(tstate);
   if (!frame->is_entry) {
     retval = nullptr;
-    goto pop_inlined_frame;
+    goto leave_inlined_frame;
   }
   tstate->cframe = cframe.previous;
   tstate->cframe->use_tracing = cframe.use_tracing;
@@ -447,7 +488,7 @@ exit_unwind:
 exit_return:
   if (dispatch != dispatch_table) g_record_hook(tstate, frame, -1, nullptr);
   _Py_LeaveRecursiveCallTstate(tstate);
-  if (!frame->is_entry) goto pop_inlined_frame;
+  if (!frame->is_entry) goto leave_inlined_frame;
   tstate->cframe = cframe.previous;
   tstate->cframe->use_tracing = cframe.use_tracing;
   return retval;
