@@ -105,13 +105,15 @@ CodeProfile* create_profile(PyCodeObject* code);
 // Frees a profile; if a dump was requested, its lines are kept for the dump first.
 void destroy_profile(CodeProfile* profile);
 
-// Records a call's callable (a bound method counts as its function). The common case, the
-// same callable as last time's first target, stays inline.
+// Records a call's callable (a bound method counts as its function). The common case, a
+// callable already seen, stays inline.
 void record_call_target_slow(Site* site, PyObject* callable);
 inline void record_call_target(Site* site, PyObject* callable) {
-  if (site->targets[0] == callable) {
-    site->operands[0].record(callable);
-    return;
+  for (const void* target : site->targets) {
+    if (target == callable) {
+      site->operands[0].record(callable);
+      return;
+    }
   }
   record_call_target_slow(site, callable);
 }

@@ -171,12 +171,9 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   // initializations.
   _PyCFrame cframe;
   _PyCFrame* prev_cframe = tstate->cframe;
-  PyCodeObject* co = frame->f_code;
-  _Py_CODEUNIT* first_instr = _PyCode_CODE(co);
+  _Py_CODEUNIT* first_instr = _PyCode_CODE(frame->f_code);
   _Py_CODEUNIT* next_instr;
   PyObject** stack_pointer;
-  PyObject* names = co->co_names;
-  PyObject* consts = co->co_consts;
   PyObject* kwnames = nullptr;  // borrowed from co_consts by KW_NAMES, used by CALL
   PyObject* retval = nullptr;
   profiles::CodeProfile* profile = info->profile;
@@ -203,10 +200,7 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
 // Loads the loop's registers from `frame` (entry, inline call, return to the caller).
 #define LOAD_FRAME_STATE()                          \
   {                                                 \
-    co = frame->f_code;                             \
-    first_instr = _PyCode_CODE(co);                 \
-    names = co->co_names;                           \
-    consts = co->co_consts;                         \
+    first_instr = _PyCode_CODE(frame->f_code);      \
     next_instr = frame->prev_instr + 1;             \
     stack_pointer = _PyFrame_GetStackPointer(frame); \
     frame->stacktop = -1;                           \
@@ -223,6 +217,11 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     oparg = _Py_OPARG(*next_instr);        \
     goto* dispatch[opcode];                \
   }
+// The running code's fields, read through the frame (no loop registers: calls and returns
+// switch frames inside the loop, and fewer live values keep the hot ones in registers).
+#define CODE() (frame->f_code)
+#define NAMES() (frame->f_code->co_names)
+#define CONSTS() (frame->f_code->co_consts)
 #define INSTR_OFFSET() ((int)(next_instr - first_instr))
 #define JUMPBY(x) (next_instr += (x))
 #define JUMPTO(x) (next_instr = first_instr + (x))
@@ -308,7 +307,6 @@ switch_to_callee:
   _PyFrame_SetStackPointer(frame, stack_pointer);
   callee->previous = frame;
   frame = cframe.current_frame = callee;
-  info = callee_info;
   profile = callee_info->profile;
   count_entry(callee_info, callee);
   ++callee_info->inlined_entries;
@@ -336,8 +334,8 @@ pop_inlined_frame : {
   frame = cframe.current_frame = dying->previous;
   pop_call(tstate, dying);
   LOAD_FRAME_STATE();
-  info = cached_code_info(co);
-  profile = info != nullptr ? info->profile : nullptr;
+  CodeInfo* caller_info = cached_code_info(CODE());
+  profile = caller_info != nullptr ? caller_info->profile : nullptr;
   if (retval == nullptr) goto error;
   PUSH(retval);
   retval = nullptr;
@@ -356,8 +354,8 @@ leave_inlined_generator : {
   gen->gi_exc_state.previous_item = nullptr;
   gen_frame->previous = nullptr;
   LOAD_FRAME_STATE();
-  info = cached_code_info(co);
-  profile = info != nullptr ? info->profile : nullptr;
+  CodeInfo* caller_info = cached_code_info(CODE());
+  profile = caller_info != nullptr ? caller_info->profile : nullptr;
   if (retval != nullptr && gen->gi_frame_state == FRAME_SUSPENDED) {
     PUSH(retval);  // the yielded value: FOR_ITER's next item
     retval = nullptr;
@@ -399,7 +397,7 @@ op_unknown:
 
 unbound_local_error:
   format_exc_check_arg(tstate, PyExc_UnboundLocalError, kUnboundLocalMsg,
-                       PyTuple_GetItem(co->co_localsplusnames, oparg));
+                       PyTuple_GetItem(CODE()->co_localsplusnames, oparg));
   goto error;
 
   // ---------------------------------------------------------------------------------------
@@ -422,7 +420,7 @@ exception_unwind : {
   int offset = INSTR_OFFSET() - 1;
   int level, handler;
   bool push_lasti;
-  if (!find_exception_handler(co, offset, &level, &handler, &push_lasti)) {
+  if (!find_exception_handler(CODE(), offset, &level, &handler, &push_lasti)) {
     while (stack_pointer > _PyFrame_Stackbase(frame)) {
       PyObject* o = POP();
       Py_XDECREF(o);
