@@ -26,7 +26,8 @@ PyCodeObject* code_of(PyObject* arg) {
 }
 
 PyObject* vm_stats(PyObject*, PyObject*) {
-  return Py_BuildValue("{s:K,s:K}", "frames", stats().frames, "fallbacks", stats().fallbacks);
+  return Py_BuildValue("{s:K,s:K,s:K}", "frames", stats().frames, "fallbacks",
+                       stats().fallbacks, "inlined", stats().inlined);
 }
 
 PyObject* vm_handles(PyObject*, PyObject* arg) {
@@ -113,7 +114,7 @@ PyObject* vm_set_loop_callback(PyObject*, PyObject* arg) {
 }
 
 PyMethodDef vm_methods[] = {
-    {"stats", vm_stats, METH_NOARGS, "Counters: frames evaluated by the VM, fallbacks."},
+    {"stats", vm_stats, METH_NOARGS, "Counters: frames evaluated by the VM, fallbacks, frames started inline."},
     {"handles", vm_handles, METH_O, "Whether the VM evaluates frames of this code."},
     {"unsupported_opcode", vm_unsupported_opcode, METH_O,
      "The first opcode of the code the VM does not implement, or -1."},

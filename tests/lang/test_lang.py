@@ -102,3 +102,22 @@ def test_vm_evaluates_selected_frames(janus, tmp_path):
         "f()\n"
         "print(_janus_vm.stats()['frames'])\n")
     assert run(janus, program, JANUS_VM="none").stdout == "0\n"
+
+
+def test_calls_run_inline_and_still_count_as_hook_entries(janus, tmp_path):
+    """Python-to-Python calls run inside the caller's loop (no C recursion through the
+    hook), yet the hook's per-code entry count is the number of calls the program made."""
+    program = tmp_path / "probe.py"
+    program.write_text(
+        "import _janus_vm, _janus_hook\n"
+        "calls = 0\n"
+        "def fib(n):\n"
+        "    global calls\n"
+        "    calls += 1\n"
+        "    return n if n < 2 else fib(n - 1) + fib(n - 2)\n"
+        "before = _janus_vm.stats()['inlined']\n"
+        "fib(15)\n"
+        "print(calls, _janus_hook.entries(fib) == calls,\n"
+        "      _janus_vm.stats()['inlined'] - before == calls)\n")
+    assert run(janus, program, JANUS_VM="all").stdout == "1973 True True\n"
+    assert run(janus, program).stdout == "1973 True True\n"  # default policy: user code
