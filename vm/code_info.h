@@ -33,14 +33,14 @@ struct CodeExtraLayout {
 };
 extern Py_ssize_t g_code_info_index;
 // The state of `code` if it has one already, else nullptr.
-inline CodeInfo* existing_code_info(PyCodeObject* code) {
+[[gnu::always_inline]] inline CodeInfo* existing_code_info(PyCodeObject* code) {
   auto* extra = static_cast<CodeExtraLayout*>(code->co_extra);
   if (extra != nullptr && g_code_info_index >= 0 && g_code_info_index < extra->size) {
     return static_cast<CodeInfo*>(extra->extras[g_code_info_index]);
   }
   return nullptr;
 }
-inline CodeInfo* cached_code_info(PyCodeObject* code) {
+[[gnu::always_inline]] inline CodeInfo* cached_code_info(PyCodeObject* code) {
   CodeInfo* info = existing_code_info(code);
   return info != nullptr ? info : code_info(code);
 }

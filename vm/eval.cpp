@@ -342,8 +342,8 @@ pop_inlined_frame : {
   if (retval == nullptr) goto error;
   PUSH(retval);
   retval = nullptr;
+  // No eval-breaker check here: as in CPython, RESUME and back-edges check it.
   if (cframe.use_tracing) goto hand_over_to_cpython;
-  CHECK_EVAL_BREAKER();
   DISPATCH();
 }
 

@@ -18,8 +18,10 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
 extern EntryGate g_entry_gate;
 extern _PyFrameEvalFunction g_entry_hook;
 
-// Whether a call to `code` (state `info`) may run inline in the calling loop.
-inline bool may_inline(PyThreadState* tstate, CodeInfo* info, PyCodeObject* code) {
+// Whether a call to `code` (state `info`) may run inline in the calling loop. Forced
+// inline (like the helpers below): GCC otherwise keeps it out of the huge loop function.
+[[gnu::always_inline]] inline bool may_inline(PyThreadState* tstate, CodeInfo* info,
+                                              PyCodeObject* code) {
   if (__builtin_expect(info->inline_calls == CodeInfo::Inline::Unknown, 0)) {
     info->inline_calls = !info->fallback && g_entry_gate != nullptr && g_entry_gate(code)
                              ? CodeInfo::Inline::Yes
@@ -36,7 +38,7 @@ extern Stats g_stats;
 
 // The VM's accounting for a frame it starts or resumes (from the hook or an inline call):
 // the frame counter and the code's call count (generator resumptions are not calls).
-inline void count_entry(CodeInfo* info, _PyInterpreterFrame* frame) {
+[[gnu::always_inline]] inline void count_entry(CodeInfo* info, _PyInterpreterFrame* frame) {
   ++g_stats.frames;
   if (profiles::CodeProfile* profile = info->profile) {
     if (frame->prev_instr < _PyCode_CODE(frame->f_code) &&
