@@ -73,7 +73,7 @@ def _num(x, digits=4):
     return f"{x:.{digits}g}"
 
 
-COLUMNS = [("benchmark", "<"), ("config", "<"), ("median ms", ">"), ("min ms", ">"),
+COLUMNS = [("benchmark", "<"), ("config", "<"), ("median ms", ">"), ("steps/s", ">"), ("min ms", ">"),
            ("max ms", ">"), ("ratio", ">"), ("ratio range", ">"), ("warm-up", ">"),
            ("outside s", ">"), ("peak MB", ">"), ("threads", ">"), ("output", "<")]
 
@@ -89,7 +89,9 @@ def _row(bench_id, cfg):
     if s["ratios"] and not cfg["reference"]:
         spread = f"{min(s['ratios']):.2f}-{max(s['ratios']):.2f}"
     out = s["output"] if s["status"] == "ok" else f"{s['status']}: {s['reason']}"
-    return [bench_id, cfg["name"], _num(s["median_ms"]), _num(s["min_ms"]), _num(s["max_ms"]),
+    # Steps per second of the steady state (issue 6 reports tiers in steps/s).
+    rate = _num(1000.0 / s["median_ms"]) if s["median_ms"] else "-"
+    return [bench_id, cfg["name"], _num(s["median_ms"]), rate, _num(s["min_ms"]), _num(s["max_ms"]),
             ratio, spread, warm, f"{s['outside_steps_s']:.2f}", _num(s["peak_rss_mb"], 3),
             _num(s["max_threads"], 3), out]
 

@@ -287,10 +287,10 @@ def test_e2e_unsupported_failed_and_skipped_are_reported(e2e):
 def test_e2e_table_and_png(e2e):
     proc, _, out = e2e
     row = next(l for l in proc.stdout.splitlines() if l.startswith("programs/prog "))
-    assert row.split()[:6] == ["programs/prog", "cpython", "11", "10", "12", "1.000"]
-    assert row.split()[6:9] == ["-", "1", "st/40"]
+    assert row.split()[:7] == ["programs/prog", "cpython", "11", "90.91", "10", "12", "1.000"]
+    assert row.split()[7:10] == ["-", "1", "st/40"]
     janus_row = next(l for l in proc.stdout.splitlines() if l.split()[:1] == ["janus"])
-    assert janus_row.split()[1:6] == ["22", "20", "24", "2.000", "2.00-2.00"]
+    assert janus_row.split()[1:7] == ["22", "45.45", "20", "24", "2.000", "2.00-2.00"]
     with open(out / "chart.png", "rb") as f:
         head = f.read(24)
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
