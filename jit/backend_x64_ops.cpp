@@ -352,6 +352,9 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::FORMAT:
     case Op::SLICE:
     case Op::DELITEM:
+    case Op::GUARD_ATTR_SLOT:  // layout checks, a keys lookup for kAttrAbsent
+    case Op::ATTR_SLOT:
+    case Op::SET_ATTR_SLOT:
       lower_call(ref, in);
       break;
     case Op::OBJ_CALL:

@@ -137,6 +137,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::GUARD_ITER_NOT_DONE:
         case Op::GUARD_LEN:
         case Op::GUARD_NOT_TRACING:
+        case Op::GUARD_ATTR_SLOT:
           GUARD(rt::call_helper(static_cast<int>(in.op))(a, b, c, in.imm, in.aux) != 0)
         case Op::ADD_I64_OVF: {
           int64_t res;
@@ -218,7 +219,9 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::NEW_DICT:
         case Op::OBJ_CALL:
         case Op::NEW_LIST:
-        case Op::NEW_TUPLE: {
+        case Op::NEW_TUPLE:
+        case Op::ATTR_SLOT:
+        case Op::SET_ATTR_SLOT: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,
           // sys._getframe): its line is the instruction's.

@@ -156,6 +156,9 @@ std::string print_instr(const Trace& trace, Ref ref) {
     case Op::GETATTR:
     case Op::SETATTR:
     case Op::ITER_NEXT:
+    case Op::GUARD_ATTR_SLOT:
+    case Op::ATTR_SLOT:
+    case Op::SET_ATTR_SLOT:
       add(describe_object(in.imm));
       break;
     case Op::GUARD_DICT_VERSION:

@@ -6,6 +6,7 @@
 // recording with a reason; a trace must never compute something tier 0 would not.
 #include "jit/record.h"
 
+#include "jit/attr_site.h"
 #include "jit/runtime.h"
 
 #include <functional>
@@ -398,6 +399,7 @@ class Recorder {
       case LOAD_METHOD:
         return load_attr(opcode == LOAD_METHOD, PyTuple_GET_ITEM(code_->co_names, oparg));
       case STORE_ATTR: {
+        if (store_instance_attr(PyTuple_GET_ITEM(code_->co_names, oparg))) return true;
         Ref owner = pop();
         Ref value = as_obj(pop());
         b_->emit(Op::SETATTR, owner, value, kNoRef,
@@ -682,6 +684,7 @@ class Recorder {
         return true;
       }
     }
+    if (instance_attr(method, name, owner, o)) return true;
     // Methods of types without an instance dict: [function, self], pinned by the type's
     // version (any change to the class or its bases changes it).
     if (method && tp->tp_dictoffset == 0 && tp->tp_getattro == PyObject_GenericGetAttr) {
@@ -702,6 +705,59 @@ class Recorder {
     pop();
     if (method) push(null_);
     push(res);
+    return true;
+  }
+
+  // The exact type and its version: everything an AttrPlan found relies on. GUARD_TYPE
+  // is emitted even when the type is known (a call may have assigned __class__); the
+  // guard pass drops the repeats it can prove.
+  void guard_type_version(Ref owner, PyTypeObject* tp) {
+    b_->emit(Op::GUARD_TYPE, owner, kNoRef, kNoRef, reinterpret_cast<int64_t>(tp), 0, pre());
+    known_type_[owner] = tp;
+    b_->emit(Op::GUARD_TYPE_VERSION, const_obj(reinterpret_cast<PyObject*>(tp)), kNoRef,
+             kNoRef, tp->tp_version_tag, 0, pre());
+  }
+
+  // LOAD_ATTR / LOAD_METHOD on an instance (attr_site.h), or false for the other paths.
+  bool instance_attr(bool method, PyObject* name, Ref owner, PyObject* o) {
+    AttrPlan plan = plan_load_attr(o, name, method);
+    if (plan.what == AttrPlan::kGeneric) return false;
+    const int64_t imm = reinterpret_cast<int64_t>(name);
+    guard_type_version(owner, Py_TYPE(o));
+    if (plan.what == AttrPlan::kInstance) {
+      b_->emit(Op::GUARD_ATTR_SLOT, owner, kNoRef, kNoRef, imm, plan.aux, pre());
+      Ref res = b_->emit(Op::ATTR_SLOT, owner, kNoRef, kNoRef, imm, plan.aux);
+      pop();
+      if (method) push(null_);
+      push(res);
+      return true;
+    }
+    if (plan.guard_absent) {
+      b_->emit(Op::GUARD_ATTR_SLOT, owner, kNoRef, kNoRef, imm,
+               static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0)), pre());
+    }
+    pop();
+    if (plan.what == AttrPlan::kMethod) {
+      push(pinned_value(plan.value));
+      push(owner);
+    } else {
+      if (method) push(null_);
+      push(pinned_value(plan.value));
+    }
+    return true;
+  }
+
+  // STORE_ATTR into an attribute the instance already has (attr_site.h), or false.
+  bool store_instance_attr(PyObject* name) {
+    AttrPlan plan = plan_store_attr(concrete(1), name);
+    if (plan.what != AttrPlan::kInstance) return false;
+    Ref owner = as_obj(peek(1));
+    const int64_t imm = reinterpret_cast<int64_t>(name);
+    guard_type_version(owner, Py_TYPE(concrete(1)));
+    b_->emit(Op::GUARD_ATTR_SLOT, owner, kNoRef, kNoRef, imm, plan.aux, pre());
+    pop();
+    Ref value = as_obj(pop());
+    b_->emit(Op::SET_ATTR_SLOT, owner, value, kNoRef, imm, plan.aux, raise());
     return true;
   }
 

@@ -23,6 +23,16 @@ using CallVFn = uint64_t (*)(const uint64_t* list, int64_t count, uint64_t a, in
 #undef JIT_RT_Call
 #undef JIT_RT_CallV
 
+// Where GUARD_ATTR_SLOT / ATTR_SLOT / SET_ATTR_SLOT find an instance attribute (aux & 0xff;
+// aux >> 8 is the index or offset). Found at record time; jit/runtime_attr.cpp reads them.
+enum AttrKind : int64_t {
+  kAttrValues = 0,  // 3.11 inline values (managed dict not materialized): values[index]
+  kAttrDictHint = 1,  // materialized managed dict, unicode keys: entry `index` has key imm
+  kAttrSlot = 2,   // __slots__ member: *(PyObject**)((char*)a + offset)
+  kAttrAbsent = 3,  // guard only: no instance attribute `imm` (class attribute not shadowed)
+};
+constexpr int64_t attr_aux(AttrKind kind, int64_t index) { return kind | (index << 8); }
+
 // The helper of a Call / CallV op (nullptr for Inline ops): index by (int)Op.
 CallFn call_helper(int op);
 CallVFn callv_helper(int op);

@@ -1,0 +1,311 @@
+// Tier 1's instance-attribute ops (GUARD_ATTR_SLOT, ATTR_SLOT, SET_ATTR_SLOT; jit/attr_site.h
+// finds the location as the recorder does): each hand-built trace runs in the IR
+// interpreter and as compiled code from equal states; both must take the same exit and
+// produce the same value, and that value must be what CPython's own getattr returns (the
+// oracle). After each mutation that moves or removes the attribute (del, __dict__
+// replaced, shadowing, __class__ assigned) the same trace must leave at its guard.
+#include "jit/attr_site.h"
+#include "jit/backend_x64.h"
+#include "jit/ir.h"
+#include "jit/runtime.h"
+#include "jit/trace.h"
+
+#include "jit/cpython.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace janus::jit {
+namespace {
+
+const char* kClasses = R"(
+class P:
+    def __init__(self):
+        self.x = 1
+        self.y = 'two'
+    def m(self):
+        return self.x
+class S:
+    __slots__ = ('a', 'b')
+    def __init__(self):
+        self.a = 3.5
+        self.b = None
+class C:
+    k = 5
+    def m(self):
+        return 7
+class Q(P):
+    pass
+)";
+
+PyCodeObject* frame_code() {
+  static PyCodeObject* code = reinterpret_cast<PyCodeObject*>(
+      Py_CompileString("x = 1\n", "<jit attr test>", Py_file_input));
+  return code;
+}
+
+struct Outcome {
+  int exit = -1;
+  PyObject* value = nullptr;  // the done exit's stack value (owned), else NULL
+};
+
+// Exits: 0 = the type guards, 1 = GUARD_ATTR_SLOT, then (store) 2 = SET_ATTR_SLOT raised,
+// and AttrTrace::done.
+struct AttrTrace {
+  Trace trace;
+  std::unique_ptr<MachineCode> code;
+  int32_t done = -1;  // the exit after the read (stack 0 = the value, owned)
+};
+
+// o.name through the ops (store: o.name = local 1 first, then read back).
+std::unique_ptr<AttrTrace> build(PyObject* o, PyObject* name, int32_t aux, bool store) {
+  auto t = std::make_unique<AttrTrace>();
+  IRBuilder b(t->trace);
+  Ref obj = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+  Ref value = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
+  Snapshot guard_exit;
+  guard_exit.entries = {{SnapEntry::Local, 0, obj}};
+  int32_t type_exit = b.add_snapshot(guard_exit);
+  int32_t slot_exit = b.add_snapshot(guard_exit);
+  PyTypeObject* tp = Py_TYPE(o);
+  b.emit(Op::GUARD_TYPE, obj, kNoRef, kNoRef, reinterpret_cast<int64_t>(tp), 0, type_exit);
+  Ref type = b.const_obj(reinterpret_cast<PyObject*>(tp));
+  b.emit(Op::GUARD_TYPE_VERSION, type, kNoRef, kNoRef, tp->tp_version_tag, 0, type_exit);
+  const int64_t imm = reinterpret_cast<int64_t>(name);
+  b.emit(Op::GUARD_ATTR_SLOT, obj, kNoRef, kNoRef, imm, aux, slot_exit);
+  if (store) {
+    Snapshot raise_exit;
+    raise_exit.kind = Snapshot::RaiseAt;
+    raise_exit.forceable = false;
+    int32_t raised = b.add_snapshot(raise_exit);
+    b.emit(Op::SET_ATTR_SLOT, obj, value, kNoRef, imm, aux, raised);
+  }
+  Ref item = b.emit(Op::ATTR_SLOT, obj, kNoRef, kNoRef, imm, aux);
+  Snapshot done;
+  done.entries = {{SnapEntry::Stack, 0, item}, {SnapEntry::Release, 0, item}};
+  int32_t done_exit = b.add_snapshot(done);
+  t->done = done_exit;
+  Ref t_ = b.const_bool(true);
+  b.emit(Op::GUARD_FALSE, t_, kNoRef, kNoRef, 0, 0, done_exit);
+  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done_exit);
+  std::string why;
+  t->code = compile(t->trace, &why);
+  EXPECT_NE(t->code, nullptr) << why;
+  return t;
+}
+
+Outcome run(const AttrTrace& t, bool compiled, PyObject* o, PyObject* v) {
+  alignas(16) char frame_memory[sizeof(_PyInterpreterFrame) + 64] = {};
+  auto* frame = reinterpret_cast<_PyInterpreterFrame*>(frame_memory);
+  frame->f_code = frame_code();
+  PyObject* locals[2] = {o, v};
+  int breaker = 0;
+  std::vector<uint64_t> values(std::max(1, max_exit_values(t.trace)), 0);
+  TraceContext ctx;
+  ctx.tstate = PyThreadState_Get();
+  ctx.frame = frame;
+  ctx.localsplus = locals;
+  ctx.stack_base = nullptr;
+  ctx.eval_breaker = &breaker;
+  ctx.exit_values = values.data();
+  Outcome r;
+  r.exit = compiled ? t.code->entry()(&ctx) : interpret(t.trace, &ctx);
+  if (r.exit == t.done) r.value = reinterpret_cast<PyObject*>(values[0]);
+  return r;
+}
+
+class JitAttrTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!Py_IsInitialized()) Py_InitializeEx(0);
+    frame_code();
+    ns_ = PyDict_New();
+    PyDict_SetItemString(ns_, "__builtins__", PyEval_GetBuiltins());
+    PyObject* r = PyRun_String(kClasses, Py_file_input, ns_, ns_);
+    ASSERT_NE(r, nullptr);
+    Py_DECREF(r);
+  }
+  void TearDown() override {
+    EXPECT_FALSE(PyErr_Occurred());
+    PyErr_Clear();
+  }
+  static PyObject* py(const char* code) {  // runs statements, or evaluates an expression
+    PyObject* r = PyRun_String(code, Py_eval_input, ns_, ns_);
+    if (r == nullptr) {
+      PyErr_Clear();
+      r = PyRun_String(code, Py_file_input, ns_, ns_);
+    }
+    if (r == nullptr) PyErr_Print();
+    EXPECT_NE(r, nullptr) << code;
+    return r;
+  }
+  static PyObject* name(const char* s) {
+    PyObject* n = PyUnicode_InternFromString(s);
+    return n;  // interned: lives as long as the test
+  }
+
+  // Loads `attr` of the object `expr` names with both executors; the value must be
+  // CPython's getattr. Returns the exit both took (and checks they agree).
+  static int load_both(const AttrTrace& t, PyObject* o, const char* attr) {
+    Py_ssize_t before = Py_REFCNT(o);
+    Outcome a = run(t, false, o, Py_None);
+    Outcome b = run(t, true, o, Py_None);
+    EXPECT_EQ(a.exit, b.exit);
+    if (a.exit == t.done && b.exit == t.done) {
+      PyObject* oracle = PyObject_GetAttrString(o, attr);
+      EXPECT_EQ(a.value, oracle);
+      EXPECT_EQ(b.value, oracle);
+      Py_ssize_t rc = Py_REFCNT(oracle);
+      Py_DECREF(a.value);
+      Py_DECREF(b.value);
+      EXPECT_EQ(Py_REFCNT(oracle), rc - 2);  // each executor handed over one new reference
+      Py_DECREF(oracle);
+    }
+    EXPECT_EQ(Py_REFCNT(o), before);
+    return a.exit;
+  }
+  static PyObject* ns_;
+};
+PyObject* JitAttrTest::ns_ = nullptr;
+
+struct Site {
+  const char* setup;  // binds `o`
+  const char* attr;
+  const char* mutation;  // after which the attribute is no longer where it was found
+};
+
+TEST_F(JitAttrTest, LoadsMatchGetattrAndGuardsCatchEveryMove) {
+  const Site sites[] = {
+      {"o = P()", "x", "del o.x"},
+      {"o = P()", "y", "o.__dict__ = {'y': 'other'}"},
+      {"o = P(); o.__dict__", "y", "del o.y"},                 // split dict (materialized)
+      {"o = P(); o.__dict__ = {'z': 0, 'x': 9}", "x", "o.__dict__ = {'x': 9}"},  // hint moves
+      {"o = P(); o.__dict__ = {'x': 9}", "x", "o.__class__ = Q"},
+      {"o = S()", "a", "del o.a"},
+      {"o = S()", "b", "o.__class__ = S; del o.b"},
+  };
+  for (const Site& s : sites) {
+    SCOPED_TRACE(std::string(s.setup) + " ." + s.attr);
+    Py_XDECREF(py(s.setup));
+    PyObject* o = PyDict_GetItemString(ns_, "o");
+    Py_INCREF(o);
+    AttrPlan plan = plan_load_attr(o, name(s.attr), false);
+    ASSERT_EQ(plan.what, AttrPlan::kInstance);
+    auto t = build(o, name(s.attr), plan.aux, false);
+    ASSERT_NE(t->code, nullptr);
+    EXPECT_EQ(load_both(*t, o, s.attr), t->done);
+    Py_XDECREF(py(s.mutation));
+    int exit = load_both(*t, o, s.attr);
+    EXPECT_NE(exit, t->done) << "the trace still read the attribute after: " << s.mutation;
+    Py_DECREF(o);
+  }
+}
+
+TEST_F(JitAttrTest, ClassAttributesAndMethodsNeedTheInstanceNotToShadowThem) {
+  Py_XDECREF(py("o = C()"));
+  PyObject* o = PyDict_GetItemString(ns_, "o");  // borrowed: the namespace holds it
+  AttrPlan k = plan_load_attr(o, name("k"), false);
+  EXPECT_EQ(k.what, AttrPlan::kClassValue);
+  EXPECT_TRUE(k.guard_absent);
+  AttrPlan m = plan_load_attr(o, name("m"), true);
+  EXPECT_EQ(m.what, AttrPlan::kMethod);
+  EXPECT_EQ(plan_load_attr(o, name("m"), false).what, AttrPlan::kGeneric);  // a bound method
+  const int32_t absent = static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0));
+  // Both executors call the same helper for this guard: checked directly, twice (the
+  // second round on a new instance of a class whose shared keys now know `k` and `m`).
+  for (int round = 0; round < 2; round++) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    Py_XDECREF(py("o = C()"));
+    o = PyDict_GetItemString(ns_, "o");
+    auto guard = [&](const char* attr) {
+      PyObject* n = name(attr);
+      uint64_t ok = rt::call_helper(static_cast<int>(Op::GUARD_ATTR_SLOT))(
+          reinterpret_cast<uint64_t>(o), 0, 0, reinterpret_cast<int64_t>(n), absent);
+      // The oracle: the instance's own __dict__ does not have the name.
+      PyObject* d = PyObject_GetAttrString(o, "__dict__");
+      bool expected = PyDict_GetItemWithError(d, n) == nullptr;
+      Py_DECREF(d);
+      EXPECT_EQ(ok != 0, expected) << attr;
+      return ok != 0;
+    };
+    EXPECT_TRUE(guard("k"));
+    Py_XDECREF(py("o.k = 1"));  // shadows the class attribute (values)
+    EXPECT_FALSE(guard("k"));
+    Py_XDECREF(py("o.__dict__ = {'m': 2}"));  // shadows the method (a dict)
+    EXPECT_FALSE(guard("m"));
+    EXPECT_TRUE(guard("k"));
+  }
+}
+
+TEST_F(JitAttrTest, StoresReplaceInPlaceAndReadBack) {
+  const Site sites[] = {
+      {"o = P()", "x", "del o.x"},
+      {"o = P(); o.__dict__", "y", "o.__dict__ = {}"},
+      {"o = P(); o.__dict__ = {'q': 1, 'x': 2}", "x", "del o.x"},
+      {"o = S()", "a", "del o.a"},
+  };
+  for (const Site& s : sites) {
+    SCOPED_TRACE(std::string(s.setup) + " ." + s.attr);
+    Py_XDECREF(py(s.setup));
+    PyObject* o = PyDict_GetItemString(ns_, "o");
+    Py_INCREF(o);
+    AttrPlan plan = plan_store_attr(o, name(s.attr));
+    ASSERT_EQ(plan.what, AttrPlan::kInstance);
+    auto t = build(o, name(s.attr), plan.aux, true);
+    ASSERT_NE(t->code, nullptr);
+    for (bool compiled : {false, true}) {
+      PyObject* v = PyUnicode_FromFormat("stored by %s", compiled ? "code" : "interp");
+      Outcome r = run(*t, compiled, o, v);
+      EXPECT_EQ(r.exit, t->done);
+      PyObject* oracle = PyObject_GetAttrString(o, s.attr);  // CPython reads the store back
+      EXPECT_EQ(oracle, v);
+      EXPECT_EQ(r.value, v);
+      Py_XDECREF(r.value);
+      Py_XDECREF(oracle);
+      EXPECT_EQ(Py_REFCNT(v), 2);  // ours and the attribute's
+      Py_DECREF(v);
+    }
+    Py_XDECREF(py(s.mutation));
+    Outcome a = run(*t, false, o, Py_None);
+    Outcome b = run(*t, true, o, Py_None);
+    EXPECT_EQ(a.exit, 1);
+    EXPECT_EQ(b.exit, 1);
+    PyObject* still = PyObject_GetAttrString(o, s.attr);  // nothing was stored
+    EXPECT_EQ(still, nullptr);
+    PyErr_Clear();
+    Py_XDECREF(still);
+    Py_DECREF(o);
+  }
+}
+
+TEST_F(JitAttrTest, UnversionedOrCustomAccessKeepsTheGenericPath) {
+  Py_XDECREF(py("class G:\n    def __getattribute__(self, n):\n        return 1\no = G()"));
+  PyObject* o = PyDict_GetItemString(ns_, "o");
+  EXPECT_EQ(plan_load_attr(o, name("x"), false).what, AttrPlan::kGeneric);
+  Py_XDECREF(py("class H:\n    def __setattr__(self, n, v):\n        pass\no = H()"));
+  o = PyDict_GetItemString(ns_, "o");
+  EXPECT_EQ(plan_store_attr(o, name("x")).what, AttrPlan::kGeneric);
+  Py_XDECREF(py("class R:\n    @property\n    def x(self):\n        return 1\no = R()"));
+  o = PyDict_GetItemString(ns_, "o");
+  EXPECT_EQ(plan_load_attr(o, name("x"), false).what, AttrPlan::kGeneric);
+  EXPECT_EQ(plan_store_attr(o, name("x")).what, AttrPlan::kGeneric);
+}
+
+TEST_F(JitAttrTest, AnyChangeToTheClassLeavesAtTheVersionGuard) {
+  Py_XDECREF(py("o = P()"));
+  PyObject* o = PyDict_GetItemString(ns_, "o");
+  AttrPlan plan = plan_load_attr(o, name("x"), false);
+  ASSERT_EQ(plan.what, AttrPlan::kInstance);
+  auto t = build(o, name("x"), plan.aux, false);
+  ASSERT_NE(t->code, nullptr);
+  EXPECT_EQ(load_both(*t, o, "x"), t->done);
+  Py_XDECREF(py("P.x = property(lambda self: 'from the property')"));  // now a data descr
+  EXPECT_EQ(load_both(*t, o, "x"), 0);
+  Py_XDECREF(py("del P.x"));
+}
+
+}  // namespace
+}  // namespace janus::jit
