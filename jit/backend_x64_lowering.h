@@ -70,6 +70,10 @@ class TraceLowering {
   void lower_guard_index(const Instr& in);
   void lower_seq_item(Ref ref, const Instr& in);
 
+  // backend_x64_attr.cpp
+  void lower_guard_attr_slot(Ref ref, const Instr& in);
+  void lower_attr_slot(Ref ref, const Instr& in);
+
   const Trace& trace_;
   x86::Compiler& cc_;
   std::vector<x86::Gp> gps_;

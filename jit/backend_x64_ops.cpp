@@ -327,6 +327,12 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::SEQ_ITEM:
       lower_seq_item(ref, in);
       break;
+    case Op::GUARD_ATTR_SLOT:
+      lower_guard_attr_slot(ref, in);
+      break;
+    case Op::ATTR_SLOT:
+      lower_attr_slot(ref, in);
+      break;
     case Op::BOX_INT:
     case Op::BOX_FLOAT:
     case Op::FLOORDIV_I64:
@@ -352,8 +358,6 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::FORMAT:
     case Op::SLICE:
     case Op::DELITEM:
-    case Op::GUARD_ATTR_SLOT:  // layout checks, a keys lookup for kAttrAbsent
-    case Op::ATTR_SLOT:
     case Op::SET_ATTR_SLOT:
       lower_call(ref, in);
       break;
