@@ -24,18 +24,10 @@ inline uint64_t bits(double d) {
   return v;
 }
 
-bool compare(int op, auto x, auto y) {
-  switch (op) {
-    case Py_LT: return x < y;
-    case Py_LE: return x <= y;
-    case Py_EQ: return x == y;
-    case Py_NE: return x != y;
-    case Py_GT: return x > y;
-    default: return x >= y;
-  }
-}
-
 }  // namespace
+
+// compare_values (jit/ir.h) numbers the comparisons as CPython does.
+static_assert(Py_LT == 0 && Py_LE == 1 && Py_EQ == 2 && Py_NE == 3 && Py_GT == 4 && Py_GE == 5);
 
 int max_exit_values(const Trace& trace) {
   size_t most = 0;
@@ -171,7 +163,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::OR_I64: v[r] = a | b; break;
         case Op::XOR_I64: v[r] = a ^ b; break;
         case Op::CMP_I64:
-          v[r] = compare(in.aux, static_cast<int64_t>(a), static_cast<int64_t>(b));
+          v[r] = compare_values(in.aux, static_cast<int64_t>(a), static_cast<int64_t>(b));
           break;
         case Op::I64_TO_F64: v[r] = bits(static_cast<double>(static_cast<int64_t>(a))); break;
         case Op::ADD_F64: v[r] = bits(f64(a) + f64(b)); break;
@@ -179,7 +171,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::MUL_F64: v[r] = bits(f64(a) * f64(b)); break;
         case Op::DIV_F64: v[r] = bits(f64(a) / f64(b)); break;
         case Op::NEG_F64: v[r] = bits(-f64(a)); break;
-        case Op::CMP_F64: v[r] = compare(in.aux, f64(a), f64(b)); break;
+        case Op::CMP_F64: v[r] = compare_values(in.aux, f64(a), f64(b)); break;
         case Op::NOT_BOOL: v[r] = a == 0; break;
         case Op::IS: v[r] = a == b; break;
         case Op::UNBOX_FLOAT: v[r] = bits(PyFloat_AS_DOUBLE(obj(a))); break;

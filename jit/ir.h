@@ -110,6 +110,20 @@ class IRBuilder {
   int32_t pc_ = -1;
 };
 
+// What CMP_I64 / CMP_F64 compute: x <op> y with op = aux (Py_LT 0, Py_LE 1, Py_EQ 2, Py_NE 3,
+// Py_GT 4, Py_GE 5). The IR interpreter and constant folding both use it.
+template <typename T>
+bool compare_values(int op, T x, T y) {
+  switch (op) {
+    case 0: return x < y;
+    case 1: return x <= y;
+    case 2: return x == y;
+    case 3: return x != y;
+    case 4: return x > y;
+    default: return x >= y;
+  }
+}
+
 // Text form, one instruction a line:
 //   0007 i64  ADD_I64_OVF  %3, %5  exit=2   @12
 // followed by the snapshots. Used by tests, JANUS_JIT_DUMP and logs.

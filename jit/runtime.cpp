@@ -76,20 +76,6 @@ inline double f64(uint64_t v) {
 constexpr uint64_t kFail = static_cast<uint64_t>(-1);
 inline uint64_t status(int rc) { return rc < 0 ? kFail : static_cast<uint64_t>(rc); }
 
-// Binary operators by BINARY_OP oparg (NB_ADD ... NB_INPLACE_XOR), as tier 0 has them.
-using BinaryFunc = PyObject* (*)(PyObject*, PyObject*);
-const BinaryFunc kBinaryOps[] = {
-    PyNumber_Add,         PyNumber_And,          PyNumber_FloorDivide,
-    PyNumber_Lshift,      PyNumber_MatrixMultiply, PyNumber_Multiply,
-    PyNumber_Remainder,   PyNumber_Or,           _PyNumber_PowerNoMod,
-    PyNumber_Rshift,      PyNumber_Subtract,     PyNumber_TrueDivide,
-    PyNumber_Xor,         PyNumber_InPlaceAdd,   PyNumber_InPlaceAnd,
-    PyNumber_InPlaceFloorDivide, PyNumber_InPlaceLshift, PyNumber_InPlaceMatrixMultiply,
-    PyNumber_InPlaceMultiply, PyNumber_InPlaceRemainder, PyNumber_InPlaceOr,
-    _PyNumber_InPlacePowerNoMod, PyNumber_InPlaceRshift, PyNumber_InPlaceSubtract,
-    PyNumber_InPlaceTrueDivide, PyNumber_InPlaceXor,
-};
-static_assert(sizeof(kBinaryOps) / sizeof(kBinaryOps[0]) == NB_INPLACE_XOR + 1);
 
 Py_ssize_t normalize_index(PyObject* seq, int64_t i) {
   return i < 0 ? static_cast<Py_ssize_t>(i) + Py_SIZE(seq) : static_cast<Py_ssize_t>(i);
@@ -161,7 +147,7 @@ uint64_t MOD_I64(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
 // ---- generic object operations ------------------------------------------------------
 
 uint64_t OBJ_BINARY(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t aux) {
-  return raw(kBinaryOps[aux](obj(a), obj(b)));
+  return raw(vm::kBinaryOps[aux](obj(a), obj(b)));
 }
 
 uint64_t COMPARE(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t aux) {

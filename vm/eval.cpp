@@ -18,8 +18,10 @@ namespace {
 LoopHook g_loop_hook = nullptr;
 RecordHook g_record_hook = nullptr;
 
-// Binary operators by BINARY_OP oparg (NB_ADD ... NB_INPLACE_XOR, opcode.h order).
-using BinaryFunc = PyObject* (*)(PyObject*, PyObject*);
+}  // namespace
+
+// Binary operators by BINARY_OP oparg (NB_ADD ... NB_INPLACE_XOR, opcode.h order); tier 1's
+// generic binary-op helper reads the same table (vm.h).
 const BinaryFunc kBinaryOps[] = {
     PyNumber_Add,         PyNumber_And,          PyNumber_FloorDivide,
     PyNumber_Lshift,      PyNumber_MatrixMultiply, PyNumber_Multiply,
@@ -31,9 +33,6 @@ const BinaryFunc kBinaryOps[] = {
     _PyNumber_InPlacePowerNoMod, PyNumber_InPlaceRshift, PyNumber_InPlaceSubtract,
     PyNumber_InPlaceTrueDivide, PyNumber_InPlaceXor,
 };
-static_assert(sizeof(kBinaryOps) / sizeof(kBinaryOps[0]) == NB_INPLACE_XOR + 1);
-
-}  // namespace
 
 void set_loop_hook(LoopHook hook) { g_loop_hook = hook; }
 void set_record_hook(RecordHook hook) { g_record_hook = hook; }

@@ -75,6 +75,11 @@ int handle_eval_breaker(PyThreadState* tstate);
 void** jit_slot(PyCodeObject* code);
 void set_jit_slot_destructor(void (*destroy)(void*));
 
+// The binary operators by BINARY_OP oparg (NB_ADD ... NB_INPLACE_XOR): tier 0's table, which
+// tier 1's generic binary-op helper uses too, so both run the same function for an oparg.
+using BinaryFunc = PyObject* (*)(PyObject*, PyObject*);
+extern const BinaryFunc kBinaryOps[NB_INPLACE_XOR + 1];
+
 // Counters for tests and tools.
 struct Stats {
   unsigned long long frames = 0;     // frames evaluated by the VM

@@ -38,18 +38,6 @@ void become(Instr& in, Op op, int64_t imm) {
   in.list_count = 0;
 }
 
-template <typename T>
-bool compare(int op, T x, T y) {
-  switch (op) {
-    case Py_LT: return x < y;
-    case Py_LE: return x <= y;
-    case Py_EQ: return x == y;
-    case Py_NE: return x != y;
-    case Py_GT: return x > y;
-    default: return x >= y;
-  }
-}
-
 }  // namespace
 
 void fold_constants(Trace& trace) {
@@ -78,9 +66,9 @@ void fold_constants(Trace& trace) {
       case Op::AND_I64: become(in, Op::CONST_I64, x & y); break;
       case Op::OR_I64: become(in, Op::CONST_I64, x | y); break;
       case Op::XOR_I64: become(in, Op::CONST_I64, x ^ y); break;
-      case Op::CMP_I64: become(in, Op::CONST_BOOL, compare(in.aux, x, y)); break;
+      case Op::CMP_I64: become(in, Op::CONST_BOOL, compare_values(in.aux, x, y)); break;
       case Op::CMP_F64:
-        become(in, Op::CONST_BOOL, compare(in.aux, as_double(x), as_double(y)));
+        become(in, Op::CONST_BOOL, compare_values(in.aux, as_double(x), as_double(y)));
         break;
       case Op::I64_TO_F64: become(in, Op::CONST_F64, as_bits(static_cast<double>(x))); break;
       case Op::ADD_F64: become(in, Op::CONST_F64, as_bits(as_double(x) + as_double(y))); break;
