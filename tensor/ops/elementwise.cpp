@@ -59,6 +59,14 @@ static Tensor binary_kernel(const Tensor& a, const Tensor& b, DType compute, F f
   return out;
 }
 
+// out = f(a) elementwise for a tensor `a` of dtype T (T == dt).
+template <class T, class F>
+static Tensor map_unary(const Tensor& a, DType dt, F f) {
+  Tensor out = Tensor::empty(a.sizes(), dt);
+  map1<T, T>(out, a, f);
+  return out;
+}
+
 static bool is_one(const Scalar& s) { return s.to_double() == 1.0; }
 static void check_alpha(DType dt, const Scalar& alpha) {
   if (!is_floating(dt) && alpha.is_floating())
@@ -178,6 +186,8 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
 Tensor pow(const Tensor& a, const Tensor& b) {
   DType dt = result_type({a, b});
   if (dt == DType::Bool) dt = DType::Int64;
+  // A Python number as the exponent of a floating tensor: PyTorch's pow(Tensor, Scalar).
+  const bool scalar_exponent = b.impl()->wrapped_number && is_floating(dt) && a.dtype() == dt;
   Tensor out = JANUS_DISPATCH(dt, [&]<class scalar_t>() {
     if constexpr (!std::is_floating_point_v<scalar_t>) {
       Tensor cb = cast(b, DType::Int64);
@@ -193,6 +203,18 @@ Tensor pow(const Tensor& a, const Tensor& b) {
           return r;
         }
       });
+    } else if (scalar_exponent) {
+      // PyTorch's pow(Tensor, Scalar) computes these exponents exactly as written here (bit
+      // for bit: x**3 is x*x*x, not powf(x, 3), which differs in the last place).
+      const double e = b.item().to_double();
+      if (e == 2) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x * x; });
+      if (e == 3) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x * x * x; });
+      if (e == 0.5) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return std::sqrt(x); });
+      if (e == -0.5) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return scalar_t(1) / std::sqrt(x); });
+      if (e == -1) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return scalar_t(1) / x; });
+      if (e == -2) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return scalar_t(1) / (x * x); });
+      const scalar_t y = scalar_t(e);
+      return map_unary<scalar_t>(a, dt, [y](scalar_t x) { return std::pow(x, y); });
     } else {
       return binary_kernel<false>(a, b, dt, [](scalar_t x, scalar_t y) -> scalar_t {
         if (y == 2) return x * x;
@@ -200,7 +222,16 @@ Tensor pow(const Tensor& a, const Tensor& b) {
       });
     }
   });
-  if (needs_grad({&a, &b})) {
+  if (needs_grad({&a, &b}) && scalar_exponent && !b.requires_grad()) {
+    // PyTorch's pow_backward for a Scalar exponent: grad * (e * self.pow(e - 1)), 0 for e == 0.
+    Saved sa(a);
+    const Scalar e = b.item();
+    record("PowBackward0", {a}, {out}, [sa, e](const TensorList& g) {
+      if (e.to_double() == 0) return TensorList{zeros_like(g[0], std::nullopt)};
+      const Scalar em1 = e.is_floating() ? Scalar(e.to_double() - 1) : Scalar(e.to_int() - 1);
+      return TensorList{mul(g[0], mul(pow(sa.get(), scalar_tensor(em1)), scalar_tensor(e)))};
+    }, true);
+  } else if (needs_grad({&a, &b})) {
     Saved sa(a), sb(b), so(out, true);
     bool ga = a.requires_grad(), gb = b.requires_grad();
     record("PowBackward1", {a, b}, {out}, [sa, sb, so, ga, gb](const TensorList& g) {
