@@ -181,24 +181,88 @@ static void check_loss_shapes(const Tensor& input, const Tensor& target) {
   broadcast_shape(input.sizes(), target.sizes());
 }
 
+// mse_loss and smooth_l1_loss are primitives, as in PyTorch: one elementwise pass (then the
+// reduction) and one autograd node, with the arithmetic of torch 1.13's CPU kernels, so the
+// losses and gradients are torch's bit for bit (smooth_l1 with a beta that is not a power of
+// two: up to the few tail elements torch's scalar loop divides in double).
+// Integer operands keep the composite path (and its errors).
+template <class Fwd, class Bwd>
+static Tensor pointwise_loss(const char* node, const Tensor& input, const Tensor& target, int64_t reduction,
+                             double grad_scale, Fwd fwd, Bwd bwd) {
+  const DType dt = result_type({input, target});
+  const Shape shape = broadcast_shape(input.sizes(), target.sizes());
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    Tensor l = Tensor::empty(shape, dt);
+    Tensor a = input.dtype() == dt ? input : cast(input, dt);
+    Tensor b = target.dtype() == dt ? target : cast(target, dt);
+    JANUS_DISPATCH_FLOAT(dt, node, [&]<class T>() { map2<T, T, T>(l, a, b, [&](T x, T y) { return T(fwd(x, y)); }); });
+    out = reduce_loss(l, reduction);
+  }
+  if (needs_grad({&input, &target})) {
+    Saved si(input), st(target);
+    const bool gi = input.requires_grad(), gt = target.requires_grad();
+    // d loss / d input per element is norm * f'(input - target) * grad (norm: 1/numel for mean).
+    const double norm = reduction == 1 ? grad_scale / double(shape_numel(shape)) : grad_scale;
+    record(node, {input, target}, {out}, [si, st, gi, gt, dt, shape, norm, bwd](const TensorList& g) {
+      Tensor a = si.get(), b = st.get();
+      if (a.dtype() != dt) a = cast(a, dt);
+      if (b.dtype() != dt) b = cast(b, dt);
+      Tensor go = g[0].dtype() == dt ? g[0] : cast(g[0], dt);
+      // The target's gradient is the same function with the operands swapped (as in torch:
+      // +0, not -0, where input == target).
+      auto grad_of = [&](const Tensor& p, const Tensor& q) {
+        Tensor grad = Tensor::empty(shape, dt);
+        JANUS_DISPATCH_FLOAT(dt, "loss backward", [&]<class T>() { map3<T, T, T, T>(grad, p, q, go, bwd(T(norm))); });
+        return grad;
+      };
+      return TensorList{gi ? grad_of(a, b) : Tensor(), gt ? grad_of(b, a) : Tensor()};
+    }, true);
+  }
+  return out;
+}
+
 Tensor mse_loss(const Tensor& input, const Tensor& target, int64_t reduction) {
   check_loss_shapes(input, target);
-  Tensor d = sub(input, target, kOne);
-  return reduce_loss(mul(d, d), reduction);
+  if (!is_floating(result_type({input, target}))) {
+    Tensor d = sub(input, target, kOne);
+    return reduce_loss(mul(d, d), reduction);
+  }
+  auto fwd = [](auto x, auto y) { auto d = x - y; return d * d; };
+  auto bwd = [](auto norm) { return [norm](decltype(norm) x, decltype(norm) y, decltype(norm) g) { return norm * (x - y) * g; }; };
+  return pointwise_loss("MseLossBackward0", input, target, reduction, 2.0, fwd, bwd);
 }
 
 Tensor l1_loss(const Tensor& input, const Tensor& target, int64_t reduction) {
   check_loss_shapes(input, target);
-  return reduce_loss(abs(sub(input, target, kOne)), reduction);
+  return reduce_loss(abs(sub(input, target, kOne)), reduction);  // a composite in torch 1.13 too
 }
 
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, int64_t reduction, double beta) {
   if (beta < 0) runtime_error("smooth_l1_loss does not support negative values for beta.");
   if (beta == 0) return l1_loss(input, target, reduction);
-  Tensor d = abs(sub(input, target, kOne));
-  Tensor quad = div(mul(mul(d, d), scalar_tensor(Scalar(0.5))), scalar_tensor(Scalar(beta)));
-  Tensor lin = sub(d, scalar_tensor(Scalar(0.5 * beta)), kOne);
-  return reduce_loss(where(lt(d, scalar_tensor(Scalar(beta))), quad, lin), reduction);
+  check_loss_shapes(input, target);
+  if (!is_floating(result_type({input, target}))) {
+    Tensor d = abs(sub(input, target, kOne));
+    Tensor quad = div(mul(mul(d, d), scalar_tensor(Scalar(0.5))), scalar_tensor(Scalar(beta)));
+    Tensor lin = sub(d, scalar_tensor(Scalar(0.5 * beta)), kOne);
+    return reduce_loss(where(lt(d, scalar_tensor(Scalar(beta))), quad, lin), reduction);
+  }
+  auto fwd = [beta](auto x, auto y) {
+    using T = decltype(x);
+    const T b = T(beta), z = std::abs(x - y);
+    return z < b ? T(0.5) * z * z / b : z - T(0.5) * b;
+  };
+  auto bwd = [beta](auto norm) {
+    using T = decltype(norm);
+    return [b = T(beta), norm](T x, T y, T g) {
+      const T d = x - y;
+      const T slope = std::abs(d) >= b ? (d > 0 ? T(1) : T(-1)) : d / b;
+      return norm * slope * g;
+    };
+  };
+  return pointwise_loss("SmoothL1LossBackward0", input, target, reduction, 1.0, fwd, bwd);
 }
 
 Tensor dropout(const Tensor& input, double p, bool train) {
