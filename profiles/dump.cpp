@@ -39,14 +39,15 @@ const char* utf8(PyObject* text) {
   return s != nullptr ? s : "?";
 }
 
-void append_feedback(std::string* out, const TypeFeedback& feedback) {
+void append_feedback(std::string* out, const Site& site, int operand) {
+  const TypeFeedback& feedback = site.operands[operand];
   *out += "{\"types\":{";
   bool first = true;
   for (int i = 0; i < TypeFeedback::kTypeSlots && feedback.types[i] != nullptr; i++) {
     if (!first) out->push_back(',');
     first = false;
     append_json_string(out, feedback.type_names[i]);
-    *out += ":" + std::to_string(feedback.counts[i]);
+    *out += ":" + std::to_string(site.type_count(operand, i));
   }
   *out += "},\"other\":" + std::to_string(feedback.other);
   if (feedback.described) {
@@ -91,17 +92,17 @@ void dump_profile(const CodeProfile& profile, std::string* out) {
       case SiteKind::BinaryOp:
       case SiteKind::Compare:
         *out += ",\"oparg\":" + std::to_string(site.oparg) + ",\"left\":";
-        append_feedback(out, site.operands[0]);
+        append_feedback(out, site, 0);
         *out += ",\"right\":";
-        append_feedback(out, site.operands[1]);
+        append_feedback(out, site, 1);
         break;
       case SiteKind::Attribute:
         *out += ",\"receiver\":";
-        append_feedback(out, site.operands[0]);
+        append_feedback(out, site, 0);
         break;
       case SiteKind::Call: {
         *out += ",\"callable\":";
-        append_feedback(out, site.operands[0]);
+        append_feedback(out, site, 0);
         *out += ",\"targets\":[";
         bool first = true;
         for (int i = 0; i < 4 && site.targets[i] != nullptr; i++) {
@@ -114,7 +115,7 @@ void dump_profile(const CodeProfile& profile, std::string* out) {
       }
       case SiteKind::Branch:
         *out += ",\"taken\":" + std::to_string(site.taken) +
-                ",\"not_taken\":" + std::to_string(site.not_taken);
+                ",\"not_taken\":" + std::to_string(site.not_taken());
         break;
       case SiteKind::Loop:
         *out += ",\"head_line\":" +

@@ -88,7 +88,7 @@ void TypeFeedback::record_slow(PyObject* value) {
     ++other;
     return;
   }
-  ++counts[slot];
+  if (slot > 0) ++later_counts[slot];  // slot 0's count is derived (Site::type_count)
   if (!(described_slots & (1 << slot))) return;
   for (const auto& entry : g_describers) {
     if (entry.type != type) continue;
@@ -102,6 +102,25 @@ void TypeFeedback::record_slow(PyObject* value) {
     }
     return;
   }
+}
+
+void record_types_slow(Site* site, PyObject* a, PyObject* b) {
+  site->operands[0].record_slow(a);
+  site->expected[0] = site->operands[0].fast_type();
+  if (b != nullptr) {
+    site->operands[1].record_slow(b);
+    site->expected[1] = site->operands[1].fast_type();
+  }
+}
+
+uint64_t Site::type_count(int operand, int slot) const {
+  const TypeFeedback& feedback = operands[operand];
+  if (slot > 0) return feedback.later_counts[slot];
+  // Every execution recorded one value at this operand: those not of a later slot or
+  // `other` were of the first type.
+  uint64_t later = feedback.other;
+  for (int i = 1; i < TypeFeedback::kTypeSlots; i++) later += feedback.later_counts[i];
+  return count - later;
 }
 
 void TypeFeedback::clear() {
@@ -127,16 +146,21 @@ static std::string target_name(PyObject* callable) {
 }
 
 void record_call_target_slow(Site* site, PyObject* callable) {
-  site->operands[0].record(callable);
-  if (PyMethod_Check(callable)) callable = PyMethod_GET_FUNCTION(callable);
+  site->operands[0].record_slow(callable);
+  site->expected[0] = site->operands[0].fast_type();
+  PyObject* target = PyMethod_Check(callable) ? PyMethod_GET_FUNCTION(callable) : callable;
   for (int i = 0; i < 4; i++) {
-    if (site->targets[i] == callable) return;
     if (site->targets[i] == nullptr) {
-      site->targets[i] = callable;
-      site->target_names[i] = intern_name(target_name(callable).c_str());
+      site->targets[i] = target;
+      site->target_names[i] = intern_name(target_name(target).c_str());
+    }
+    if (site->targets[i] == target) {
+      // A bound method is a new object per call: only plain callables take the inline path.
+      site->expected_target = target == callable ? callable : nullptr;
       return;
     }
   }
+  site->expected_target = nullptr;
   ++site->other_targets;
 }
 
@@ -158,6 +182,7 @@ CodeProfile* create_profile(PyCodeObject* code) {
       site.offset = (int)i;
       site.kind = kind;
       site.oparg = oparg;
+      if (kind == SiteKind::Loop) site.next_hot_loop = g_settings.hot_loop;
       offsets.push_back((int)i);
       profile->sites.push_back(std::move(site));
     }
@@ -165,6 +190,8 @@ CodeProfile* create_profile(PyCodeObject* code) {
   }
   // `sites` is complete: pointers into it stay valid for the profile's life.
   for (size_t k = 0; k < offsets.size(); k++) profile->site_at[offsets[k]] = &profile->sites[k];
+  profile->site_bias = reinterpret_cast<uintptr_t>(profile->site_at.data()) -
+                       reinterpret_cast<uintptr_t>(_PyCode_CODE(code)) * 4;
   track(profile);
   return profile;
 }

@@ -52,11 +52,14 @@ void register_describer(PyTypeObject* type, Describer describer);
 // `other` counts values of further types (the site is megamorphic).
 // Profiles never keep objects alive (that would change when finalizers and weakref
 // callbacks run): type pointers are identities only, their names are copied when first seen.
+// The first type's count is not stored: it is the site's count less the other slots' counts
+// and `other` (Site::type_count), so that a monomorphic site records one increment per
+// execution (Site::expected holds the type the inline check compares with).
 struct TypeFeedback {
   static constexpr int kTypeSlots = 4;
   const PyTypeObject* types[kTypeSlots] = {};  // identities, not references
   const char* type_names[kTypeSlots] = {};     // interned copies (intern_name)
-  uint64_t counts[kTypeSlots] = {};
+  uint64_t later_counts[kTypeSlots] = {};      // values of types[1..]; [0] stays 0 (derived)
   uint64_t other = 0;
   // The first description of a described value, and whether all later ones matched it.
   bool described = false;
@@ -65,30 +68,61 @@ struct TypeFeedback {
 
   uint8_t described_slots = 0;  // bit i: types[i] has a registered describer
 
-  // The common case (a monomorphic site, no describer) stays inline: two compares.
-  void record(PyObject* value) {
-    if (types[0] == Py_TYPE(value) && described_slots == 0) {
-      ++counts[0];
-      return;
-    }
-    record_slow(value);
-  }
+  // A value whose site count was already taken (out of line: the inline check failed).
   void record_slow(PyObject* value);
+  // The type the site's inline check may compare with: types[0] unless its values are
+  // described (then nullptr, which no value's type equals, so every value is recorded).
+  const PyTypeObject* fast_type() const {
+    return (described_slots & 1) ? nullptr : types[0];
+  }
   void clear();
 };
 
 struct Site {
+  // Executions (loops: back-edges taken). The fields the inline checks touch come first,
+  // side by side.
+  uint64_t count = 0;
+  // operands[i].fast_type(): an execution whose operands have exactly these types is
+  // recorded by `++count` alone (their first slot's count is derived from it).
+  const PyTypeObject* expected[2] = {};
+  // Calls: a callable already in `targets` (not a bound method) whose type is expected[0]:
+  // calling it again changes nothing but `count`.
+  const void* expected_target = nullptr;
+  uint64_t taken = 0;        // branches: jumped (not taken = count - taken)
+  uint64_t next_hot_loop = 0;  // loops: the count at which the loop hook runs next
   int offset = 0;  // instruction offset in code units
   SiteKind kind = SiteKind::BinaryOp;
   int oparg = 0;              // with EXTENDED_ARG prefixes applied
-  uint64_t count = 0;        // executions (loops: back-edges taken)
   TypeFeedback operands[2];  // binary op / compare: left, right; attribute: receiver; call: callable
-  uint64_t taken = 0;        // branches: jumped
-  uint64_t not_taken = 0;    // branches: fell through
   const void* targets[4] = {};          // calls: distinct callables seen (identities only;
   const char* target_names[4] = {};     // a bound method counts as its function; interned)
   uint64_t other_targets = 0;
+
+  // How many values of operands[operand].types[slot] were seen (that slot must be set).
+  uint64_t type_count(int operand, int slot) const;
+  uint64_t not_taken() const { return count - taken; }  // branches: fell through
 };
+
+// Records one execution of a site with one or two operand types. The common case (every
+// operand of its site's expected type) stays inline: one increment and one compare per
+// operand.
+void record_types_slow(Site* site, PyObject* a, PyObject* b);
+inline void record_types(Site* site, PyObject* a) {
+  ++site->count;
+  if (__builtin_expect(Py_TYPE(a) != site->expected[0], 0)) record_types_slow(site, a, nullptr);
+}
+inline void record_types(Site* site, PyObject* a, PyObject* b) {
+  ++site->count;
+  if (__builtin_expect(Py_TYPE(a) != site->expected[0] || Py_TYPE(b) != site->expected[1], 0)) {
+    record_types_slow(site, a, b);
+  }
+}
+
+// Records one execution of a conditional branch.
+inline void record_branch(Site* site, bool jumped) {
+  ++site->count;
+  site->taken += jumped;
+}
 
 struct CodeProfile {
   PyCodeObject* code = nullptr;  // borrowed: the profile lives as long as its code object
@@ -96,8 +130,16 @@ struct CodeProfile {
   bool hot_reported = false;
   std::vector<Site> sites;
   std::vector<Site*> site_at;  // code unit -> its site (into `sites`, never resized), or null
+  // site_at's address less 4 x the code's first instruction's address (modulo 2^64), so
+  // that the site of an instruction is one scaled load from the instruction's address (the
+  // code units live inside the code object, which outlives its profile).
+  uintptr_t site_bias = 0;
 
   Site* site(int offset) { return site_at[offset]; }
+  Site* site_of(const _Py_CODEUNIT* instr) const {
+    static_assert(sizeof(Site*) == 4 * sizeof(_Py_CODEUNIT));
+    return *reinterpret_cast<Site* const*>(site_bias + reinterpret_cast<uintptr_t>(instr) * 4);
+  }
 };
 
 // Builds the profile for `code` (sites for every profiled instruction). The caller owns it.
@@ -105,17 +147,14 @@ CodeProfile* create_profile(PyCodeObject* code);
 // Frees a profile; if a dump was requested, its lines are kept for the dump first.
 void destroy_profile(CodeProfile* profile);
 
-// Records a call's callable (a bound method counts as its function). The common case, a
-// callable already seen, stays inline.
+// Records one execution of a call site and its callable (a bound method counts as its
+// function). The common case, the callable the site saw last, stays inline.
 void record_call_target_slow(Site* site, PyObject* callable);
 inline void record_call_target(Site* site, PyObject* callable) {
-  for (const void* target : site->targets) {
-    if (target == callable) {
-      site->operands[0].record(callable);
-      return;
-    }
+  ++site->count;
+  if (__builtin_expect(callable != site->expected_target || Py_TYPE(callable) != site->expected[0], 0)) {
+    record_call_target_slow(site, callable);
   }
-  record_call_target_slow(site, callable);
 }
 
 // Hotness thresholds (JANUS_HOT_CALL, JANUS_HOT_LOOP) and the dump path, read at start-up.

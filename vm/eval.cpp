@@ -250,20 +250,13 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   if (_Py_atomic_load_relaxed(&tstate->interp->ceval.eval_breaker)) { \
     if (handle_eval_breaker(tstate) != 0) goto error;                    \
   }
-#define SITE() (profile->site((int)(frame->prev_instr - first_instr)))
-#define PROFILE_TYPES(a, b)                            \
-  if (profile) {                                       \
-    profiles::Site* site_ = SITE();                    \
-    site_->count++;                                    \
-    site_->operands[0].record(a);                      \
-    if (b) site_->operands[1].record(b);               \
-  }
-#define PROFILE_BRANCH(jumped)                                 \
-  if (profile) {                                               \
-    profiles::Site* site_ = SITE();                            \
-    site_->count++;                                            \
-    if (jumped) site_->taken++; else site_->not_taken++;       \
-  }
+// The running instruction's site (profiles/profile.h: one scaled load off its address).
+#define SITE() (profile->site_of(frame->prev_instr))
+// PROFILE_TYPES(a) for one operand, PROFILE_TYPES(a, b) for two.
+#define PROFILE_TYPES(...) \
+  if (profile) profiles::record_types(SITE(), __VA_ARGS__);
+#define PROFILE_BRANCH(jumped) \
+  if (profile) profiles::record_branch(SITE(), jumped);
 
   DISPATCH();
 
