@@ -32,10 +32,11 @@ struct CodeExtraLayout {
   void* extras[1];
 };
 extern Py_ssize_t g_code_info_index;
-// The state of `code` if it has one already, else nullptr.
+// The state of `code` if it has one already, else nullptr. Only once init_code_info
+// succeeded (the index is then >= 0; the hook is installed only after it).
 [[gnu::always_inline]] inline CodeInfo* existing_code_info(PyCodeObject* code) {
   auto* extra = static_cast<CodeExtraLayout*>(code->co_extra);
-  if (extra != nullptr && g_code_info_index >= 0 && g_code_info_index < extra->size) {
+  if (extra != nullptr && g_code_info_index < extra->size) {
     return static_cast<CodeInfo*>(extra->extras[g_code_info_index]);
   }
   return nullptr;

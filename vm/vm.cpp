@@ -24,7 +24,7 @@ void set_entry_gate(EntryGate gate, _PyFrameEvalFunction hook) {
 }
 
 unsigned long long inlined_entries(PyCodeObject* code) {
-  CodeInfo* info = existing_code_info(code);
+  CodeInfo* info = g_code_info_index >= 0 ? existing_code_info(code) : nullptr;
   return info != nullptr ? info->inlined_entries : 0;
 }
 
