@@ -70,7 +70,7 @@ void register_describer(PyTypeObject* type, Describer describer) {
   g_describers.push_back({type, describer});
 }
 
-void TypeFeedback::record_slow(PyObject* value) {
+void TypeFeedback::record_slow(PyObject* value, uint64_t site_count) {
   PyTypeObject* type = Py_TYPE(value);
   int slot = 0;
   for (; slot < kTypeSlots; slot++) {
@@ -88,7 +88,13 @@ void TypeFeedback::record_slow(PyObject* value) {
     ++other;
     return;
   }
-  if (slot > 0) ++later_counts[slot];  // slot 0's count is derived (Site::type_count)
+  if (slot != derived) {
+    // Count this value, write the derived slot's count down (exact now: every value but
+    // those of types[derived] is in a stored count), and derive this type's from now on.
+    ++stored_counts[slot];
+    stored_counts[derived] = type_count(derived, site_count);
+    derived = static_cast<uint8_t>(slot);
+  }
   if (!(described_slots & (1 << slot))) return;
   for (const auto& entry : g_describers) {
     if (entry.type != type) continue;
@@ -104,23 +110,23 @@ void TypeFeedback::record_slow(PyObject* value) {
   }
 }
 
-void record_types_slow(Site* site, PyObject* a, PyObject* b) {
-  site->operands[0].record_slow(a);
-  site->expected[0] = site->operands[0].fast_type();
-  if (b != nullptr) {
-    site->operands[1].record_slow(b);
-    site->expected[1] = site->operands[1].fast_type();
+uint64_t TypeFeedback::type_count(int slot, uint64_t site_count) const {
+  if (slot != derived) return stored_counts[slot];
+  // Every execution recorded one value here: those not counted elsewhere were of this type.
+  uint64_t elsewhere = other;
+  for (int i = 0; i < kTypeSlots; i++) {
+    if (i != derived) elsewhere += stored_counts[i];
   }
+  return site_count - elsewhere;
 }
 
-uint64_t Site::type_count(int operand, int slot) const {
-  const TypeFeedback& feedback = operands[operand];
-  if (slot > 0) return feedback.later_counts[slot];
-  // Every execution recorded one value at this operand: those not of a later slot or
-  // `other` were of the first type.
-  uint64_t later = feedback.other;
-  for (int i = 1; i < TypeFeedback::kTypeSlots; i++) later += feedback.later_counts[i];
-  return count - later;
+void record_types_slow(Site* site, PyObject* a, PyObject* b) {
+  site->operands[0].record_slow(a, site->count);
+  site->expected[0] = site->operands[0].fast_type();
+  if (b != nullptr) {
+    site->operands[1].record_slow(b, site->count);
+    site->expected[1] = site->operands[1].fast_type();
+  }
 }
 
 void TypeFeedback::clear() {
@@ -146,7 +152,7 @@ static std::string target_name(PyObject* callable) {
 }
 
 void record_call_target_slow(Site* site, PyObject* callable) {
-  site->operands[0].record_slow(callable);
+  site->operands[0].record_slow(callable, site->count);
   site->expected[0] = site->operands[0].fast_type();
   PyObject* target = PyMethod_Check(callable) ? PyMethod_GET_FUNCTION(callable) : callable;
   for (int i = 0; i < 4; i++) {

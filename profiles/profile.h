@@ -52,15 +52,18 @@ void register_describer(PyTypeObject* type, Describer describer);
 // `other` counts values of further types (the site is megamorphic).
 // Profiles never keep objects alive (that would change when finalizers and weakref
 // callbacks run): type pointers are identities only, their names are copied when first seen.
-// The first type's count is not stored: it is the site's count less the other slots' counts
-// and `other` (Site::type_count), so that a monomorphic site records one increment per
-// execution (Site::expected holds the type the inline check compares with).
+// One slot's count, that of the type seen last, is not stored: it is the site's count less
+// the other slots' counts and `other` (Site::type_count), so that a site that keeps seeing
+// one type records one increment per execution (Site::expected holds the type the inline
+// check compares with). When another type comes, the derived count is written down and the
+// new type's slot becomes the derived one.
 struct TypeFeedback {
   static constexpr int kTypeSlots = 4;
   const PyTypeObject* types[kTypeSlots] = {};  // identities, not references
   const char* type_names[kTypeSlots] = {};     // interned copies (intern_name)
-  uint64_t later_counts[kTypeSlots] = {};      // values of types[1..]; [0] stays 0 (derived)
+  uint64_t stored_counts[kTypeSlots] = {};     // values of each type, except types[derived]
   uint64_t other = 0;
+  uint8_t derived = 0;  // the slot whose count is derived from the site's count
   // The first description of a described value, and whether all later ones matched it.
   bool described = false;
   bool description_stable = true;
@@ -68,13 +71,16 @@ struct TypeFeedback {
 
   uint8_t described_slots = 0;  // bit i: types[i] has a registered describer
 
-  // A value whose site count was already taken (out of line: the inline check failed).
-  void record_slow(PyObject* value);
-  // The type the site's inline check may compare with: types[0] unless its values are
-  // described (then nullptr, which no value's type equals, so every value is recorded).
+  // A value whose site count (`site_count`, this value included) was already taken: out
+  // of line, when the inline check failed.
+  void record_slow(PyObject* value, uint64_t site_count);
+  // The type the site's inline check may compare with: types[derived] unless its values
+  // are described (then nullptr, which no value's type equals, so every value is recorded).
   const PyTypeObject* fast_type() const {
-    return (described_slots & 1) ? nullptr : types[0];
+    return (described_slots & (1 << derived)) ? nullptr : types[derived];
   }
+  // How many values of types[slot] were seen, given the site's count.
+  uint64_t type_count(int slot, uint64_t site_count) const;
   void clear();
 };
 
@@ -83,7 +89,7 @@ struct Site {
   // side by side.
   uint64_t count = 0;
   // operands[i].fast_type(): an execution whose operands have exactly these types is
-  // recorded by `++count` alone (their first slot's count is derived from it).
+  // recorded by `++count` alone (their derived slots' counts follow from it).
   const PyTypeObject* expected[2] = {};
   // Calls: a callable already in `targets` (not a bound method) whose type is expected[0]:
   // calling it again changes nothing but `count`.
@@ -99,7 +105,9 @@ struct Site {
   uint64_t other_targets = 0;
 
   // How many values of operands[operand].types[slot] were seen (that slot must be set).
-  uint64_t type_count(int operand, int slot) const;
+  uint64_t type_count(int operand, int slot) const {
+    return operands[operand].type_count(slot, count);
+  }
   uint64_t not_taken() const { return count - taken; }  // branches: fell through
 };
 

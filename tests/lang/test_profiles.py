@@ -132,3 +132,57 @@ def test_hot_function_and_loop_are_logged(tmp_path):
         f"janus[profiles]: hot function f ({program}:1) after 3 calls",
         f"janus[profiles]: hot loop in <module> ({program}:4) after 50 iterations",
     ]
+
+
+POLYMORPHIC = textwrap.dedent("""\
+    class A:
+        pass
+    class B(A):
+        pass
+    class C(A):
+        pass
+    class D(A):
+        pass
+    class E(A):
+        pass
+
+    def touch(o):
+        return o.__class__
+
+    def run(pattern):
+        for o in pattern:
+            touch(o)
+
+    kinds = [A, B, C, D, E]
+    # Runs of one type, alternation, a type coming back after others, and a fifth type
+    # (beyond the four slots: counted as other).
+    pattern = [A()] * 7 + [B(), A()] * 5 + [C()] * 4 + [A(), D(), B()] * 3 + [E(), E(), C()]
+    run(pattern)
+""")
+
+
+def test_polymorphic_and_megamorphic_counts_match_oracle(tmp_path):
+    """A site that sees types in runs, alternating and beyond its four slots: each type's
+    count (first four types seen) and `other` equal what Python counts itself."""
+    program = tmp_path / "poly.py"
+    program.write_text(POLYMORPHIC)
+    path = tmp_path / "profile.jsonl"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JANUS_")}
+    env.update(JANUS_PROFILE_DUMP=str(path), JANUS_JIT="off")
+    proc = subprocess.run([JANUS, str(program)], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    (site,) = sites(records, str(program), "touch", "attribute")
+    ns = {}
+    exec(compile(POLYMORPHIC.replace("run(pattern)\n", ""), "poly", "exec"), ns)
+    names = [type(o).__name__ for o in ns["pattern"]]
+    first_four = list(dict.fromkeys(names))[:4]
+    expected = {n: names.count(n) for n in first_four}
+    assert site["receiver"]["types"] == expected
+    assert site["receiver"]["other"] == len(names) - sum(expected.values())
+    assert site["count"] == len(names)
+    # The call site in run() sees one target: its callable type count is the site count.
+    (call,) = [s for s in sites(records, str(program), "run", "call")]
+    assert call["callable"]["types"] == {"function": len(names)}
+    assert call["targets"] == ["touch"]
