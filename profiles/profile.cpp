@@ -70,54 +70,64 @@ void register_describer(PyTypeObject* type, Describer describer) {
   g_describers.push_back({type, describer});
 }
 
-void TypeFeedback::record_slow(PyObject* value, uint64_t site_count) {
-  PyTypeObject* type = Py_TYPE(value);
-  int slot = 0;
-  for (; slot < kTypeSlots; slot++) {
-    if (types[slot] == type) break;
-    if (types[slot] == nullptr) {
-      types[slot] = type;
-      type_names[slot] = intern_name(type->tp_name);
+namespace {
+
+// A type a site sees for the first time: its slot, or kTypeSlots when all are taken.
+[[gnu::noinline]] int add_type(TypeFeedback* feedback, PyTypeObject* type) {
+  for (int slot = 0; slot < TypeFeedback::kTypeSlots; slot++) {
+    if (feedback->types[slot] == nullptr) {
+      feedback->types[slot] = type;
+      feedback->type_names[slot] = intern_name(type->tp_name);
       for (const auto& entry : g_describers) {
-        if (entry.type == type) described_slots |= 1 << slot;
+        if (entry.type == type) feedback->described_slots |= 1 << slot;
       }
-      break;
+      return slot;
     }
   }
-  if (slot == kTypeSlots) {
-    ++other;
-    return;
-  }
-  if (slot != derived) {
-    // Count this value, write the derived slot's count down (exact now: every value but
-    // those of types[derived] is in a stored count), and derive this type's from now on.
-    ++stored_counts[slot];
-    stored_counts[derived] = type_count(derived, site_count);
-    derived = static_cast<uint8_t>(slot);
-  }
-  if (!(described_slots & (1 << slot))) return;
+  return TypeFeedback::kTypeSlots;
+}
+
+// Runs the describer of a described value's type (kept out of the common slow path: its
+// strings and vectors would make every call set up a large frame).
+[[gnu::noinline]] void describe(TypeFeedback* feedback, PyObject* value) {
   for (const auto& entry : g_describers) {
-    if (entry.type != type) continue;
+    if (entry.type != Py_TYPE(value)) continue;
     ValueDescription seen;
     if (!entry.describer(value, &seen)) return;
-    if (!described) {
-      description = std::make_unique<ValueDescription>(std::move(seen));
-      described = true;
-    } else if (description_stable && !(seen == *description)) {
-      description_stable = false;
+    if (!feedback->described) {
+      feedback->description = std::make_unique<ValueDescription>(std::move(seen));
+      feedback->described = true;
+    } else if (feedback->description_stable && !(seen == *feedback->description)) {
+      feedback->description_stable = false;
     }
     return;
   }
 }
 
-uint64_t TypeFeedback::type_count(int slot, uint64_t site_count) const {
-  if (slot != derived) return stored_counts[slot];
-  // Every execution recorded one value here: those not counted elsewhere were of this type.
-  uint64_t elsewhere = other;
-  for (int i = 0; i < kTypeSlots; i++) {
-    if (i != derived) elsewhere += stored_counts[i];
+}  // namespace
+
+void TypeFeedback::record_slow(PyObject* value, uint64_t site_count) {
+  PyTypeObject* type = Py_TYPE(value);
+  int slot = 0;
+  while (slot < kTypeSlots && types[slot] != type) slot++;
+  if (slot == kTypeSlots) {
+    slot = add_type(this, type);
+    if (slot == kTypeSlots) {
+      ++other;
+      ++stored_total;
+      return;
+    }
   }
-  return site_count - elsewhere;
+  if (slot != derived) {
+    // Count this value, write the derived slot's count down (exact now: every value but
+    // those of types[derived] is in a stored count), and derive this type's from now on.
+    ++stored_counts[slot];
+    ++stored_total;
+    stored_counts[derived] = site_count - stored_total;
+    stored_total += stored_counts[derived] - stored_counts[slot];
+    derived = static_cast<uint8_t>(slot);
+  }
+  if (described_slots & (1 << slot)) describe(this, value);
 }
 
 void record_types_slow(Site* site, PyObject* a, PyObject* b) {

@@ -63,6 +63,7 @@ struct TypeFeedback {
   const char* type_names[kTypeSlots] = {};     // interned copies (intern_name)
   uint64_t stored_counts[kTypeSlots] = {};     // values of each type, except types[derived]
   uint64_t other = 0;
+  uint64_t stored_total = 0;  // `other` plus stored_counts[i] for every i but `derived`
   uint8_t derived = 0;  // the slot whose count is derived from the site's count
   // The first description of a described value, and whether all later ones matched it.
   bool described = false;
@@ -80,7 +81,9 @@ struct TypeFeedback {
     return (described_slots & (1 << derived)) ? nullptr : types[derived];
   }
   // How many values of types[slot] were seen, given the site's count.
-  uint64_t type_count(int slot, uint64_t site_count) const;
+  uint64_t type_count(int slot, uint64_t site_count) const {
+    return slot != derived ? stored_counts[slot] : site_count - stored_total;
+  }
   void clear();
 };
 
