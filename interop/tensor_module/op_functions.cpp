@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "interop/tensor_module/python_api.h"
+#include "tensor/device_ops.h"
 #include "tensor/ops.def"
 
 namespace janus::py {
@@ -31,6 +32,7 @@ using Invoker = PyObject* (*)(const Overload&, PyObject** slots, bool* mismatch)
 
 struct Overload {
   std::string name;
+  const char* cpp_name;  // the function in janus::ops: device backends register under it
   std::vector<ArgSpec> args;
   Invoker invoke;
 };
@@ -199,6 +201,33 @@ PyObject* to_py(const std::tuple<Tensor, Tensor>& p) {
 
 template <class T> struct Decay { using type = std::decay_t<T>; };
 
+// ---- devices -------------------------------------------------------------------------------------
+// One load and compare per tensor argument on the CPU path.
+inline bool on_cpu(const Tensor& t) { return !t.defined() || t.impl()->storage->device.is_cpu(); }
+inline bool on_cpu(const TensorList& ts) {
+  for (const Tensor& t : ts) if (!on_cpu(t)) return false;
+  return true;
+}
+template <class T> bool on_cpu(const T&) { return true; }
+inline void collect_tensors(const Tensor& t, std::vector<const Tensor*>& out) { out.push_back(&t); }
+inline void collect_tensors(const TensorList& ts, std::vector<const Tensor*>& out) {
+  for (const Tensor& t : ts) out.push_back(&t);
+}
+template <class T> void collect_tensors(const T&, std::vector<const Tensor*>&) {}
+
+// The kernel for an op whose tensors are not all on the CPU: the mixed-device error first,
+// then the device backend's registered kernel, or NotImplementedError naming op and device.
+ErasedOp device_kernel(const char* cpp_name, const std::vector<const Tensor*>& tensors) {
+  check_same_device(cpp_name, tensors);
+  Device device;
+  for (const Tensor* t : tensors) if (t->defined() && !t->device().is_cpu()) device = t->device();
+  ErasedOp kernel = find_device_op(device.type, cpp_name);
+  if (!kernel)
+    fail(ErrorKind::NotImplemented, str_cat("Janus has no ", device_type_name(device.type), " kernel for '",
+                                            cpp_name, "' yet (tensor on device '", device_str(device), "')"));
+  return kernel;
+}
+
 template <class R, class... A, size_t... I>
 PyObject* invoke_impl(R (*fn)(A...), const Overload& ov, PyObject** slots, bool* mismatch, std::index_sequence<I...>) {
   std::tuple<typename Decay<A>::type...> values;
@@ -210,6 +239,13 @@ PyObject* invoke_impl(R (*fn)(A...), const Overload& ov, PyObject** slots, bool*
   bool bad = (false || ... || mismatched(std::get<I>(values), I));
   if (bad) { *mismatch = true; return nullptr; }
   try {
+    // The CPU kernels may touch only CPU memory: anything else goes to its device's kernel.
+    const bool all_cpu = (true && ... && on_cpu(std::get<I>(values)));
+    if (!all_cpu) [[unlikely]] {
+      std::vector<const Tensor*> tensors;
+      (collect_tensors(std::get<I>(values), tensors), ...);
+      fn = reinterpret_cast<R (*)(A...)>(device_kernel(ov.cpp_name, tensors));
+    }
     R result = std::apply(fn, values);
     return to_py(result);
   } catch (...) {
@@ -363,13 +399,14 @@ PyTypeObject OpFunctionType = {PyVarObject_HEAD_INIT(nullptr, 0)};
 // Collects the registry into groups, one per Python name and binding place.
 struct Entry {
   const char* name;
+  const char* cpp_name;
   const char* where;
   const char* schema;
   Invoker invoke;
 };
 
 #define JANUS_ENTRY(name, fn, where, schema) \
-  {#name, #where, schema, [](const Overload& ov, PyObject** s, bool* m) { return invoke(&ops::fn, ov, s, m); }},
+  {#name, #fn, #where, schema, [](const Overload& ov, PyObject** s, bool* m) { return invoke(&ops::fn, ov, s, m); }},
 const Entry kEntries[] = {
     JANUS_BINARY_OPS(JANUS_ENTRY)
     JANUS_OTHER_OPS(JANUS_ENTRY)
@@ -406,6 +443,7 @@ bool init_op_functions(PyObject* module) {
   for (const Entry& e : kEntries) {
     Overload ov;
     ov.name = e.name;
+    ov.cpp_name = e.cpp_name;
     ov.args = parse_schema(e.schema);
     ov.invoke = e.invoke;
     std::string where = e.where;

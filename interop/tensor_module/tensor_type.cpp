@@ -137,6 +137,11 @@ static PyObject* get_version(PyObject* self, void*) { return PyLong_FromLongLong
 static PyObject* get_array_interface(PyObject* self, void*) {
   static const char* typestr[] = {"|b1", "<i4", "<i8", "<f4", "<f8"};
   const Tensor& t = SELF;
+  if (!t.device().is_cpu()) {
+    PyErr_Format(PyExc_TypeError, "can't convert %s device type tensor to numpy. Use Tensor.cpu() to copy the "
+                 "tensor to host memory first.", device_str(t.device()).c_str());
+    return nullptr;
+  }
   PyObject* shape = PyTuple_New(t.dim());
   PyObject* strides = PyTuple_New(t.dim());
   for (int64_t i = 0; i < t.dim(); ++i) {
@@ -147,6 +152,7 @@ static PyObject* get_array_interface(PyObject* self, void*) {
                        PyLong_FromVoidPtr(t.raw()), Py_False, "strides", strides, "version", 3);
 }
 
+static PyObject* get_device_index(PyObject* self, void*) { return device_index(SELF); }
 static PyObject* get_retains_grad(PyObject* self, void*) { return PyBool_FromLong(SELF.impl()->retains_grad); }
 
 static PyGetSetDef tensor_getset[] = {
@@ -161,6 +167,7 @@ static PyGetSetDef tensor_getset[] = {
     {"T", get_T, nullptr, nullptr, nullptr},
     {"_version", get_version, nullptr, nullptr, nullptr},
     {"retains_grad", get_retains_grad, nullptr, nullptr, nullptr},
+    {"_device_index", get_device_index, nullptr, nullptr, nullptr},
     {"__array_interface__", get_array_interface, nullptr, nullptr, nullptr},
     {nullptr}};
 
@@ -192,12 +199,12 @@ static PyObject* m_is_contiguous(PyObject* self, PyObject*) { return PyBool_From
 static PyObject* m_is_floating_point(PyObject* self, PyObject*) { return PyBool_FromLong(is_floating(SELF.dtype())); }
 static PyObject* m_item(PyObject* self, PyObject*) {
   JANUS_PY_TRY
-  return scalar_to_py(SELF.item());
+  return scalar_to_py(on_host(SELF).item());
   JANUS_PY_CATCH(nullptr)
 }
 static PyObject* m_tolist(PyObject* self, PyObject*) {
   JANUS_PY_TRY
-  return tensor_tolist(SELF);
+  return tensor_tolist(on_host(SELF));
   JANUS_PY_CATCH(nullptr)
 }
 static PyObject* m_detach(PyObject* self, PyObject*) { return wrap(detach(SELF)); }
