@@ -97,6 +97,8 @@ Tensor to_device(const Tensor& t, Device target, bool non_blocking) {
 void register_copy_ops() {
   ToDeviceFn fn = &to_device;
   register_device_op(DeviceType::CUDA, kToDeviceOp, reinterpret_cast<ErasedOp>(fn));
+  EmptyOnFn empty = &empty_cuda;
+  register_device_op(DeviceType::CUDA, kEmptyOnOp, reinterpret_cast<ErasedOp>(empty));
 }
 
 }  // namespace janus::gpu

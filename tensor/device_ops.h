@@ -25,5 +25,7 @@ ErasedOp find_device_op(DeviceType type, const char* cpp_name);  // null when no
 // Copies between devices: registered by the backend under these names, typed as below.
 using ToDeviceFn = Tensor (*)(const Tensor&, Device, bool non_blocking);
 constexpr const char* kToDeviceOp = "to_device";
+using EmptyOnFn = Tensor (*)(const Shape&, DType, Device);  // factories on a device
+constexpr const char* kEmptyOnOp = "empty_on";
 
 }  // namespace janus

@@ -9,7 +9,7 @@
 #include <tuple>
 
 #include "interop/tensor_module/python_api.h"
-#include "tensor/device_ops.h"
+#include "interop/tensor_module/device_dispatch.h"
 #include "tensor/ops.def"
 
 namespace janus::py {
@@ -201,32 +201,6 @@ PyObject* to_py(const std::tuple<Tensor, Tensor>& p) {
 
 template <class T> struct Decay { using type = std::decay_t<T>; };
 
-// ---- devices -------------------------------------------------------------------------------------
-// One load and compare per tensor argument on the CPU path.
-inline bool on_cpu(const Tensor& t) { return !t.defined() || t.impl()->storage->device.is_cpu(); }
-inline bool on_cpu(const TensorList& ts) {
-  for (const Tensor& t : ts) if (!on_cpu(t)) return false;
-  return true;
-}
-template <class T> bool on_cpu(const T&) { return true; }
-inline void collect_tensors(const Tensor& t, std::vector<const Tensor*>& out) { out.push_back(&t); }
-inline void collect_tensors(const TensorList& ts, std::vector<const Tensor*>& out) {
-  for (const Tensor& t : ts) out.push_back(&t);
-}
-template <class T> void collect_tensors(const T&, std::vector<const Tensor*>&) {}
-
-// The kernel for an op whose tensors are not all on the CPU: the mixed-device error first,
-// then the device backend's registered kernel, or NotImplementedError naming op and device.
-ErasedOp device_kernel(const char* cpp_name, const std::vector<const Tensor*>& tensors) {
-  check_same_device(cpp_name, tensors);
-  Device device;
-  for (const Tensor* t : tensors) if (t->defined() && !t->device().is_cpu()) device = t->device();
-  ErasedOp kernel = find_device_op(device.type, cpp_name);
-  if (!kernel)
-    fail(ErrorKind::NotImplemented, str_cat("Janus has no ", device_type_name(device.type), " kernel for '",
-                                            cpp_name, "' yet (tensor on device '", device_str(device), "')"));
-  return kernel;
-}
 
 template <class R, class... A, size_t... I>
 PyObject* invoke_impl(R (*fn)(A...), const Overload& ov, PyObject** slots, bool* mismatch, std::index_sequence<I...>) {

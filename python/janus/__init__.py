@@ -272,12 +272,20 @@ def _size_args(size):
     return size
 
 
+_DEVICE_FACTORIES = {"zeros": 0, "ones": 1, "empty": None}  # made on the device itself
+
+
 def _factory(name, impl):
     def factory(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
                 generator=None, memory_format=None):
         _check_device(device)
         if out is not None:
             raise NotImplementedError(f"{name}(out=...) is not supported by Janus")
+        if device is not None and name in _DEVICE_FACTORIES and generator is None and device != _cpu:
+            t = _C._empty_on(tuple(_size_args(size)), dtype or get_default_dtype(), str(device))
+            if name != "empty":
+                t.fill_(_DEVICE_FACTORIES[name])
+            return _finish(t, requires_grad)
         if generator is not None:
             return _finish(_C._generator_call(_generator_handle(generator, name), impl, tuple(_size_args(size)),
                                               dtype=dtype), requires_grad, device)

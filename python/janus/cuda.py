@@ -23,6 +23,8 @@ def _load():
         _tried = True
         try:
             import _janus_cuda
+            from .backends import cuda as _flags
+            _janus_cuda.set_allow_tf32(_flags.matmul.allow_tf32)
             _backend = _janus_cuda
         except ModuleNotFoundError as e:
             _load_error = e
