@@ -51,6 +51,17 @@ Tensor host_to_device(const Tensor& t, Device target) {
   size_t nbytes = size_t(src.numel()) * src.itemsize();
   if (nbytes == 0) return out;
   auto stream = static_cast<cudaStream_t>(current_stream(target.index));
+  cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+  cuda_check(cudaStreamIsCapturing(stream, &capturing), "copy to cuda");
+  if (capturing != cudaStreamCaptureStatusNone) {
+    // A captured copy reads its buffer again on every replay: it gets one of its own, kept for
+    // the process's life (graphs are few and their host inputs small).
+    void* pinned = nullptr;
+    cuda_check(cudaHostAlloc(&pinned, nbytes, cudaHostAllocDefault), "cudaHostAlloc (captured copy)");
+    std::memcpy(pinned, src.raw(), nbytes);
+    cuda_check(cudaMemcpyAsync(out.raw(), pinned, nbytes, cudaMemcpyHostToDevice, stream), "copy to cuda");
+    return out;
+  }
   Staging& s = acquire_staging(nbytes);
   std::memcpy(s.ptr, src.raw(), nbytes);
   cuda_check(cudaMemcpyAsync(out.raw(), s.ptr, nbytes, cudaMemcpyHostToDevice, stream), "copy to cuda");
