@@ -10,10 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "tensor/device.h"
+
 namespace janus {
 
 // ---- Errors: each kind maps to the Python exception PyTorch raises -------------------------
-enum class ErrorKind { Runtime, Index, Type, Value, NotImplemented };
+enum class ErrorKind { Runtime, Index, Type, Value, NotImplemented, OutOfMemory /* a device's memory */ };
 struct Error : std::runtime_error {
   ErrorKind kind;
   Error(ErrorKind k, const std::string& m) : std::runtime_error(m), kind(k) {}
@@ -138,6 +140,7 @@ struct Storage {
   size_t nbytes = 0;
   void (*release)(void* context, void* data) = nullptr;  // frees data; null = mi_free
   void* context = nullptr;
+  Device device;  // where `data` lives; CPU kernels may only touch CPU storage
   static Ref<Storage> allocate(size_t nbytes);
   static Ref<Storage> borrow(void* data, size_t nbytes, void (*release)(void*, void*), void* context);
   ~Storage();
@@ -202,6 +205,7 @@ class Tensor {
   int64_t numel() const;
   int64_t offset() const { return impl_->offset; }
   DType dtype() const { return impl_->dtype; }
+  Device device() const { return impl_->storage->device; }
   size_t itemsize() const { return dtype_size(impl_->dtype); }
   bool is_contiguous() const;
   void* raw() const { return static_cast<char*>(impl_->storage->data) + impl_->offset * itemsize(); }
@@ -222,5 +226,8 @@ int64_t wrap_dim(int64_t d, int64_t ndim);
 Shape contiguous_strides(const Shape& sizes);
 int64_t shape_numel(const Shape& sizes);
 std::string shape_str(const Shape& s);  // "[2, 3]"
+// RuntimeError "Expected all tensors to be on the same device ..." naming `op` when the
+// defined tensors are on different devices (0-d CPU tensors may join any device).
+void check_same_device(const char* op, const std::vector<const Tensor*>& tensors);
 
 }  // namespace janus

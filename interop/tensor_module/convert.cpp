@@ -6,6 +6,8 @@
 
 namespace janus::py {
 
+PyObject* out_of_memory_error = nullptr;
+
 void set_python_error() {
   try {
     throw;
@@ -19,6 +21,7 @@ void set_python_error() {
       case ErrorKind::Type: type = PyExc_TypeError; break;
       case ErrorKind::Value: type = PyExc_ValueError; break;
       case ErrorKind::NotImplemented: type = PyExc_NotImplementedError; break;
+      case ErrorKind::OutOfMemory: type = out_of_memory_error ? out_of_memory_error : PyExc_RuntimeError; break;
     }
     PyErr_SetString(type, e.what());
   } catch (const std::bad_alloc&) {

@@ -102,7 +102,16 @@ TensorList advanced_list(const std::vector<Advanced>& adv) {
 
 }  // namespace
 
+// Indexing runs CPU kernels directly: refuse other devices until they have kernels.
+static bool indexing_on_cpu(const Tensor& self) {
+  if (self.device().is_cpu()) return true;
+  PyErr_Format(PyExc_NotImplementedError, "Janus has no %s kernel for tensor indexing yet (tensor on device '%s')",
+               device_type_name(self.device().type), device_str(self.device()).c_str());
+  return false;
+}
+
 PyObject* index_get(const Tensor& self, PyObject* index) {
+  if (!indexing_on_cpu(self)) return nullptr;
   if (PyLong_CheckExact(index) && self.dim() > 0) {
     int64_t v = PyLong_AsLongLong(index);
     int64_t size = self.sizes()[0];
@@ -117,6 +126,7 @@ PyObject* index_get(const Tensor& self, PyObject* index) {
 }
 
 int index_set(const Tensor& self, PyObject* index, PyObject* value) {
+  if (!indexing_on_cpu(self)) return -1;
   Tensor v;
   if (is_tensor(value)) {
     v = unwrap(value);

@@ -155,7 +155,8 @@ PyMODINIT_FUNC PyInit__janus() {
   if (!m) return nullptr;
   try {
     if (!init_dtype_type(m) || !init_tensor_type(m) || !init_storage_type(m) || !init_node_type(m) ||
-        !init_op_functions(m) || !init_generator_functions(m) || !add_describe_capsule(m)) {
+        !init_op_functions(m) || !init_generator_functions(m) || !add_describe_capsule(m) ||
+        !init_device_functions(m)) {
       Py_DECREF(m);
       return nullptr;
     }

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "interop/tensor_module/python_api.h"
+#include "interop/tensor_module/device_dispatch.h"
 #include "tensor/ops.def"
 
 namespace janus::py {
@@ -31,6 +32,7 @@ using Invoker = PyObject* (*)(const Overload&, PyObject** slots, bool* mismatch)
 
 struct Overload {
   std::string name;
+  const char* cpp_name;  // the function in janus::ops: device backends register under it
   std::vector<ArgSpec> args;
   Invoker invoke;
 };
@@ -199,6 +201,7 @@ PyObject* to_py(const std::tuple<Tensor, Tensor>& p) {
 
 template <class T> struct Decay { using type = std::decay_t<T>; };
 
+
 template <class R, class... A, size_t... I>
 PyObject* invoke_impl(R (*fn)(A...), const Overload& ov, PyObject** slots, bool* mismatch, std::index_sequence<I...>) {
   std::tuple<typename Decay<A>::type...> values;
@@ -210,6 +213,13 @@ PyObject* invoke_impl(R (*fn)(A...), const Overload& ov, PyObject** slots, bool*
   bool bad = (false || ... || mismatched(std::get<I>(values), I));
   if (bad) { *mismatch = true; return nullptr; }
   try {
+    // The CPU kernels may touch only CPU memory: anything else goes to its device's kernel.
+    const bool all_cpu = (true && ... && on_cpu(std::get<I>(values)));
+    if (!all_cpu) [[unlikely]] {
+      std::vector<const Tensor*> tensors;
+      (collect_tensors(std::get<I>(values), tensors), ...);
+      fn = reinterpret_cast<R (*)(A...)>(device_kernel(ov.cpp_name, tensors));
+    }
     R result = std::apply(fn, values);
     return to_py(result);
   } catch (...) {
@@ -363,13 +373,14 @@ PyTypeObject OpFunctionType = {PyVarObject_HEAD_INIT(nullptr, 0)};
 // Collects the registry into groups, one per Python name and binding place.
 struct Entry {
   const char* name;
+  const char* cpp_name;
   const char* where;
   const char* schema;
   Invoker invoke;
 };
 
 #define JANUS_ENTRY(name, fn, where, schema) \
-  {#name, #where, schema, [](const Overload& ov, PyObject** s, bool* m) { return invoke(&ops::fn, ov, s, m); }},
+  {#name, #fn, #where, schema, [](const Overload& ov, PyObject** s, bool* m) { return invoke(&ops::fn, ov, s, m); }},
 const Entry kEntries[] = {
     JANUS_BINARY_OPS(JANUS_ENTRY)
     JANUS_OTHER_OPS(JANUS_ENTRY)
@@ -406,6 +417,7 @@ bool init_op_functions(PyObject* module) {
   for (const Entry& e : kEntries) {
     Overload ov;
     ov.name = e.name;
+    ov.cpp_name = e.cpp_name;
     ov.args = parse_schema(e.schema);
     ov.invoke = e.invoke;
     std::string where = e.where;

@@ -42,6 +42,7 @@ PyObject* wrap_node(const Ref<Node>& n);
 struct PythonErrorSet : std::exception {};
 // Translates the active C++ exception into the Python exception PyTorch raises.
 void set_python_error();
+extern PyObject* out_of_memory_error;  // torch.cuda.OutOfMemoryError, once janus.cuda set it
 // Python number -> 0-d "wrapped number" tensor; tensors pass through. False if neither.
 bool to_tensor(PyObject* o, Tensor* out);
 bool to_scalar(PyObject* o, Scalar* out);
@@ -55,6 +56,12 @@ bool init_op_functions(PyObject* module);
 bool init_generator_functions(PyObject* module);  // torch.Generator handles (generator.cpp)
 PyObject* index_get(const Tensor& self, PyObject* index);
 int index_set(const Tensor& self, PyObject* index, PyObject* value);
+
+// Devices (device.cpp): copies through the device backend; on_host(t) is t itself on the CPU.
+Tensor to_device(const Tensor& t, Device target, bool non_blocking);
+Tensor on_host(const Tensor& t);
+PyObject* device_index(const Tensor& t);  // -1 on the CPU
+bool init_device_functions(PyObject* module);
 
 #define JANUS_PY_TRY try {
 #define JANUS_PY_CATCH(ret) } catch (...) { ::janus::py::set_python_error(); return ret; }

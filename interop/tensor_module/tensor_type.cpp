@@ -3,6 +3,7 @@
 // are not registry ops (size, item, backward, storage access, ...).
 
 #include "interop/tensor_module/python_api.h"
+#include "interop/tensor_module/device_dispatch.h"
 #include <memory>
 
 #include "tensor/iter.h"
@@ -137,6 +138,11 @@ static PyObject* get_version(PyObject* self, void*) { return PyLong_FromLongLong
 static PyObject* get_array_interface(PyObject* self, void*) {
   static const char* typestr[] = {"|b1", "<i4", "<i8", "<f4", "<f8"};
   const Tensor& t = SELF;
+  if (!t.device().is_cpu()) {
+    PyErr_Format(PyExc_TypeError, "can't convert %s device type tensor to numpy. Use Tensor.cpu() to copy the "
+                 "tensor to host memory first.", device_str(t.device()).c_str());
+    return nullptr;
+  }
   PyObject* shape = PyTuple_New(t.dim());
   PyObject* strides = PyTuple_New(t.dim());
   for (int64_t i = 0; i < t.dim(); ++i) {
@@ -147,6 +153,7 @@ static PyObject* get_array_interface(PyObject* self, void*) {
                        PyLong_FromVoidPtr(t.raw()), Py_False, "strides", strides, "version", 3);
 }
 
+static PyObject* get_device_index(PyObject* self, void*) { return device_index(SELF); }
 static PyObject* get_retains_grad(PyObject* self, void*) { return PyBool_FromLong(SELF.impl()->retains_grad); }
 
 static PyGetSetDef tensor_getset[] = {
@@ -161,6 +168,7 @@ static PyGetSetDef tensor_getset[] = {
     {"T", get_T, nullptr, nullptr, nullptr},
     {"_version", get_version, nullptr, nullptr, nullptr},
     {"retains_grad", get_retains_grad, nullptr, nullptr, nullptr},
+    {"_device_index", get_device_index, nullptr, nullptr, nullptr},
     {"__array_interface__", get_array_interface, nullptr, nullptr, nullptr},
     {nullptr}};
 
@@ -192,12 +200,12 @@ static PyObject* m_is_contiguous(PyObject* self, PyObject*) { return PyBool_From
 static PyObject* m_is_floating_point(PyObject* self, PyObject*) { return PyBool_FromLong(is_floating(SELF.dtype())); }
 static PyObject* m_item(PyObject* self, PyObject*) {
   JANUS_PY_TRY
-  return scalar_to_py(SELF.item());
+  return scalar_to_py(on_host(SELF).item());
   JANUS_PY_CATCH(nullptr)
 }
 static PyObject* m_tolist(PyObject* self, PyObject*) {
   JANUS_PY_TRY
-  return tensor_tolist(SELF);
+  return tensor_tolist(on_host(SELF));
   JANUS_PY_CATCH(nullptr)
 }
 static PyObject* m_detach(PyObject* self, PyObject*) { return wrap(detach(SELF)); }
@@ -370,31 +378,31 @@ static PyObject* inplace(PyObject* a, PyObject* b, F f) {
   JANUS_PY_CATCH(nullptr)
 }
 static const Scalar kOne(int64_t(1));
-static PyObject* nb_add(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return ops::add(x, y, kOne); }); }
-static PyObject* nb_sub(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return ops::sub(x, y, kOne); }); }
-static PyObject* nb_mul(PyObject* a, PyObject* b) { return binary(a, b, ops::mul); }
-static PyObject* nb_truediv(PyObject* a, PyObject* b) { return binary(a, b, ops::div); }
-static PyObject* nb_floordiv(PyObject* a, PyObject* b) { return binary(a, b, ops::floor_divide); }
-static PyObject* nb_rem(PyObject* a, PyObject* b) { return binary(a, b, ops::remainder); }
-static PyObject* nb_matmul(PyObject* a, PyObject* b) { return binary(a, b, ops::matmul); }
-static PyObject* nb_pow(PyObject* a, PyObject* b, PyObject*) { return binary(a, b, ops::pow); }
-static PyObject* nb_and(PyObject* a, PyObject* b) { return binary(a, b, ops::bitwise_and); }
-static PyObject* nb_or(PyObject* a, PyObject* b) { return binary(a, b, ops::bitwise_or); }
-static PyObject* nb_xor(PyObject* a, PyObject* b) { return binary(a, b, ops::bitwise_xor); }
-static PyObject* nb_iadd(PyObject* a, PyObject* b) { return inplace(a, b, [](const Tensor& x, const Tensor& y) { return ops::add_(x, y, kOne); }); }
-static PyObject* nb_isub(PyObject* a, PyObject* b) { return inplace(a, b, [](const Tensor& x, const Tensor& y) { return ops::sub_(x, y, kOne); }); }
-static PyObject* nb_imul(PyObject* a, PyObject* b) { return inplace(a, b, ops::mul_); }
-static PyObject* nb_itruediv(PyObject* a, PyObject* b) { return inplace(a, b, ops::div_); }
-static PyObject* nb_ipow(PyObject* a, PyObject* b, PyObject*) { return inplace(a, b, ops::pow_); }
-static PyObject* nb_ifloordiv(PyObject* a, PyObject* b) { return inplace(a, b, ops::floor_divide_); }
-static PyObject* nb_irem(PyObject* a, PyObject* b) { return inplace(a, b, ops::remainder_); }
-static PyObject* nb_neg(PyObject* a) { JANUS_PY_TRY return wrap(ops::neg(unwrap(a))); JANUS_PY_CATCH(nullptr) }
+static PyObject* nb_add(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::add, "add", x, y, kOne); }); }
+static PyObject* nb_sub(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::sub, "sub", x, y, kOne); }); }
+static PyObject* nb_mul(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::mul, "mul", x, y); }); }
+static PyObject* nb_truediv(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::div, "div", x, y); }); }
+static PyObject* nb_floordiv(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::floor_divide, "floor_divide", x, y); }); }
+static PyObject* nb_rem(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::remainder, "remainder", x, y); }); }
+static PyObject* nb_matmul(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::matmul, "matmul", x, y); }); }
+static PyObject* nb_pow(PyObject* a, PyObject* b, PyObject*) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::pow, "pow", x, y); }); }
+static PyObject* nb_and(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::bitwise_and, "bitwise_and", x, y); }); }
+static PyObject* nb_or(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::bitwise_or, "bitwise_or", x, y); }); }
+static PyObject* nb_xor(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::bitwise_xor, "bitwise_xor", x, y); }); }
+static PyObject* nb_iadd(PyObject* a, PyObject* b) { return inplace(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::add_, "add_", x, y, kOne); }); }
+static PyObject* nb_isub(PyObject* a, PyObject* b) { return inplace(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::sub_, "sub_", x, y, kOne); }); }
+static PyObject* nb_imul(PyObject* a, PyObject* b) { return inplace(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::mul_, "mul_", x, y); }); }
+static PyObject* nb_itruediv(PyObject* a, PyObject* b) { return inplace(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::div_, "div_", x, y); }); }
+static PyObject* nb_ipow(PyObject* a, PyObject* b, PyObject*) { return inplace(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::pow_, "pow_", x, y); }); }
+static PyObject* nb_ifloordiv(PyObject* a, PyObject* b) { return inplace(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::floor_divide_, "floor_divide_", x, y); }); }
+static PyObject* nb_irem(PyObject* a, PyObject* b) { return inplace(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::remainder_, "remainder_", x, y); }); }
+static PyObject* nb_neg(PyObject* a) { JANUS_PY_TRY return wrap(call_op(&ops::neg, "neg", unwrap(a))); JANUS_PY_CATCH(nullptr) }
 static PyObject* nb_pos(PyObject* a) { Py_INCREF(a); return a; }
-static PyObject* nb_abs(PyObject* a) { JANUS_PY_TRY return wrap(ops::abs(unwrap(a))); JANUS_PY_CATCH(nullptr) }
-static PyObject* nb_invert(PyObject* a) { JANUS_PY_TRY return wrap(ops::bitwise_not(unwrap(a))); JANUS_PY_CATCH(nullptr) }
+static PyObject* nb_abs(PyObject* a) { JANUS_PY_TRY return wrap(call_op(&ops::abs, "abs", unwrap(a))); JANUS_PY_CATCH(nullptr) }
+static PyObject* nb_invert(PyObject* a) { JANUS_PY_TRY return wrap(call_op(&ops::bitwise_not, "bitwise_not", unwrap(a))); JANUS_PY_CATCH(nullptr) }
 static int nb_bool(PyObject* a) {
   JANUS_PY_TRY
-  const Tensor& t = unwrap(a);
+  const Tensor t = on_host(unwrap(a));
   if (t.numel() != 1) {
     PyErr_SetString(PyExc_RuntimeError, str_cat("Boolean value of Tensor with ", t.numel() == 0 ? "no values" : "more than one value", " is ambiguous").c_str());
     return -1;
@@ -402,17 +410,17 @@ static int nb_bool(PyObject* a) {
   return t.item().to_bool();
   JANUS_PY_CATCH(-1)
 }
-static PyObject* nb_float(PyObject* a) { JANUS_PY_TRY return PyFloat_FromDouble(unwrap(a).item().to_double()); JANUS_PY_CATCH(nullptr) }
+static PyObject* nb_float(PyObject* a) { JANUS_PY_TRY return PyFloat_FromDouble(on_host(unwrap(a)).item().to_double()); JANUS_PY_CATCH(nullptr) }
 static PyObject* nb_int(PyObject* a) {
   JANUS_PY_TRY
-  Scalar s = unwrap(a).item();
+  Scalar s = on_host(unwrap(a)).item();
   if (s.is_floating()) return PyLong_FromDouble(s.v.d);
   return PyLong_FromLongLong(s.to_int());
   JANUS_PY_CATCH(nullptr)
 }
 static PyObject* nb_index(PyObject* a) {
   JANUS_PY_TRY
-  const Tensor& t = unwrap(a);
+  const Tensor t = on_host(unwrap(a));
   if (t.numel() != 1 || is_floating(t.dtype())) {
     PyErr_SetString(PyExc_TypeError, "only integer tensors of a single element can be converted to an index");
     return nullptr;
@@ -432,12 +440,12 @@ static PyObject* richcompare(PyObject* a, PyObject* b, int op) {
   }
   JANUS_PY_TRY
   switch (op) {
-    case Py_EQ: return wrap(ops::eq(x, y));
-    case Py_NE: return wrap(ops::ne(x, y));
-    case Py_LT: return wrap(ops::lt(x, y));
-    case Py_LE: return wrap(ops::le(x, y));
-    case Py_GT: return wrap(ops::gt(x, y));
-    case Py_GE: return wrap(ops::ge(x, y));
+    case Py_EQ: return wrap(call_op(&ops::eq, "eq", x, y));
+    case Py_NE: return wrap(call_op(&ops::ne, "ne", x, y));
+    case Py_LT: return wrap(call_op(&ops::lt, "lt", x, y));
+    case Py_LE: return wrap(call_op(&ops::le, "le", x, y));
+    case Py_GT: return wrap(call_op(&ops::gt, "gt", x, y));
+    case Py_GE: return wrap(call_op(&ops::ge, "ge", x, y));
   }
   Py_RETURN_NOTIMPLEMENTED;
   JANUS_PY_CATCH(nullptr)

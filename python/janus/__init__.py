@@ -72,7 +72,10 @@ class device:
         elif isinstance(type, _builtins.int):
             type, index = "cuda", type
         if ":" in type:
+            text = type
             type, idx = type.split(":", 1)
+            if not (idx.isascii() and idx.isdigit()) or (len(idx) > 1 and idx[0] == "0"):
+                raise RuntimeError(f"Invalid device string: '{text}'")
             index = _builtins.int(idx)
         if type not in ("cpu", "cuda", "meta"):
             raise RuntimeError(f"Expected one of cpu, cuda, meta device type at start of device string: {type}")
@@ -103,12 +106,17 @@ _cpu = device("cpu")
 
 
 def _check_device(d):
+    """Raises PyTorch's error when `d` names a device this process cannot use."""
     if d is None:
         return
     if not isinstance(d, device):
         d = device(d)
-    if d.type != "cpu":
-        raise RuntimeError(f"Janus's tensor runtime supports device 'cpu' only (got '{d}')")
+    if d.type == "cuda":
+        cuda._lazy_init()
+        if d.index is not None and d.index >= cuda.device_count():
+            raise RuntimeError("CUDA error: invalid device ordinal")
+    elif d.type != "cpu":
+        raise RuntimeError(f"Janus's tensor runtime supports devices 'cpu' and 'cuda' only (got '{d}')")
 
 
 from ._tensor import Tensor  # noqa: E402
@@ -131,11 +139,12 @@ _describe_in_profiles(Tensor)
 
 
 def _parse_to(t, args, kwargs):
-    """Tensor.to(dtype) / to(device) / to(device, dtype) / to(other) -> (dtype or None, copy)."""
+    """Tensor.to(dtype) / to(device) / to(device, dtype) / to(other) -> (dtype or None, copy, device or None,
+    non_blocking)."""
     dtype_ = kwargs.pop("dtype", None)
     copy = kwargs.pop("copy", False)
     dev = kwargs.pop("device", None)
-    kwargs.pop("non_blocking", None)
+    non_blocking = kwargs.pop("non_blocking", False)
     kwargs.pop("memory_format", None)
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
@@ -143,15 +152,15 @@ def _parse_to(t, args, kwargs):
         if isinstance(a, dtype):
             dtype_ = a
         elif isinstance(a, Tensor):
-            dtype_ = a.dtype
-        elif isinstance(a, (str, device, _builtins.int)):
+            dtype_, dev = a.dtype, a.device
+        elif isinstance(a, (str, device, _builtins.int)) and not isinstance(a, _builtins.bool):
             dev = a
         elif isinstance(a, _builtins.bool):
             pass
         else:
             raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
     _check_device(dev)
-    return dtype_, copy
+    return dtype_, copy, (None if dev is None else device(dev)), non_blocking
 
 
 # ---- grad mode -------------------------------------------------------------------------------------
@@ -249,7 +258,9 @@ def initial_seed():
 
 
 # ---- creation ------------------------------------------------------------------------------------------
-def _finish(t, requires_grad):
+def _finish(t, requires_grad, device=None):
+    if device is not None:  # made on the CPU, then copied: device kernels for factories come later
+        t = t.to(device)
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -261,16 +272,24 @@ def _size_args(size):
     return size
 
 
+_DEVICE_FACTORIES = {"zeros": 0, "ones": 1, "empty": None}  # made on the device itself
+
+
 def _factory(name, impl):
     def factory(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
                 generator=None, memory_format=None):
         _check_device(device)
         if out is not None:
             raise NotImplementedError(f"{name}(out=...) is not supported by Janus")
+        if device is not None and name in _DEVICE_FACTORIES and generator is None and device != _cpu:
+            t = _C._empty_on(tuple(_size_args(size)), dtype or get_default_dtype(), str(device))
+            if name != "empty":
+                t.fill_(_DEVICE_FACTORIES[name])
+            return _finish(t, requires_grad)
         if generator is not None:
             return _finish(_C._generator_call(_generator_handle(generator, name), impl, tuple(_size_args(size)),
-                                              dtype=dtype), requires_grad)
-        return _finish(impl(tuple(_size_args(size)), dtype=dtype), requires_grad)
+                                              dtype=dtype), requires_grad, device)
+        return _finish(impl(tuple(_size_args(size)), dtype=dtype), requires_grad, device)
     factory.__name__ = factory.__qualname__ = name
     return factory
 
@@ -285,7 +304,7 @@ randn = _factory("randn", _C._randn)
 def _like_factory(name, impl):
     def factory(input, *args, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
         _check_device(device)
-        return _finish(impl(input, *args, dtype=dtype), requires_grad)
+        return _finish(impl(input, *args, dtype=dtype), requires_grad, device)
     factory.__name__ = factory.__qualname__ = name
     return factory
 
@@ -302,22 +321,22 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     _check_device(device)
     if isinstance(size, _builtins.int):
         size = (size,)
-    return _finish(_C._full(tuple(size), fill_value, dtype=dtype), requires_grad)
+    return _finish(_C._full(tuple(size), fill_value, dtype=dtype), requires_grad, device)
 
 
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     _check_device(device)
-    return _finish(_C._arange(start, end, step, dtype=dtype), requires_grad)
+    return _finish(_C._arange(start, end, step, dtype=dtype), requires_grad, device)
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     _check_device(device)
-    return _finish(_C._linspace(start, end, steps, dtype=dtype), requires_grad)
+    return _finish(_C._linspace(start, end, steps, dtype=dtype), requires_grad, device)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     _check_device(device)
-    return _finish(_C._eye(n, m, dtype=dtype), requires_grad)
+    return _finish(_C._eye(n, m, dtype=dtype), requires_grad, device)
 
 
 def randint(*args, low=None, high=None, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -329,25 +348,27 @@ def randint(*args, low=None, high=None, size=None, generator=None, out=None, dty
         args = args + (size,)
     if generator is not None:
         return _finish(_C._generator_call(_generator_handle(generator, "randint"), _C._randint, *args, dtype=dtype),
-                       requires_grad)
-    return _finish(_C._randint(*args, dtype=dtype), requires_grad)
+                       requires_grad, device)
+    return _finish(_C._randint(*args, dtype=dtype), requires_grad, device)
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     _check_device(device)
     if generator is not None:
         return _finish(_C._generator_call(_generator_handle(generator, "randperm"), _C._randperm, n,
-                                          dtype=dtype or int64), requires_grad)
-    return _finish(_C._randperm(n, dtype=dtype or int64), requires_grad)
+                                          dtype=dtype or int64), requires_grad, device)
+    return _finish(_C._randperm(n, dtype=dtype or int64), requires_grad, device)
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     _check_device(device)
-    return _finish(_C._tensor(data, dtype), requires_grad)
+    return _finish(_C._tensor(data, dtype), requires_grad, device)
 
 
 def as_tensor(data, dtype=None, device=None):
     _check_device(device)
+    if device is not None:
+        return as_tensor(data, dtype).to(device)
     if isinstance(data, Tensor):
         return data if dtype is None or data.dtype == dtype else data.to(dtype)
     if hasattr(data, "__array_interface__") and dtype is None:

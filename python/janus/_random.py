@@ -31,6 +31,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
                             "(float mean, Tensor std), (float mean, float std, tuple of ints size)")
         janus._check_device(device)
         result = janus.empty(size, dtype=dtype).normal_(float(mean), float(std))
+        if device is not None:
+            result = result.to(device)
         return result.requires_grad_(True) if requires_grad else result
     if size is not None or dtype is not None:
         raise TypeError("normal(): size and dtype are taken only with a float mean and a float std")

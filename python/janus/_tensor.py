@@ -47,10 +47,17 @@ class Tensor(_C._TensorBase):
     # ---- devices and dtypes --------------------------------------------------------------------
     @property
     def device(self):
-        from . import _cpu
-        return _cpu
+        from . import _cpu, device
+        index = self._device_index
+        return _cpu if index < 0 else device("cuda", index)
 
-    is_cuda = False
+    @property
+    def is_cuda(self):
+        return self._device_index >= 0
+
+    def get_device(self):
+        return self._device_index
+
     is_sparse = False
     is_quantized = False
     layout = "torch.strided"
@@ -63,16 +70,31 @@ class Tensor(_C._TensorBase):
 
     def to(self, *args, **kwargs):
         from . import _parse_to
-        dtype, copy = _parse_to(self, args, kwargs)
+        dtype, copy, device, non_blocking = _parse_to(self, args, kwargs)
+        t = self
+        if device is not None and device != t.device:
+            from . import _C
+            t, copy = _C._to_device(t, str(device), non_blocking), False
         if dtype is None:
-            return self.clone() if copy else self
-        return self._to_dtype(dtype, copy)
+            return t.clone() if copy else t
+        return t._to_dtype(dtype, copy)
 
-    def cpu(self):
-        return self
+    def cpu(self, memory_format=None):
+        return self if self._device_index < 0 else self.to("cpu")
 
-    def cuda(self, *args, **kwargs):
-        raise RuntimeError("Tensor.cuda() is not supported by Janus's CPU tensor runtime")
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        from . import cuda
+        if device is None:
+            device = cuda.current_device()
+        elif isinstance(device, str) or not isinstance(device, int):
+            from . import device as _device
+            device = _device(device)
+            if device.type != "cuda":
+                raise RuntimeError(f"Invalid device, must be cuda device")
+            device = device.index if device.index is not None else cuda.current_device()
+        from . import _check_device
+        _check_device(f"cuda:{device}")
+        return self.to(f"cuda:{device}", non_blocking=non_blocking)
 
     def type(self, dtype=None, non_blocking=False):
         from . import _legacy_type_name, _dtype_from_type_name

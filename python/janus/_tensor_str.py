@@ -136,6 +136,10 @@ def tensor_repr(t):
     indent = len(prefix)
     suffixes = []
     default = janus.get_default_dtype()
+    source = t
+    if t.is_cuda:  # PyTorch names the device first, and prints the values copied to the host
+        suffixes.append("device='{}'".format(t.device))
+        t = t.detach().cpu()
     if t.numel() == 0:
         if t.dim() != 1:
             suffixes.append("size=" + str(tuple(t.shape)))
@@ -148,8 +152,8 @@ def tensor_repr(t):
         summarize = t.numel() > THRESHOLD
         fmt = _Formatter(_flat_values(t), t.dtype.is_floating_point)
         body = _nested(t, indent, summarize, fmt)
-    if t.grad_fn is not None:
-        suffixes.append("grad_fn=<{}>".format(t.grad_fn.name()))
-    elif t.requires_grad:
+    if source.grad_fn is not None:
+        suffixes.append("grad_fn=<{}>".format(source.grad_fn.name()))
+    elif source.requires_grad:
         suffixes.append("requires_grad=True")
     return _with_suffixes(prefix + body, suffixes, indent)

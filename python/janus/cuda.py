@@ -1,16 +1,132 @@
-"""torch.cuda as seen by Janus's CPU tensor runtime: no CUDA device is available to it."""
+"""torch.cuda under Janus. The CUDA backend is a separate extension module, _janus_cuda, built
+only when the CUDA toolkit was found and imported only on first use, so `import janus` never
+needs CUDA. With no backend, or no driver or device, is_available() is False and every CUDA
+request raises the error PyTorch raises in that situation."""
 
 
-def is_available():
-    return False
+class OutOfMemoryError(RuntimeError):
+    """torch.cuda.OutOfMemoryError: the device had no memory left even after the cache was freed."""
+
+
+import _janus as _C
+
+_C._set_out_of_memory_error(OutOfMemoryError)
+
+_backend = None
+_load_error = None  # why _janus_cuda could not be imported (not built, or a library is missing)
+_tried = False
+
+
+def _load():
+    global _backend, _load_error, _tried
+    if not _tried:
+        _tried = True
+        try:
+            import _janus_cuda
+            from .backends import cuda as _flags
+            _janus_cuda.set_allow_tf32(_flags.matmul.allow_tf32)
+            _backend = _janus_cuda
+        except ModuleNotFoundError as e:
+            _load_error = e
+        except ImportError as e:  # built, but its libraries cannot be loaded here
+            _load_error = e
+    return _backend
+
+
+def is_built():
+    """Whether Janus was built with its CUDA backend."""
+    _load()
+    return _backend is not None or not isinstance(_load_error, ModuleNotFoundError)
 
 
 def device_count():
-    return 0
+    b = _load()
+    return b.device_count() if b is not None else 0
+
+
+def is_available():
+    return device_count() > 0
+
+
+def is_initialized():
+    return is_available()
+
+
+def _lazy_init():
+    """Raises what PyTorch raises when CUDA is asked for and cannot be had."""
+    b = _load()
+    if b is None:
+        if isinstance(_load_error, ModuleNotFoundError):
+            raise AssertionError("Torch not compiled with CUDA enabled")
+        raise RuntimeError(f"Janus's CUDA backend could not be loaded: {_load_error}")
+    if b.device_count() == 0:
+        raise RuntimeError(b.unavailable_reason())
+    return b
+
+
+def _index(device):
+    if device is None:
+        return current_device()
+    if isinstance(device, int):
+        return device
+    import janus
+    d = janus.device(device)
+    if d.type != "cuda":
+        raise ValueError(f"Expected a cuda device, but got: {d}")
+    return current_device() if d.index is None else d.index
+
+
+def current_device():
+    return _lazy_init().current_device()
+
+
+def set_device(device):
+    _lazy_init().set_device(_index(device))
+
+
+def get_device_name(device=None):
+    return _lazy_init().device_name(_index(device))
+
+
+def synchronize(device=None):
+    _lazy_init().synchronize(_index(device))
+
+
+def memory_allocated(device=None):
+    b = _load()
+    return b.memory_stat(_index(device), "allocated") if b is not None and b.device_count() else 0
+
+
+def max_memory_allocated(device=None):
+    b = _load()
+    return b.memory_stat(_index(device), "max_allocated") if b is not None and b.device_count() else 0
+
+
+def memory_reserved(device=None):
+    b = _load()
+    return b.memory_stat(_index(device), "reserved") if b is not None and b.device_count() else 0
+
+
+def max_memory_reserved(device=None):
+    b = _load()
+    return b.memory_stat(_index(device), "max_reserved") if b is not None and b.device_count() else 0
+
+
+def reset_peak_memory_stats(device=None):
+    b = _load()
+    if b is not None and b.device_count():
+        b.reset_peak(_index(device))
+
+
+def empty_cache():
+    b = _load()
+    if b is not None and b.device_count():
+        b.empty_cache()
 
 
 def manual_seed(seed):
-    pass
+    """Accepted and kept for scripts that seed every device (random numbers on the device come
+    later: today device tensors are drawn on the CPU and copied)."""
 
 
 def manual_seed_all(seed):
