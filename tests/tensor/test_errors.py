@@ -63,9 +63,6 @@ def test_unsupported_api_is_named():
         janus.fft
     with pytest.raises(AttributeError, match="not supported by Janus"):
         janus.nn.functional.conv3d
-    with pytest.raises(RuntimeError, match="device 'cpu' only"):
-        janus.zeros(2, device="cuda")
-    with pytest.raises(RuntimeError, match="device 'cpu' only"):
-        janus.ones(2).to("cuda")
+    # Asking for CUDA: tests/gpu/test_device_host.py (PyTorch's errors with no device).
     with pytest.raises(NotImplementedError, match="not supported by Janus"):
         janus.nn.functional.max_pool2d(janus.ones(1, 1, 2, 2), 2, return_indices=True)
