@@ -29,12 +29,16 @@ void TraceLowering::roll(const Instr& in) {
 // Before a helper that may run arbitrary code, the frame's current instruction becomes the
 // op's (code the helper runs may look at this frame: tracebacks, warnings,
 // sys._getframe), as interpret() does:
-//   frame->prev_instr = _PyCode_CODE(frame->f_code) + pc
+//   current_frame->prev_instr = _PyCode_CODE(current_frame->f_code) + pc
 void TraceLowering::set_frame_instr(const Instr& in) {
   if (!(op_info(in.op).flags & kEffect)) return;
+  // The innermost frame (the loop's, or the inlined callee the op belongs to):
+  // tstate->cframe->current_frame.
   x86::Gp frame = cc_.newIntPtr();
   x86::Gp instr = cc_.newIntPtr();
-  cc_.mov(frame, x86::qword_ptr(ctx_, kCtxFrame));
+  cc_.mov(frame, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(frame, x86::qword_ptr(frame, offsetof(PyThreadState, cframe)));
+  cc_.mov(frame, x86::qword_ptr(frame, offsetof(_PyCFrame, current_frame)));
   cc_.mov(instr, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
   cc_.add(instr, int32_t(offsetof(PyCodeObject, co_code_adaptive) +
                          int64_t{in.pc} * int64_t{sizeof(_Py_CODEUNIT)}));

@@ -19,6 +19,7 @@ namespace janus::jit::x64 {
 namespace x86 = asmjit::x86;
 
 inline constexpr int32_t kCtxFrame = offsetof(TraceContext, frame);
+inline constexpr int32_t kCtxTstate = offsetof(TraceContext, tstate);
 inline constexpr int32_t kCtxLocals = offsetof(TraceContext, localsplus);
 inline constexpr int32_t kCtxStack = offsetof(TraceContext, stack_base);
 inline constexpr int32_t kCtxEvalBreaker = offsetof(TraceContext, eval_breaker);

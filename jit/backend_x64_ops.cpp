@@ -359,8 +359,18 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::SLICE:
     case Op::DELITEM:
     case Op::SET_ATTR_SLOT:
+    case Op::GUARD_FUNC_VERSION:
+    case Op::POP_FRAME:
+    case Op::FRAME_STORE:
+    case Op::OBJ_ITER:
       lower_call(ref, in);
       break;
+    case Op::FRAME_LOAD:  // the helper's one load, inline
+      cc_.mov(gp(ref), x86::qword_ptr(gp(in.a), int32_t(offsetof(_PyInterpreterFrame, localsplus) +
+                                                        int64_t{in.aux} * 8)));
+      break;
+    case Op::PUSH_FRAME:
+    case Op::MAKE_FUNC:
     case Op::OBJ_CALL:
     case Op::NEW_LIST:
     case Op::NEW_TUPLE:

@@ -37,16 +37,23 @@ PyObject* box(Type type, uint64_t raw) {
 int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpreterFrame* frame) {
   const Snapshot& snap = trace.snapshots[exit];
   const size_t n = snap.entries.size();
+  // frames[d]: the frame at depth d (0 = the loop's; inlined callees above it, still linked
+  // on the thread's frame chain: tier 0 continues the innermost, tstate's current frame).
+  const size_t depth = snap.callers.size();
+  std::vector<_PyInterpreterFrame*> frames(depth + 1, frame);
   std::vector<PyObject*> fresh(n, nullptr);
   bool boxing_failed = false;
   for (size_t i = 0; i < n; i++) {
     const SnapEntry& e = snap.entries[i];
+    if (e.kind == SnapEntry::FramePtr) {
+      frames[e.index] = reinterpret_cast<_PyInterpreterFrame*>(values[i]);
+      continue;
+    }
     if (e.kind == SnapEntry::Release) continue;
     Type type = trace.ops[e.ref].type;
     fresh[i] = box(type, values[i]);
     if (fresh[i] == nullptr && type != Type::Obj) boxing_failed = true;  // MemoryError set
   }
-  PyCodeObject* code = frame->f_code;
   PyObject** stack = _PyFrame_Stackbase(frame);
   std::vector<PyObject*> old;
   old.reserve(trace.entry_stack_depth + n);
@@ -56,19 +63,29 @@ int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpre
   }
   for (size_t i = 0; i < n; i++) {
     const SnapEntry& e = snap.entries[i];
+    _PyInterpreterFrame* f = frames[e.depth];
     if (e.kind == SnapEntry::Stack) {
-      stack[e.index] = fresh[i];
+      _PyFrame_Stackbase(f)[e.index] = fresh[i];
     } else if (e.kind == SnapEntry::Local) {
-      old.push_back(frame->localsplus[e.index]);
-      frame->localsplus[e.index] = fresh[i];
+      old.push_back(f->localsplus[e.index]);
+      f->localsplus[e.index] = fresh[i];
     }
   }
-  frame->stacktop = code->co_nlocalsplus + snap.stack_depth;
+  // Callers continue after their CALL (tier 0's inline-call state: prev_instr is the
+  // instruction before the resume point, the stack below the call's operands).
+  for (size_t d = 0; d < depth; d++) {
+    PyCodeObject* code = frames[d]->f_code;
+    frames[d]->stacktop = code->co_nlocalsplus + snap.callers[d].stack_depth;
+    frames[d]->prev_instr = _PyCode_CODE(code) + snap.callers[d].pc - 1;
+  }
+  _PyInterpreterFrame* inner = frames[depth];
+  PyCodeObject* code = inner->f_code;
+  inner->stacktop = code->co_nlocalsplus + snap.stack_depth;
   bool raise = snap.kind == Snapshot::RaiseAt || boxing_failed;
   // kRaiseAt: prev_instr is the faulting instruction; kResumed: the one before the resume
   // point (tier 0 continues at prev_instr + 1).
-  frame->prev_instr = _PyCode_CODE(code) + snap.pc - (raise ? 0 : 1);
-  // Releasing may run finalizers: the frame is complete and consistent by now.
+  inner->prev_instr = _PyCode_CODE(code) + snap.pc - (raise ? 0 : 1);
+  // Releasing may run finalizers: the frames are complete and consistent by now.
   for (PyObject* o : old) Py_XDECREF(o);
   for (size_t i = 0; i < n; i++) {
     if (snap.entries[i].kind == SnapEntry::Release) {

@@ -10,6 +10,8 @@ namespace janus::jit {
 // unboxed values, stores locals and the value stack with correct reference counts (the
 // frame's previous values, including the loop-head stack the trace entered with, are
 // released), releases the owned values live across the exit, and sets prev_instr.
+// An exit inside inlined calls also writes every caller frame's value stack and position
+// (after its CALL); tier 0 then continues in the innermost one, the thread's current frame.
 // Returns vm::kResumed, or vm::kRaiseAt when the exit is a raise (an exception is set).
 int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpreterFrame* frame);
 

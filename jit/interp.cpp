@@ -130,6 +130,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::GUARD_LEN:
         case Op::GUARD_NOT_TRACING:
         case Op::GUARD_ATTR_SLOT:
+        case Op::GUARD_FUNC_VERSION:
           GUARD(rt::call_helper(static_cast<int>(in.op))(a, b, c, in.imm, in.aux) != 0)
         case Op::ADD_I64_OVF: {
           int64_t res;
@@ -213,12 +214,20 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::NEW_LIST:
         case Op::NEW_TUPLE:
         case Op::ATTR_SLOT:
-        case Op::SET_ATTR_SLOT: {
+        case Op::SET_ATTR_SLOT:
+        case Op::PUSH_FRAME:
+        case Op::POP_FRAME:
+        case Op::FRAME_LOAD:
+        case Op::FRAME_STORE:
+        case Op::OBJ_ITER:
+        case Op::MAKE_FUNC: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,
           // sys._getframe): its line is the instruction's.
           if (op_info(in.op).flags & kEffect) {
-            ctx->frame->prev_instr = _PyCode_CODE(ctx->frame->f_code) + in.pc;
+            // The innermost frame: the loop's, or the inlined callee the op belongs to.
+            _PyInterpreterFrame* current = ctx->tstate->cframe->current_frame;
+            current->prev_instr = _PyCode_CODE(current->f_code) + in.pc;
           }
           if (op_info(in.op).lowering == Lowering::CallV) {
             args.resize(in.list_count);

@@ -204,12 +204,20 @@ std::string print_trace(const Trace& trace) {
     out += format("snap %zu %s @%d depth=%d%s:", i, s.kind == Snapshot::Resume ? "resume" : "raise",
                   s.pc, s.stack_depth, s.forceable ? " forceable" : "");
     for (const SnapEntry& e : s.entries) {
-      const char* kind = e.kind == SnapEntry::Local ? "L" : e.kind == SnapEntry::Stack ? "S" : "R";
+      const char* kind = e.kind == SnapEntry::Local   ? "L"
+                         : e.kind == SnapEntry::Stack   ? "S"
+                         : e.kind == SnapEntry::FramePtr ? "F"
+                                                          : "R";
       if (e.kind == SnapEntry::Release) {
         out += format(" R=%%%d", e.ref);
+      } else if (e.depth > 0) {
+        out += format(" %s%d.%d=%%%d", kind, e.depth, e.index, e.ref);
       } else {
         out += format(" %s%d=%%%d", kind, e.index, e.ref);
       }
+    }
+    for (size_t d = 0; d < s.callers.size(); d++) {
+      out += format(" caller%zu@%d/%d", d, s.callers[d].pc, s.callers[d].stack_depth);
     }
     out += '\n';
   }

@@ -66,10 +66,20 @@ struct SnapEntry {
     Local,    // frame local `index` = ref's value (a new reference)
     Stack,    // value-stack slot `index` (0 = bottom) = ref's value (a new reference)
     Release,  // an owned value live across the exit: released once after the writes
+    FramePtr, // the inlined callee frame at depth `index` (1 = called by the loop frame):
+              // ref is PUSH_FRAME's value (a raw frame pointer, never boxed)
   };
   Kind kind;
   int32_t index;
   Ref ref;
+  int32_t depth = 0;  // Local/Stack: the frame they belong to (0 = the loop's frame)
+};
+
+// A frame below the innermost one at an exit inside an inlined call: it continues after
+// its CALL (`pc`, code units) with `stack_depth` values (its Stack entries at its depth).
+struct CallerState {
+  int32_t pc = 0;
+  int32_t stack_depth = 0;
 };
 
 struct Snapshot {
@@ -84,6 +94,10 @@ struct Snapshot {
   // the state before the instruction whose assumption failed (re-running it is exact).
   bool forceable = false;
   std::vector<SnapEntry> entries;
+  // Exits inside inlined calls: callers[d] is frame d's state (0 = the loop's frame); the
+  // fields above describe the innermost frame, depth callers.size().
+  std::vector<CallerState> callers;
+  void* code = nullptr;  // the innermost frame's PyCodeObject when inside a call (for logs)
 };
 
 // Builds instructions, checking operand counts and types as it goes (a mistake in the

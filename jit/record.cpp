@@ -8,6 +8,7 @@
 
 #include "jit/attr_site.h"
 #include "jit/runtime.h"
+#include "vm/vm.h"
 
 #include <functional>
 #include <map>
@@ -43,13 +44,14 @@ class Recorder {
   bool active = false;
   _PyInterpreterFrame* frame = nullptr;
 
-  void start(_PyInterpreterFrame* f, int loop_head, int depth, int max_length) {
+  void start(_PyInterpreterFrame* f, int loop_head, int depth, int max_length, int max_inline) {
     *this = Recorder();
     active = true;
     frame = f;
     code_ = f->f_code;
     loop_head_ = loop_head;
     max_length_ = max_length;
+    max_inline_ = max_inline;
     trace_ = std::make_unique<Trace>();
     trace_->code = reinterpret_cast<PyObject*>(code_);
     trace_->loop_head = loop_head;
@@ -63,6 +65,32 @@ class Recorder {
     }
     entry_stack_ = stack_;
     expected_ = loop_head;
+  }
+
+  // One instruction of any frame running in the recording loop: the recorded frames'
+  // instructions are recorded; those of calls recorded as one OBJ_CALL are ignored.
+  bool step_in(_PyInterpreterFrame* f, int offset, PyObject** sp) {
+    if (entering_) {
+      // The inlined callee's first instruction (its CALL, already recorded at PRECALL,
+      // reports first).
+      if (f == frame && offset == skip_offset_) {
+        skip_offset_ = -1;
+        return true;
+      }
+      if (f->f_code != code_ || f->previous != frame || offset != 0) {
+        return fail("an inlined callee did not run in the recording loop", offset);
+      }
+      entering_ = false;
+      frame = f;
+      skip_offset_ = -1;
+      expected_ = 0;
+    } else if (f != frame) {
+      for (const CallerRec& c : callers_) {
+        if (c.frame == f) return fail("control left an inlined call (an exception?)", offset);
+      }
+      return true;  // a frame the trace does not inline: tier 0 runs it inside the OBJ_CALL
+    }
+    return step(offset, sp);
   }
 
   // Returns true to go on recording.
@@ -88,7 +116,10 @@ class Recorder {
     }
     if (++count_ > max_length_) return fail("trace too long", offset);
     sp_ = sp;
+    PyCodeObject* code_before = code_;
     if (!instruction(offset)) return false;
+    // A call or return switched frames: the next instruction is the other frame's.
+    if (code_ != code_before || entering_) return true;
     return fused_follower();
   }
 
@@ -127,6 +158,8 @@ class Recorder {
   }
 
   void abort(const std::string& reason) { fail(reason, -1); }
+
+  _PyInterpreterFrame* loop_frame() const { return callers_.empty() ? frame : callers_[0].frame; }
 
   RecordResult take() {
     RecordResult r = std::move(result_);
@@ -189,6 +222,8 @@ class Recorder {
   }
   void push(Ref r) { stack_.push_back(r); }
 
+  // The state of the innermost frame (pc, stack, written), and inside inlined calls that of
+  // every caller frame: its stack below the call, resuming after its CALL.
   int snapshot(Snapshot::Kind kind, int pc, const std::vector<Ref>& stack,
                const std::map<int, Ref>& written, bool forceable) {
     Snapshot s;
@@ -196,9 +231,24 @@ class Recorder {
     s.pc = pc;
     s.stack_depth = static_cast<int32_t>(stack.size());
     s.forceable = forceable;
-    for (const auto& [slot, ref] : written) s.entries.push_back({SnapEntry::Local, slot, ref});
+    const int32_t depth = static_cast<int32_t>(callers_.size());
+    for (int32_t d = 0; d < depth; d++) {
+      const CallerRec& c = callers_[d];
+      s.callers.push_back({c.return_pc, static_cast<int32_t>(c.stack.size())});
+      if (d > 0) s.entries.push_back({SnapEntry::FramePtr, d, c.frame_ref});
+      for (size_t i = 0; i < c.stack.size(); i++) {
+        s.entries.push_back({SnapEntry::Stack, static_cast<int32_t>(i), c.stack[i], d});
+      }
+    }
+    if (depth > 0) {
+      s.entries.push_back({SnapEntry::FramePtr, depth, frame_ref_});
+      s.code = code_;
+    }
+    for (const auto& [slot, ref] : written) {
+      s.entries.push_back({SnapEntry::Local, slot, ref, depth});
+    }
     for (size_t i = 0; i < stack.size(); i++) {
-      s.entries.push_back({SnapEntry::Stack, static_cast<int32_t>(i), stack[i]});
+      s.entries.push_back({SnapEntry::Stack, static_cast<int32_t>(i), stack[i], depth});
     }
     return b_->add_snapshot(std::move(s));
   }
@@ -328,7 +378,8 @@ class Recorder {
   Ref local(int slot) {
     auto l = loaded_.find(slot);
     if (l != loaded_.end()) return l->second;
-    Ref r = b_->emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, slot);
+    Ref r = frame_ref_ == kNoRef ? b_->emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, slot)
+                                 : b_->emit(Op::FRAME_LOAD, frame_ref_, kNoRef, kNoRef, 0, slot);
     b_->emit(Op::GUARD_NOT_NULL, r, kNoRef, kNoRef, 0, 0, pre());
     loaded_[slot] = r;
     return r;
@@ -358,6 +409,38 @@ class Recorder {
       case NOP:
       case PRECALL:  // binds methods for speed only: CALL handles both stack shapes
         return true;
+      case COPY_FREE_VARS:
+      case MAKE_CELL:
+        // An inlined callee's prologue: PUSH_FRAME did it.
+        if (frame_ref_ == kNoRef) return fail("a frame prologue in the loop", pc);
+        return true;
+      case RESUME:
+        if (frame_ref_ == kNoRef) return fail("RESUME in the loop", pc);
+        if (oparg < 2) b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+        return true;
+      case RETURN_VALUE:
+        if (frame_ref_ == kNoRef) return fail("the frame returned while recording", pc);
+        return return_from_inlined();
+      case LOAD_CLOSURE:
+        push(local(oparg));
+        return true;
+      case GET_ITER: {
+        Ref v = as_obj(pop());
+        push(b_->emit(Op::OBJ_ITER, v, kNoRef, kNoRef, 0, 0, raise()));
+        return true;
+      }
+      case MAKE_FUNCTION: {
+        // Stack: [defaults] [kwdefaults] [annotations] [closure] code (flags 1, 2, 4, 8).
+        std::vector<Ref> parts(5, null_);
+        parts[0] = as_obj(pop());
+        for (int flag = 8, slot = 1; flag >= 1; flag >>= 1, slot++) {
+          if (oparg & flag) parts[slot] = as_obj(pop());
+        }
+        Ref fn = b_->emit_list(Op::MAKE_FUNC, parts, const_obj(frame->f_globals), 0, 0, raise());
+        known_type_[fn] = &PyFunction_Type;
+        push(fn);
+        return true;
+      }
       case LOAD_FAST: {
         if (!loaded_.count(oparg) && frame->localsplus[oparg] == nullptr) {
           return fail("unbound local", pc);
@@ -369,7 +452,9 @@ class Recorder {
         Ref v = as_obj(pop());
         auto cur = loaded_.find(oparg);
         if (cur != loaded_.end()) protect(cur->second);
-        Ref old = b_->emit(Op::STORE_LOCAL, v, kNoRef, kNoRef, 0, oparg);
+        Ref old = frame_ref_ == kNoRef
+                      ? b_->emit(Op::STORE_LOCAL, v, kNoRef, kNoRef, 0, oparg)
+                      : b_->emit(Op::FRAME_STORE, frame_ref_, v, kNoRef, 0, oparg);
         b_->emit(Op::XDECREF, old);
         loaded_[oparg] = v;
         return true;
@@ -597,7 +682,7 @@ class Recorder {
         return true;
       }
       case JUMP_BACKWARD:
-        if (next - oparg != loop_head_) return fail("an inner loop", pc);
+        if (next - oparg != loop_head_ || frame_ref_ != kNoRef) return fail("an inner loop", pc);
         return close(pc);
       default: {
         const char* name = "?";
@@ -763,7 +848,128 @@ class Recorder {
 
   PyObject* kwnames_ = nullptr;
 
+  // ---- inlined calls ------------------------------------------------------------------
+
+  // A frame below the innermost recorded one, suspended at its CALL.
+  struct CallerRec {
+    PyCodeObject* code;
+    _PyInterpreterFrame* frame;
+    Ref frame_ref;  // kNoRef: the loop's frame
+    std::map<int, Ref> loaded;
+    std::map<int, Ref> consts;
+    std::vector<Ref> stack;  // below the call's operands
+    int return_pc;           // the instruction after its CALL
+  };
+  std::vector<CallerRec> callers_;
+  Ref frame_ref_ = kNoRef;  // the innermost frame's PUSH_FRAME value; kNoRef: the loop's
+  bool entering_ = false;   // a PUSH_FRAME was recorded; the callee's first instruction is next
+  int max_inline_ = 0;
+
+  static bool has_backward_jump(PyCodeObject* code) {
+    const _Py_CODEUNIT* instrs = _PyCode_CODE(code);
+    const Py_ssize_t n = Py_SIZE(code);
+    for (Py_ssize_t i = 0; i < n; i += 1 + _PyOpcode_Caches[base_opcode(_Py_OPCODE(instrs[i]))]) {
+      switch (base_opcode(_Py_OPCODE(instrs[i]))) {
+        case JUMP_BACKWARD:
+        case JUMP_BACKWARD_NO_INTERRUPT:
+        case POP_JUMP_BACKWARD_IF_FALSE:
+        case POP_JUMP_BACKWARD_IF_TRUE:
+        case POP_JUMP_BACKWARD_IF_NONE:
+        case POP_JUMP_BACKWARD_IF_NOT_NONE:
+          return true;
+        default:
+          break;
+      }
+    }
+    return false;
+  }
+
+  // A call of a Python function tier 0 runs inline, with positional arguments (defaults
+  // allowed): the trace pushes a real frame for it (guarded on the function's identity and
+  // func_version, which __code__ / __defaults__ assignments change) and records its body.
+  // False (nothing emitted) leaves it one OBJ_CALL: keywords, *args/**kwargs parameters,
+  // generators and coroutines, code tier 0 hands to CPython, recursion, callees holding a
+  // loop, and calls deeper than JANUS_JIT_MAX_INLINE.
+  bool inline_call(int oparg) {
+    if (kwnames_ != nullptr || static_cast<int>(callers_.size()) >= max_inline_) return false;
+    const bool is_meth = peek(oparg + 2) != null_;
+    PyObject* fn = concrete(is_meth ? oparg + 2 : oparg + 1);
+    if (!PyFunction_Check(fn) || Py_TYPE(fn) != &PyFunction_Type) return false;
+    auto* func = reinterpret_cast<PyFunctionObject*>(fn);
+    auto* code = reinterpret_cast<PyCodeObject*>(func->func_code);
+    const int nargs = oparg + (is_meth ? 1 : 0);
+    if ((code->co_flags & (CO_VARARGS | CO_VARKEYWORDS | CO_GENERATOR | CO_COROUTINE |
+                           CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE)) ||
+        !(code->co_flags & CO_OPTIMIZED) || code->co_kwonlyargcount != 0 ||
+        nargs > code->co_argcount) {
+      return false;
+    }
+    PyObject* defaults = func->func_defaults;
+    const int ndefaults = defaults != nullptr ? static_cast<int>(PyTuple_GET_SIZE(defaults)) : 0;
+    const int missing = code->co_argcount - nargs;
+    if (missing > ndefaults) return false;
+    if (code == code_) return false;
+    for (const CallerRec& c : callers_) {
+      if (c.code == code) return false;
+    }
+    if (!vm::runs_inline(_PyThreadState_GET(), code) || has_backward_jump(code)) return false;
+    uint32_t version = func->func_version;
+    if (version == 0) version = _PyFunction_GetVersionForCurrentState(func);
+    if (version == 0) return false;
+
+    Ref callable = as_obj(peek(is_meth ? oparg + 2 : oparg + 1));
+    b_->emit(Op::GUARD_IS, callable, kNoRef, kNoRef, reinterpret_cast<int64_t>(fn), 0, pre());
+    Ref fref = const_obj(fn);
+    b_->emit(Op::GUARD_FUNC_VERSION, fref, kNoRef, kNoRef, version, 0, pre());
+    std::vector<Ref> params;
+    for (int i = nargs; i >= 1; i--) params.push_back(as_obj(peek(i)));
+    for (int i = 0; i < missing; i++) {
+      params.push_back(const_obj(PyTuple_GET_ITEM(defaults, ndefaults - missing + i)));
+    }
+    const int return_pc = expected_;
+    Ref fr = b_->emit_list(Op::PUSH_FRAME, params, fref, return_pc - 1, 0, raise());
+    for (int i = 0; i < oparg + 2; i++) pop();
+    callers_.push_back({code_, frame, frame_ref_, std::move(loaded_), std::move(consts_),
+                        std::move(stack_), return_pc});
+    code_ = code;
+    frame_ref_ = fr;
+    loaded_.clear();
+    consts_.clear();
+    stack_.clear();
+    // The parameters' values are known (cells hold them instead: those slots are loaded).
+    for (int i = 0; i < code->co_argcount; i++) {
+      if (!(_PyLocals_GetKind(code->co_localspluskinds, i) & CO_FAST_CELL)) loaded_[i] = params[i];
+    }
+    entering_ = true;
+    expected_ = -1;
+    return true;
+  }
+
+  // RETURN_VALUE of an inlined callee: its frame is popped; the value (a reference of its
+  // own, as tier 0 moves it) goes on the caller's stack, which continues after its CALL.
+  bool return_from_inlined() {
+    Ref rv = as_obj(pop());
+    if (!is_owned(rv)) rv = newref(rv);
+    if (!stack_.empty()) return fail("a value stack left at a return", op_pc_);
+    b_->emit(Op::POP_FRAME, frame_ref_);
+    CallerRec c = std::move(callers_.back());
+    callers_.pop_back();
+    code_ = c.code;
+    frame = c.frame;
+    frame_ref_ = c.frame_ref;
+    loaded_ = std::move(c.loaded);
+    consts_ = std::move(c.consts);
+    stack_ = std::move(c.stack);
+    expected_ = c.return_pc;
+    push(rv);
+    // Tier 0 hands the caller to CPython's evaluator if tracing was turned on.
+    int after_return = snapshot(Snapshot::Resume, expected_, stack_, written_, false);
+    b_->emit(Op::GUARD_NOT_TRACING, kNoRef, kNoRef, kNoRef, 0, 0, after_return);
+    return true;
+  }
+
   bool call(int oparg) {
+    if (inline_call(oparg)) return true;
     bool is_meth = peek(oparg + 2) != null_;
     Ref callable = is_meth ? peek(oparg + 2) : peek(oparg + 1);
     // Arguments hold a reference each, as on tier 0's stack (sys.getrefcount sees it).
@@ -1010,16 +1216,19 @@ Recorder g_recorder;
 
 }  // namespace
 
-void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length) {
-  g_recorder.start(frame, loop_head, stack_depth, max_length);
+void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length,
+                     int max_inline) {
+  g_recorder.start(frame, loop_head, stack_depth, max_length, max_inline);
 }
 
 bool is_recording() { return g_recorder.active; }
-_PyInterpreterFrame* recording_frame() { return g_recorder.active ? g_recorder.frame : nullptr; }
+_PyInterpreterFrame* recording_frame() {
+  return g_recorder.active ? g_recorder.loop_frame() : nullptr;
+}
 
 bool record_instruction(_PyInterpreterFrame* frame, int offset, PyObject** stack_pointer) {
-  if (!g_recorder.active || frame != g_recorder.frame) return false;
-  return g_recorder.step(offset, stack_pointer);
+  if (!g_recorder.active) return false;
+  return g_recorder.step_in(frame, offset, stack_pointer);
 }
 
 void abort_recording(const std::string& reason) { g_recorder.abort(reason); }

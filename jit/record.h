@@ -19,11 +19,15 @@ struct RecordResult {
 
 // Starts recording `frame` at loop head `loop_head` with `stack_depth` values on the stack.
 // Only one recording exists at a time.
-void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length);
+// Calls of Python functions are inlined up to `max_inline` frames deep.
+void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length,
+                     int max_inline);
 bool is_recording();
+// The loop's frame (the bottom one when the recording is inside an inlined call).
 _PyInterpreterFrame* recording_frame();
 
-// One instruction (vm's record hook). Returns true to go on recording. When it returns
+// One instruction of a frame running in the recording loop (vm's record hook; instructions
+// of frames the trace does not inline are ignored). Returns true to go on recording. When it returns
 // false, take_result() says how the recording ended.
 bool record_instruction(_PyInterpreterFrame* frame, int offset, PyObject** stack_pointer);
 // Ends the recording because its frame left run_frame.

@@ -21,6 +21,7 @@ namespace {
 
 struct Settings {
   int max_trace = 400;
+  int max_inline = 6;
   int blacklist_after = 4;
 };
 Settings g_settings;
@@ -173,7 +174,9 @@ void finish_recording() {
 int on_record(PyThreadState*, _PyInterpreterFrame* frame, int offset, PyObject** stack_pointer) {
   if (g_rec_code == nullptr) return 1;
   if (offset < 0) {
-    if (frame != recording_frame()) return 1;
+    // Inlined callees return through here too (their RETURN_VALUE was recorded); frames
+    // the trace does not inline are not its business.
+    if (frame != recording_frame()) return 0;
     abort_recording("the frame returned or raised while recording");
   } else {
     bool error_before = PyErr_Occurred() != nullptr;
@@ -237,8 +240,10 @@ int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopS
   }
   if (log_enabled(LogCategory::Deopts) && !is_loop_op) {
     int pc = op >= 0 ? trace.ops[op].pc : snap.pc;
+    // Inside an inlined call: the callee's code and line.
+    PyCodeObject* at = snap.code != nullptr ? static_cast<PyCodeObject*>(snap.code) : code;
     log(LogCategory::Deopts, std::string(snap.kind == Snapshot::RaiseAt ? "raise in " : "guard ") +
-                                 guard_kind(trace, op) + " failed in " + where(code, pc) +
+                                 guard_kind(trace, op) + " failed in " + where(at, pc) +
                                  " (@" + std::to_string(pc) + "), exit " + std::to_string(exit) +
                                  " taken " + std::to_string(count) + " times");
   }
@@ -287,7 +292,7 @@ int on_loop(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
   if (log_enabled(LogCategory::Traces)) {
     log(LogCategory::Traces, "recording loop at " + where(frame->f_code, target));
   }
-  start_recording(frame, target, depth, g_settings.max_trace);
+  start_recording(frame, target, depth, g_settings.max_trace, g_settings.max_inline);
   return vm::kRecord;
 }
 
@@ -313,6 +318,7 @@ bool install() {
   };
   configure_log(logs("tiers"), logs("traces"), logs("deopts"), int_option(OptionId::JitDump) > 0);
   g_settings.max_trace = int_option(OptionId::JitMaxTrace);
+  g_settings.max_inline = std::max(0, int_option(OptionId::JitMaxInline));
   g_settings.blacklist_after = std::max(1, int_option(OptionId::JitBlacklist));
   set_force_deopt_period(int_option(OptionId::JitForceDeopt));
   range_iter_layout_ok();

@@ -221,7 +221,7 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
 #define CODE() (frame->f_code)
 #define NAMES() (frame->f_code->co_names)
 #define CONSTS() (frame->f_code->co_consts)
-#define INLINE_ALLOWED() (dispatch == dispatch_table)
+#define INLINE_ALLOWED() (true)
 #define INSTR_OFFSET() ((int)(next_instr - first_instr))
 #define JUMPBY(x) (next_instr += (x))
 #define JUMPTO(x) (next_instr = first_instr + (x))
@@ -289,8 +289,8 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
 #include "vm/handlers/specialized.inc"
 
   // ---------------------------------------------------------------------------------------
-  // Inline calls. While the JIT records a frame, its calls recurse as before (the recorder
-  // sees the recording frame's instructions only): INLINE_ALLOWED() is false then.
+  // Inline calls. While the JIT records a frame, its inline calls run here too, through the
+  // record table: the recorder inlines some of them and ignores the others' instructions.
   // CALL pushed the callee's frame and made it `frame`; it starts here, in this
   // loop, and returns to its caller's instruction through exit_return / exit_unwind, which
   // pop it (frame->is_entry is false for it). Recursion is counted per frame as CPython does.
@@ -452,9 +452,8 @@ exception_unwind : {
   // line events, which only CPython's evaluator emits. It continues the frame from the next
   // instruction, exactly as it resumes a generator (it reports a 'call' event first).
 hand_over_to_cpython:
-  if (dispatch != dispatch_table) {
+  if (dispatch != dispatch_table && g_record_hook(tstate, frame, -1, nullptr) != 0) {
     // The recording frame leaves (its caller may go on in this loop, not recording).
-    g_record_hook(tstate, frame, -1, nullptr);
     dispatch = dispatch_table;
   }
   frame->prev_instr = next_instr - 1;
@@ -472,9 +471,8 @@ hand_over_to_cpython:
   return _PyEval_EvalFrameDefault(tstate, frame, 0);
 
 exit_unwind:
-  if (dispatch != dispatch_table) {
+  if (dispatch != dispatch_table && g_record_hook(tstate, frame, -1, nullptr) != 0) {
     // The recording frame leaves (its caller may go on in this loop, not recording).
-    g_record_hook(tstate, frame, -1, nullptr);
     dispatch = dispatch_table;
   }
   _Py_LeaveRecursiveCallTstate(tstate);
@@ -487,9 +485,8 @@ exit_unwind:
   return nullptr;
 
 exit_return:
-  if (dispatch != dispatch_table) {
+  if (dispatch != dispatch_table && g_record_hook(tstate, frame, -1, nullptr) != 0) {
     // The recording frame leaves (its caller may go on in this loop, not recording).
-    g_record_hook(tstate, frame, -1, nullptr);
     dispatch = dispatch_table;
   }
   _Py_LeaveRecursiveCallTstate(tstate);

@@ -76,6 +76,11 @@ profiles::CodeProfile* profile_of(PyCodeObject* code) {
   return info != nullptr ? info->profile : nullptr;
 }
 
+bool runs_inline(PyThreadState* tstate, PyCodeObject* code) {
+  CodeInfo* info = cached_code_info(code);
+  return info != nullptr && may_inline(tstate, info, code);
+}
+
 bool handles(PyCodeObject* code) {
   CodeInfo* info = code_info(code);
   return info != nullptr && !info->fallback;

@@ -28,6 +28,9 @@ PyObject* evaluate(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwf
 using EntryGate = bool (*)(PyCodeObject* code);
 void set_entry_gate(EntryGate gate, _PyFrameEvalFunction hook);
 unsigned long long inlined_entries(PyCodeObject* code);
+// Whether a Python call of `code` that tier 0 makes now runs inline (in the caller's
+// dispatch loop): the JIT inlines only such calls, whose frames it records in that loop.
+bool runs_inline(PyThreadState* tstate, PyCodeObject* code);
 
 // OSR exit landing point: continues `frame` at instruction `offset` (in code units) with
 // `depth` values (new references, consumed) as its value stack, bottom first. The frame's
@@ -50,6 +53,12 @@ enum LoopHookResult : int {
   // Like kResumed, but an exception is set and frame->prev_instr is the faulting
   // instruction: tier 0 unwinds from there (traceback line and handler as its own).
   kRaiseAt = 2,
+  // With kResumed / kRaiseAt, the hook may also leave frames of Python calls the trace
+  // inlined above `frame`: pushed and linked as tier 0's inline call does (is_entry false,
+  // recursion counted), their stacks and prev_instr written, the innermost made
+  // tstate->cframe->current_frame. Tier 0 then continues (or unwinds from) that frame, and
+  // each returns into its caller in the same dispatch loop.
+
   // Start recording: this frame's dispatch goes through the record hook from the loop head.
   kRecord = 3,
 };
@@ -59,8 +68,10 @@ void set_loop_hook(LoopHook hook);
 
 // Trace recording: while a frame records, every instruction first calls the record hook
 // with its offset (code units) and the stack top, then runs normally. Returning non-zero
-// stops recording (the frame goes back to the normal dispatch). Called with offset -1 and
-// no stack when the recording frame leaves run_frame (return, unwind, hand-over).
+// stops recording (the frame goes back to the normal dispatch). Calls the recording frame
+// makes run in its dispatch loop (inline calls are allowed), so the hook sees their
+// frames' instructions too (`frame` tells whose). Called with offset -1 and no stack when
+// a frame of the loop leaves it (return, unwind, hand-over): non-zero stops recording.
 using RecordHook = int (*)(PyThreadState* tstate, _PyInterpreterFrame* frame, int offset,
                            PyObject** stack_pointer);
 void set_record_hook(RecordHook hook);

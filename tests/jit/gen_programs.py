@@ -17,6 +17,9 @@ whose body is a random mix of:
     class attributes changed mid-loop;
   - branches on the loop counter and on values, break/continue, inner loops;
   - raising at a given iteration inside try/except;
+  - calls of helper functions tier 1 inlines: two frames deep with a default argument, a
+    method of either class, one raising ZeroDivisionError two frames deep (drawn from a
+    second stream, Random(seed * 7919 + 1), so the rest of a program stays as it was);
   - optionally tensor ops (`import torch`): elementwise, matmul, tanh, autograd steps,
     .item() into a float that is only printed (so values can be checked against Debian's
     torch with a tolerance).
@@ -74,9 +77,18 @@ class ProgramGenerator:
         # in compiled code, overflow and bounds guards, rare side exits). The others raise
         # and change types often (recording aborts, frequent exits, deopts).
         self.stable = self.r.random() < 0.5
+        # Draws for the helper functions the loops call (tier 1 inlines them): a stream of
+        # their own, so the rest of each program is what the main stream made before.
+        self.rh = random.Random(seed * 7919 + 1)
         self.out = Emitter()
 
     # ---- expressions -------------------------------------------------------------------
+    def int_expr_h(self, names):
+        """A small int expression over `names` from the helper stream (never raises)."""
+        rh = self.rh
+        terms = ["%s * %d" % (rh.choice(names), rh.choice([1, 3, 7, -2])) for _ in range(2)]
+        return " + ".join(terms) + " + %d" % rh.randint(0, 9)
+
     def int_expr(self, depth, counter, names=INT_VARS):
         r = self.r
         if depth == 0 or r.random() < 0.3:
@@ -265,7 +277,14 @@ class ProgramGenerator:
 
     def stmt_call(self, counter):
         v = self.r.choice(INT_VARS)
-        self.guarded(["%s = helper(%s, %s)" % (v, self.r.choice(INT_VARS), counter)])
+        u = self.r.choice(INT_VARS)
+        # helper (may hold a loop), h_mid (two frames: h_mid -> h_leaf with a default),
+        # h_raise (ZeroDivisionError two frames deep at some iterations), obj.m (a method
+        # on either class, calling h_leaf).
+        calls = ["helper(%s, %s)", "h_mid(%s, %s)", "obj.m(%s, %s)"]
+        if not self.stable:
+            calls.append("h_raise(%s, %s)")
+        self.guarded(["%s = %s" % (v, self.rh.choice(calls) % (u, counter))])
 
     def stmt_raise(self, counter):
         r = self.r
@@ -460,11 +479,27 @@ class ProgramGenerator:
             o.line("        s = (s * %d + k) %% 1000003" % r.choice([3, -7, 31]))
             o.line("    return s")
         o.line("")
+        rh = self.rh
+        o.line("def h_leaf(u, d=%d):" % rh.choice([2, 3, -1]))
+        o.line("    return (%s) %% 1000003" % self.int_expr_h(["u", "d"]))
+        o.line("")
+        o.line("def h_mid(u, v):")
+        o.line("    w = h_leaf(u) - h_leaf(v, %d)" % rh.choice([1, 5]))
+        o.line("    if w < 0:")
+        o.line("        w = -w")
+        o.line("    return w %% %d" % rh.choice([97, 1000003]))
+        o.line("")
+        o.line("def h_raise(u, v):")
+        o.line("    return h_mid(u, v) + 100 // (v %% %d - %d)" % (rh.choice([7, 50]),
+                                                               rh.choice([0, 3, 5])))
+        o.line("")
         o.line("class A:")
         o.line("    k = %d" % r.randint(0, 5))
         o.line("    def __init__(self, f):")
         o.line("        self.f = f")
         o.line("        self.g = 0.5")
+        o.line("    def m(self, u, v):")
+        o.line("        return h_leaf(v) + type(self).k")
         o.line("")
         o.line("class B:")
         o.line("    __slots__ = ('f', 'g')")
@@ -472,6 +507,8 @@ class ProgramGenerator:
         o.line("    def __init__(self, f):")
         o.line("        self.f = f * 3")
         o.line("        self.g = -1.0")
+        o.line("    def m(self, u, v):")
+        o.line("        return h_mid(u, v) - self.k")
         o.line("")
         names = ["f%d" % i for i in range(r.randint(2, 3))]
         for name in names:
