@@ -32,6 +32,9 @@ struct Trace {
 // max_exit_values(trace) slots) and returns the snapshot index.
 struct TraceContext {
   _ts* tstate = nullptr;
+  // The loop's frame: tstate->cframe->current_frame when the trace starts. Ops that may run
+  // arbitrary code first set prev_instr of the thread's current frame (this one, or an
+  // inlined callee's frame that PUSH_FRAME made current).
   _PyInterpreterFrame* frame = nullptr;
   _object** localsplus = nullptr;   // frame->localsplus
   _object** stack_base = nullptr;   // the value stack's bottom (LOAD_STACK reads it)

@@ -112,7 +112,11 @@ Outcome run(const AttrTrace& t, bool compiled, PyObject* o, PyObject* v) {
   ctx.eval_breaker = &breaker;
   ctx.exit_values = values.data();
   Outcome r;
+  // The entry contract: the loop's frame is the thread's current frame.
+  _PyInterpreterFrame* saved_current = ctx.tstate->cframe->current_frame;
+  ctx.tstate->cframe->current_frame = frame;
   r.exit = compiled ? t.code->entry()(&ctx) : interpret(t.trace, &ctx);
+  ctx.tstate->cframe->current_frame = saved_current;
   if (r.exit == t.done) r.value = reinterpret_cast<PyObject*>(values[0]);
   return r;
 }

@@ -121,7 +121,11 @@ Outcome run_once(const Trace& trace, const std::function<int(TraceContext*)>& ex
   ctx.stack_base = out.stack.data();
   ctx.eval_breaker = &breaker;
   ctx.exit_values = out.values.data();
+  // The entry contract: the loop's frame is the thread's current frame.
+  _PyInterpreterFrame* saved_current = ctx.tstate->cframe->current_frame;
+  ctx.tstate->cframe->current_frame = frame;
   out.exit = executor(&ctx);
+  ctx.tstate->cframe->current_frame = saved_current;
   EXPECT_EQ(ctx.exit_id, out.exit);
   if (frame->prev_instr != nullptr) out.frame_instr = frame->prev_instr - _PyCode_CODE(frame_code());
   out.values.resize(out.exit >= 0 ? trace.snapshots[out.exit].entries.size() : 0);
