@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "tensor/ops.h"
 
@@ -162,27 +161,63 @@ Tensor owned_grad(const Tensor& g, bool create_graph) {
   return exclusive ? g : ops::clone(g);
 }
 
+// A backward run's claim on the nodes it reaches (their engine_* fields); the claims are
+// undone in reverse order when the run ends, so that an enclosing run finds its own values.
+class RunState {
+ public:
+  RunState() : id_(++last_id_) {}
+  ~RunState() {
+    for (auto it = claimed_.rbegin(); it != claimed_.rend(); ++it) {
+      Node* n = it->node.get();
+      n->engine_run = it->run;
+      n->engine_deps = it->deps;
+      n->engine_grads = std::move(it->grads);
+    }
+  }
+  RunState(const RunState&) = delete;
+  RunState& operator=(const RunState&) = delete;
+
+  // True the first time this run sees `n`.
+  bool claim(Node* n) {
+    if (n->engine_run == id_) return false;
+    claimed_.push_back({Ref<Node>(n), n->engine_run, n->engine_deps, std::move(n->engine_grads)});
+    n->engine_run = id_;
+    n->engine_deps = 0;
+    n->engine_grads.clear();
+    return true;
+  }
+
+ private:
+  struct Claim {
+    Ref<Node> node;
+    uint64_t run;
+    int deps;
+    TensorList grads;
+  };
+  static inline uint64_t last_id_ = 0;  // runs hold the GIL
+  uint64_t id_;
+  std::vector<Claim> claimed_;
+};
+
 void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool retain_graph, bool create_graph,
          Capture* capture) {
   // Dependency counts: how many edges lead into each node from the part of the graph reached.
-  std::unordered_map<Node*, int> deps;
+  RunState state;
   std::vector<Node*> stack;
-  std::unordered_set<Node*> seen;
   for (const Edge& e : roots)
-    if (e.fn && seen.insert(e.fn.get()).second) stack.push_back(e.fn.get());
+    if (e.fn && state.claim(e.fn.get())) stack.push_back(e.fn.get());
   while (!stack.empty()) {
     Node* n = stack.back();
     stack.pop_back();
     for (const Edge& e : n->next) {
       if (!e.fn) continue;
-      ++deps[e.fn.get()];
-      if (seen.insert(e.fn.get()).second) stack.push_back(e.fn.get());
+      if (state.claim(e.fn.get())) stack.push_back(e.fn.get());
+      ++e.fn->engine_deps;
     }
   }
-  std::unordered_map<Node*, TensorList> buffers;
   std::vector<Ref<Node>> ready;
   auto deliver = [&](const Edge& e, const Tensor& g) {
-    TensorList& buf = buffers[e.fn.get()];
+    TensorList& buf = e.fn->engine_grads;
     if (buf.empty()) buf.resize(e.fn->outputs.size());
     buf[e.input_nr] = accumulate(buf[e.input_nr], g);
   };
@@ -191,8 +226,7 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
     deliver(roots[i], root_grads[i]);
   }
   for (const Edge& e : roots)
-    if (e.fn && deps[e.fn.get()] == 0 &&
-        std::find(ready.begin(), ready.end(), e.fn) == ready.end())
+    if (e.fn && e.fn->engine_deps == 0 && std::find(ready.begin(), ready.end(), e.fn) == ready.end())
       ready.push_back(e.fn);
 
   NoGradGuard mode(create_graph);
@@ -202,8 +236,8 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
                                [](const Ref<Node>& a, const Ref<Node>& b) { return a->sequence < b->sequence; });
     Ref<Node> node = *it;
     ready.erase(it);
-    TensorList grads = std::move(buffers[node.get()]);
-    buffers.erase(node.get());
+    TensorList grads = std::move(node->engine_grads);
+    node->engine_grads.clear();
     grads.resize(node->outputs.size());
     for (size_t i = 0; i < grads.size(); ++i)
       if (!grads[i].defined()) grads[i] = ops::zeros(node->outputs[i].sizes, node->outputs[i].dtype);
@@ -255,7 +289,7 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
         if (g.sizes() != meta.sizes) g = ops::sum_to(g, meta.sizes);
         deliver(e, g);
       }
-      if (--deps[e.fn.get()] == 0) ready.push_back(e.fn);
+      if (--e.fn->engine_deps == 0) ready.push_back(e.fn);
     }
   }
 }

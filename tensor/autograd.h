@@ -36,6 +36,13 @@ struct Node {
   Ref<TensorImpl> leaf;   // set on AccumulateGrad nodes only
   // Hooks on the gradient of forward output `first`, run before fn (register_hook, retain_grad).
   std::vector<std::pair<uint32_t, std::function<Tensor(const Tensor&)>>> pre_hooks;
+  // The engine's bookkeeping for the backward run that reached this node last: a run id, the
+  // edges still to deliver, the gradients summed so far. Kept here rather than in per-run hash
+  // maps (a training step's backward is dominated by small nodes); a run started inside
+  // another (a hook that calls backward) saves and restores the outer run's values.
+  uint64_t engine_run = 0;
+  int engine_deps = 0;
+  std::vector<Tensor> engine_grads;
 };
 
 // ---- Grad mode -----------------------------------------------------------------------------

@@ -228,6 +228,34 @@ def test_hooks_and_retain_grad_match_torch():
         (x * 2).sum().backward()
 
 
+def test_backward_inside_a_hook_runs_its_own_pass_and_the_outer_one_completes():
+    # A hook that differentiates (again) through the same graph and the same leaves: the inner
+    # pass reaches nodes the outer one is still counting down, which must come out intact.
+    out = []
+    for lib, x in zip((janus, torch), both([1.0, -2.0, 3.0])):
+        w = lib.tensor([0.5, 0.25, 2.0], requires_grad=True)
+        h = x * w
+        y = (h * h).sum() + (x * 3).sum()
+        inner = []
+
+        def hook(g):
+            if inner:  # the inner passes go through h too
+                return None
+            inner.append(None)
+            with lib.enable_grad():
+                (gx, gw) = lib.autograd.grad((h * x).sum(), (x, w), retain_graph=True)
+                inner.append((gx.tolist(), gw.tolist()))
+                (h * 7).sum().backward(retain_graph=True)  # accumulates into x.grad and w.grad
+            return g * 2
+
+        h.register_hook(hook)
+        y.backward(retain_graph=True)
+        first = (x.grad.tolist(), w.grad.tolist())
+        y.backward()
+        out.append((first, x.grad.tolist(), w.grad.tolist(), inner))
+    assert out[0] == out[1]
+
+
 def test_writes_through_views_are_differentiable():
     grads = []
     for lib, w in zip((janus, torch), both([[0.5, -1.0], [2.0, 0.25]])):
