@@ -81,6 +81,7 @@ def main():
         # Tracing would freeze one tree's shape into the graph and scripting cannot take a
         # Python Tree object, so there is no faithful TorchScript version of this model.
         _common.unsupported_torchscript("the model recurses over per-sample Python trees")
+    model = _common.maybe_torchscript(model, (), args)  # --compile MODE only
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
 
     def step(i):

@@ -181,9 +181,7 @@ PyModuleDef module_def = {PyModuleDef_HEAD_INIT, "_janus_cuda", nullptr, -1, fun
 
 PyMODINIT_FUNC PyInit__janus_cuda() {
   using namespace janus::gpu;
-  register_elementwise_ops();
-  register_reduce_ops();
-  register_blas_ops();
+  register_autograd_ops();
   register_copy_ops();
   return PyModule_Create(&module_def);
 }

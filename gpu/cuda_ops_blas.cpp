@@ -102,12 +102,4 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 }
 }  // namespace cuda
 
-void register_blas_ops() {
-  constexpr DeviceType C = DeviceType::CUDA;
-  JANUS_REGISTER_DEVICE_OP(C, mm, cuda::mm);
-  JANUS_REGISTER_DEVICE_OP(C, bmm, cuda::bmm);
-  JANUS_REGISTER_DEVICE_OP(C, addmm, cuda::addmm);
-  JANUS_REGISTER_DEVICE_OP(C, matmul, cuda::matmul);
-}
-
 }  // namespace janus::gpu

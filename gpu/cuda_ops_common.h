@@ -17,7 +17,8 @@ inline void* stream_of(const Tensor& t) { return current_stream(t.device().index
 // 0-d tensor is copied there by on_device.
 Device op_device(std::initializer_list<const Tensor*> tensors);
 Tensor on_device(const Tensor& t, Device d);
-// Autograd on CUDA tensors comes later: refuse rather than drop gradients silently.
+// Raw kernels record no gradient: they refuse a tensor that needs one (the autograd layer calls
+// them with grad mode off and records the op's node itself).
 void check_no_grad(const char* op, std::initializer_list<const Tensor*> tensors);
 
 // out = copy of `src` (broadcast to out's shape, converted to out's dtype), any layouts.
@@ -27,9 +28,10 @@ Tensor contiguous_cuda(const Tensor& a);
 // Host<->device copies (cuda_copy.cpp), registered as kToDeviceOp.
 Tensor to_device(const Tensor& t, Device target, bool non_blocking);
 
-void register_elementwise_ops();
-void register_reduce_ops();
-void register_blas_ops();
+// The raw kernels (cuda_ops_elementwise/reduce/blas.cpp, namespace cuda, named as in
+// janus::ops) are registered with their gradients by register_autograd_ops
+// (cuda_autograd.cpp, gpu/device_autograd.h's tables).
+void register_autograd_ops();
 void register_copy_ops();
 
 }  // namespace janus::gpu

@@ -1,7 +1,6 @@
 // Elementwise CUDA ops with PyTorch's type promotion and broadcasting, through the generic
 // strided kernels in kernels.cu.
 #include "gpu/cuda_ops_common.h"
-#include "tensor/device_ops.h"
 
 namespace janus::gpu {
 
@@ -119,39 +118,5 @@ Tensor copy_(const Tensor& self, const Tensor& src) {
   return self;
 }
 }  // namespace cuda
-
-// View ops only compute sizes and strides: the CPU code is right for any device, once no
-// gradient needs recording (its backward would run CPU kernels).
-template <auto Fn> struct ViewOnly;
-template <class... A, Tensor (*Fn)(A...)> struct ViewOnly<Fn> {
-  static Tensor call(A... args) {
-    bool grad = false;
-    ((grad = grad || [](const auto& x) {
-       if constexpr (std::is_same_v<std::decay_t<decltype(x)>, Tensor>) return needs_grad({&x});
-       else return false;
-     }(args)), ...);
-    if (grad) fail(ErrorKind::NotImplemented, "Janus does not record autograd for CUDA tensors yet (a view op)");
-    return Fn(args...);
-  }
-};
-
-void register_elementwise_ops() {
-  constexpr DeviceType C = DeviceType::CUDA;
-#define JANUS_CUDA_REG(n, ...) JANUS_REGISTER_DEVICE_OP(C, n, cuda::n);
-  JANUS_REGISTER_DEVICE_OP(C, add, cuda::add);
-  JANUS_REGISTER_DEVICE_OP(C, sub, cuda::sub);
-  JANUS_REGISTER_DEVICE_OP(C, rsub, cuda::rsub);
-  JANUS_CUDA_PLAIN_BINARY(JANUS_CUDA_REG)
-  JANUS_CUDA_UNARY(JANUS_CUDA_REG)
-  JANUS_CUDA_REG(to_dtype) JANUS_CUDA_REG(contiguous) JANUS_CUDA_REG(clone) JANUS_CUDA_REG(fill_)
-  JANUS_CUDA_REG(zero_) JANUS_CUDA_REG(copy_)
-#undef JANUS_CUDA_REG
-#define JANUS_CUDA_VIEW(n) JANUS_REGISTER_DEVICE_OP(C, n, ViewOnly<&ops::n>::call);
-  JANUS_CUDA_VIEW(view) JANUS_CUDA_VIEW(view_as) JANUS_CUDA_VIEW(expand) JANUS_CUDA_VIEW(expand_as)
-  JANUS_CUDA_VIEW(permute) JANUS_CUDA_VIEW(transpose) JANUS_CUDA_VIEW(t) JANUS_CUDA_VIEW(squeeze)
-  JANUS_CUDA_VIEW(squeeze_dim) JANUS_CUDA_VIEW(unsqueeze) JANUS_CUDA_VIEW(select) JANUS_CUDA_VIEW(slice)
-  JANUS_CUDA_VIEW(narrow)
-#undef JANUS_CUDA_VIEW
-}
 
 }  // namespace janus::gpu

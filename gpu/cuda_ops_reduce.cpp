@@ -3,7 +3,6 @@
 #include <limits>
 
 #include "gpu/cuda_ops_common.h"
-#include "tensor/device_ops.h"
 
 namespace janus::gpu {
 
@@ -141,14 +140,5 @@ Tensor log_softmax(const Tensor& a, int64_t dim, ops::OptDType dtype) {
   return softmax_impl(true, "log_softmax", a, dim, dtype);
 }
 }  // namespace cuda
-
-void register_reduce_ops() {
-  constexpr DeviceType C = DeviceType::CUDA;
-#define JANUS_CUDA_REG(n) JANUS_REGISTER_DEVICE_OP(C, n, cuda::n);
-  JANUS_CUDA_REG(sum) JANUS_CUDA_REG(sum_dim) JANUS_CUDA_REG(mean) JANUS_CUDA_REG(mean_dim)
-  JANUS_CUDA_REG(max_all) JANUS_CUDA_REG(min_all) JANUS_CUDA_REG(amax) JANUS_CUDA_REG(amin)
-  JANUS_CUDA_REG(softmax) JANUS_CUDA_REG(log_softmax)
-#undef JANUS_CUDA_REG
-}
 
 }  // namespace janus::gpu

@@ -176,6 +176,22 @@ unsigned blocks_for(int64_t n) {
   return unsigned(b < 1 ? 1 : b > 65535 ? 65535 : b);  // grid-stride loops cover the rest
 }
 
+template <class T> __global__ void gather_rows_kernel(T* out, const T* src, const int64_t* index, int64_t n,
+                                                     int64_t row_length) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+    int64_t row = i / row_length;
+    out[i] = src[index[row] * row_length + i % row_length];
+  }
+}
+
+template <class T> __global__ void scatter_add_rows_kernel(T* out, const T* src, const int64_t* index, int64_t n,
+                                                          int64_t row_length) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+    int64_t row = i / row_length;
+    atomicAdd(out + index[row] * row_length + i % row_length, src[i]);
+  }
+}
+
 }  // namespace
 
 #define JANUS_CUDA_DISPATCH(code, ...)                          \
@@ -232,6 +248,32 @@ int softmax(bool log, void* out, const Operand& out_kept, int64_t out_reduced_st
   else
     softmax_kernel<float><<<unsigned(n_rows), kThreads, 0, s>>>(log, out, out_kept, out_reduced_stride, kept, reduced,
                                                                  row_length);
+  return int(cudaGetLastError());
+}
+
+int gather_rows(void* out, const void* src, int dtype, const int64_t* index, int64_t n_index, int64_t row_length,
+                void* stream) {
+  int64_t n = n_index * row_length;
+  if (n == 0) return 0;
+  cudaStream_t s = static_cast<cudaStream_t>(stream);
+  JANUS_CUDA_DISPATCH(dtype, gather_rows_kernel<T><<<blocks_for(n), kThreads, 0, s>>>(
+                                 static_cast<T*>(out), static_cast<const T*>(src), index, n, row_length));
+  return int(cudaGetLastError());
+}
+
+int scatter_add_rows(void* out, const void* src, int dtype, const int64_t* index, int64_t n_index,
+                     int64_t row_length, void* stream) {
+  int64_t n = n_index * row_length;
+  if (n == 0) return 0;
+  cudaStream_t s = static_cast<cudaStream_t>(stream);
+  if (dtype == kFloat32)
+    scatter_add_rows_kernel<float><<<blocks_for(n), kThreads, 0, s>>>(
+        static_cast<float*>(out), static_cast<const float*>(src), index, n, row_length);
+  else if (dtype == kFloat64)
+    scatter_add_rows_kernel<double><<<blocks_for(n), kThreads, 0, s>>>(
+        static_cast<double*>(out), static_cast<const double*>(src), index, n, row_length);
+  else
+    return int(cudaErrorInvalidValue);
   return int(cudaGetLastError());
 }
 

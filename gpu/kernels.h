@@ -82,4 +82,13 @@ int reduce(ReduceOp op, void* out, int out_dtype, const Operand& kept, const Ope
 int softmax(bool log, void* out, const Operand& out_kept, int64_t out_reduced_stride, const Operand& kept,
             const Operand& reduced, int64_t n_rows, int64_t row_length, void* stream);
 
+// Rows of a contiguous (rows x row_length) matrix: out[i, :] = src[index[i], :] (gather_rows),
+// out[index[i], :] += src[i, :] (scatter_add_rows, atomic: repeated indices add up). index is
+// int64 on the device, already checked to lie in [0, rows) by the host. dtype: float32/64 for
+// scatter_add_rows, any for gather_rows; out and src contiguous.
+int gather_rows(void* out, const void* src, int dtype, const int64_t* index, int64_t n_index, int64_t row_length,
+                void* stream);
+int scatter_add_rows(void* out, const void* src, int dtype, const int64_t* index, int64_t n_index,
+                     int64_t row_length, void* stream);
+
 }  // namespace janus::gpu::kernels

@@ -5,9 +5,35 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "tensor/device_ops.h"
 #include "tensor/ops.h"
 
 namespace janus {
+
+// ---- gradients on a device -------------------------------------------------------------------
+// The engine's own arithmetic on gradients (summing, accumulating into .grad, zeros, casts)
+// runs the CPU function, or, for a gradient on a device, the backend's kernel of the same op
+// (tensor/device_ops.h): one compare on the CPU path. No kernel: NotImplementedError naming
+// the op and device, never a CPU kernel on device memory.
+template <class F>
+static F on_device(F cpu, const char* name, Device d) {
+  if (d.is_cpu()) [[likely]] return cpu;
+  ErasedOp kernel = find_device_op(d.type, name);
+  if (!kernel)
+    fail(ErrorKind::NotImplemented, str_cat("Janus has no ", device_type_name(d.type), " kernel for '", name,
+                                            "' yet (autograd on device '", device_str(d), "')"));
+  return reinterpret_cast<F>(kernel);
+}
+#define JANUS_GRAD_OP(op, device) on_device(&ops::op, #op, device)
+
+static Tensor zeros_on(const Shape& sizes, DType dtype, Device d) {
+  if (d.is_cpu()) [[likely]] return ops::zeros(sizes, dtype);
+  auto empty = reinterpret_cast<EmptyOnFn>(find_device_op(d.type, kEmptyOnOp));
+  if (!empty) fail(ErrorKind::NotImplemented, str_cat("Janus's ", device_type_name(d.type), " backend is not loaded"));
+  Tensor z = empty(sizes, dtype, d);
+  JANUS_GRAD_OP(zero_, d)(z);
+  return z;
+}
 
 static thread_local bool g_grad_enabled = true;
 bool grad_enabled() { return g_grad_enabled; }
@@ -123,7 +149,8 @@ void retain_grad(const Tensor& t) {
   register_hook(t, [weak](const Tensor& g) {
     if (TensorImpl* p = weak->ptr) {
       NoGradGuard no_grad;
-      p->grad = p->grad ? ops::add(Tensor(p->grad), g, Scalar(int64_t(1))).ref() : ops::clone(g).ref();
+      p->grad = p->grad ? JANUS_GRAD_OP(add, g.device())(Tensor(p->grad), g, Scalar(int64_t(1))).ref()
+                        : JANUS_GRAD_OP(clone, g.device())(g).ref();
     }
     return Tensor();
   });
@@ -149,7 +176,7 @@ struct Capture {
 Tensor accumulate(const Tensor& a, const Tensor& b) {
   if (!a.defined()) return b;
   if (!b.defined()) return a;
-  return ops::add(a, b, Scalar(int64_t(1)));
+  return JANUS_GRAD_OP(add, a.device())(a, b, Scalar(int64_t(1)));
 }
 
 // A gradient may be stored as .grad only if nothing else sees its memory (later in-place
@@ -158,7 +185,7 @@ Tensor owned_grad(const Tensor& g, bool create_graph) {
   if (create_graph) return g;
   bool exclusive = g.impl()->refcount == 1 && g.impl()->storage->refcount == 1 && g.is_contiguous() &&
                    !g.impl()->view_base && !g.impl()->wrapped_number;
-  return exclusive ? g : ops::clone(g);
+  return exclusive ? g : JANUS_GRAD_OP(clone, g.device())(g);
 }
 
 // A backward run's claim on the nodes it reaches (their engine_* fields); the claims are
@@ -239,8 +266,11 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
     TensorList grads = std::move(node->engine_grads);
     node->engine_grads.clear();
     grads.resize(node->outputs.size());
+    // A node's outputs share one device (only copies cross devices): that of any gradient given.
+    Device device;
+    for (const Tensor& g : grads) if (g.defined()) { device = g.device(); break; }
     for (size_t i = 0; i < grads.size(); ++i)
-      if (!grads[i].defined()) grads[i] = ops::zeros(node->outputs[i].sizes, node->outputs[i].dtype);
+      if (!grads[i].defined()) grads[i] = zeros_on(node->outputs[i].sizes, node->outputs[i].dtype, device);
 
     for (const auto& [nr, hook] : node->pre_hooks) {
       Tensor r = hook(grads[nr]);
@@ -261,10 +291,10 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
       } else if (!leaf->grad) {
         leaf->grad = owned_grad(grads[0], create_graph).ref();
       } else if (create_graph) {
-        leaf->grad = ops::add(Tensor(leaf->grad), grads[0], Scalar(int64_t(1))).ref();
+        leaf->grad = JANUS_GRAD_OP(add, grads[0].device())(Tensor(leaf->grad), grads[0], Scalar(int64_t(1))).ref();
       } else {
         NoGradGuard no_grad;
-        ops::add_(Tensor(leaf->grad), grads[0], Scalar(int64_t(1)));
+        JANUS_GRAD_OP(add_, grads[0].device())(Tensor(leaf->grad), grads[0], Scalar(int64_t(1)));
       }
       continue;
     }
@@ -285,8 +315,8 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
       Tensor g = in_grads[i];
       if (g.defined()) {
         const OutputMeta& meta = e.fn->outputs[e.input_nr];
-        if (g.dtype() != meta.dtype) g = ops::to_dtype(g, meta.dtype, false);
-        if (g.sizes() != meta.sizes) g = ops::sum_to(g, meta.sizes);
+        if (g.dtype() != meta.dtype) g = JANUS_GRAD_OP(to_dtype, g.device())(g, meta.dtype, false);
+        if (g.sizes() != meta.sizes) g = JANUS_GRAD_OP(sum_to, g.device())(g, meta.sizes);
         deliver(e, g);
       }
       if (--e.fn->engine_deps == 0) ready.push_back(e.fn);
@@ -314,7 +344,7 @@ TensorList root_gradients(const TensorList& roots, const TensorList& given) {
       grads.push_back(given[i]);
     } else {
       if (roots[i].numel() != 1) runtime_error("grad can be implicitly created only for scalar outputs");
-      grads.push_back(ops::ones_like(roots[i], std::nullopt));
+      grads.push_back(JANUS_GRAD_OP(ones_like, roots[i].device())(roots[i], std::nullopt));
     }
   }
   return grads;

@@ -22,7 +22,12 @@ def parse_args(argv):
                    help="fewer rounds, fewer steps, smaller programs (under 2 minutes)")
     p.add_argument("--list", action="store_true",
                    help="print the benchmarks and configurations that would run, and exit")
-    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                   help="cuda: the examples on the GPU against the machine's PyTorch (eager and "
+                        "torch.compile); exits 1 when there is no CUDA device")
+    p.add_argument("--peer-python", default=None,
+                   help="the peers' interpreter (default: Debian's python3.11; with --device "
+                        "cuda the first python3 on PATH)")
     p.add_argument("--rounds", type=int, help="runs per configuration (default 5, quick 3)")
     p.add_argument("--steps", type=int, help="steps per run (default: per suite and mode)")
     p.add_argument("--only", action="append", default=[],
@@ -47,6 +52,8 @@ def parse_args(argv):
     if args.steps is not None and args.steps < 2:
         p.error("--steps must be at least 2 (the steady state is the second half)")
     args.suites = [s for s in args.suites.split(",") if s]
+    if args.device == "cuda":
+        args.suites = [s for s in args.suites if s in configs.CUDA_PEERS]  # programs: no tensors
     for s in args.suites:
         if s not in configs.PEERS:
             p.error(f"unknown suite {s!r}: choose from {', '.join(configs.PEERS)}")
@@ -75,15 +82,19 @@ def machine_info():
         "cpus": os.cpu_count(),
         "loadavg_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "platform": platform.platform(),
-        "python": _command_output([configs.PYTHON, "--version"]),
+        "python": _command_output([configs.peer_python, "--version"]),
         "git_commit": _command_output(["git", "rev-parse", "HEAD"]),
     }
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    if args.device == "cuda":
-        return cuda.run_gpu_mode(sys.stdout)
+    if args.device == "cuda" and not args.list:
+        status = cuda.check_device(sys.stdout)
+        if status is not None:
+            return status
+    configs.peer_python = args.peer_python or (
+        cuda.default_peer_python() if args.device == "cuda" else configs.PYTHON)
     janus = janus_path(args)
     mode = "quick" if args.quick else "default"
     rounds = args.rounds or ROUNDS[mode]
@@ -93,7 +104,7 @@ def main(argv=None):
     if not benchmarks:
         print("bench/run: no benchmark matched", file=sys.stderr)
         return 2
-    suite_configs = {s: configs.suite_configs(args.options_def, s) for s in args.suites}
+    suite_configs = {s: configs.suite_configs(args.options_def, s, args.device) for s in args.suites}
     if args.list:
         for s in args.suites:
             print(f"{s}: " + ", ".join(c.name for c in suite_configs[s]))
@@ -108,7 +119,7 @@ def main(argv=None):
               f"(scripts/build, or scripts/train-example), or pass --janus", file=sys.stderr)
         return 2
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "mode": mode, "command": ["bench/run", *(sys.argv[1:] if argv is None else argv)],
+            "mode": mode, "device": args.device, "command": ["bench/run", *(sys.argv[1:] if argv is None else argv)],
             "janus_python": janus, "machine": machine_info()}
     print(f"bench/run: {len(benchmarks)} benchmarks, {rounds} rounds ({mode} mode)",
           file=sys.stderr, flush=True)
@@ -124,8 +135,11 @@ def main(argv=None):
     png_path = os.path.join(args.out, "chart.png")
     table = report.format_table(doc)
     report.write_json(doc, json_path)
-    from . import chart   # matplotlib only once there is something to draw
-    chart.write_chart(doc, png_path)
+    try:
+        from . import chart   # matplotlib only once there is something to draw
+        chart.write_chart(doc, png_path)
+    except ImportError as e:  # a GPU machine's Python may have no matplotlib: the table stays
+        png_path = f"(no chart: {e})"
     with open(os.path.join(args.out, "table.txt"), "w", encoding="utf-8") as f:
         f.write(table + "\n")
     print(table)

@@ -41,6 +41,20 @@ PEERS = {
     ],
 }
 
+# GPU mode (bench/run --device cuda): the peer is the PyTorch installed on the GPU machine
+# (--peer-python), eager and compiled; every configuration gets the scripts' --device cuda.
+CUDA_PEERS = {
+    "examples": [
+        Config("torch-eager", "python", ("--device", "cuda"), {}, "the machine's PyTorch, eager, on cuda"),
+        Config("torch-compile", "python", ("--device", "cuda", "--compile", "reduce-overhead"), {},
+               'the machine\'s PyTorch, torch.compile(mode="reduce-overhead"), on cuda'),
+    ],
+}
+
+# The interpreter of the "python" configurations: Debian's python3.11 on the CPU, the GPU
+# machine's Python in GPU mode (cli.py sets it from --peer-python).
+peer_python = PYTHON
+
 # Environment every Janus configuration gets in a suite. Pure-Python programs are run with
 # every frame (the standard library's too) in the Janus VM, so the ratio to CPython measures
 # the VM and not only the frames the default policy selects.
@@ -86,11 +100,16 @@ def janus_configs(options_def_text, suite):
     return configs
 
 
-def suite_configs(options_def_path, suite):
-    """Peers first (the reference first of all), then the Janus configurations."""
+def suite_configs(options_def_path, suite, device="cpu"):
+    """Peers first (the reference first of all), then the Janus configurations; on cuda the
+    GPU peers, and every Janus configuration with --device cuda."""
     with open(options_def_path, encoding="utf-8") as f:
         text = f.read()
-    return list(PEERS[suite]) + janus_configs(text, suite)
+    if device == "cpu":
+        return list(PEERS[suite]) + janus_configs(text, suite)
+    return list(CUDA_PEERS[suite]) + [
+        Config(c.name, c.runner, c.args + ("--device", device), c.env, f"{c.about}, on {device}")
+        for c in janus_configs(text, suite)]
 
 
 def child_env(config, inherited=None):

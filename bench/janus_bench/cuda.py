@@ -1,12 +1,14 @@
-"""The GPU mode's device probe. GPU benchmarks arrive with the CUDA backend (issue 7); until
-then a machine without a CUDA device is told so, and one with a device gets an error naming
-the missing feature rather than CPU numbers passed off as GPU ones."""
+"""The GPU mode (`bench/run --device cuda`): the example scripts on the GPU, Janus eager
+against the PyTorch installed on that machine (eager, and torch.compile with
+mode="reduce-overhead"), every configuration with the scripts' `--device cuda`
+(examples/_common.py). Without a CUDA device the harness says so and exits non-zero: GPU
+numbers are never CPU numbers in disguise."""
 import shutil
 import subprocess
 
-NO_DEVICE = "no CUDA device on this machine; GPU benchmarks skipped"
-NOT_BUILT = ("a CUDA device is present, but GPU benchmarks are not implemented yet "
-             "(they arrive with the CUDA backend, issue 7)")
+NO_DEVICE = ("bench/run --device cuda: no CUDA device on this machine (nvidia-smi lists no GPU); "
+             "nothing was measured")
+DEVICE_ARGS = ("--device", "cuda")
 
 
 def cuda_device_present(timeout_s=60):
@@ -21,10 +23,14 @@ def cuda_device_present(timeout_s=60):
     return listed.returncode == 0 and "GPU" in listed.stdout
 
 
-def run_gpu_mode(out):
-    """Exit status of `bench/run --device cuda`."""
-    if not cuda_device_present():
-        print(NO_DEVICE, file=out)
-        return 0
-    print(f"bench/run: {NOT_BUILT}", file=out)
+def default_peer_python():
+    """The GPU machine's PyTorch: the first python3 on PATH (its image's venv)."""
+    return shutil.which("python3") or "python3"
+
+
+def check_device(out):
+    """None when a device is there, else the exit status after saying why not."""
+    if cuda_device_present():
+        return None
+    print(NO_DEVICE, file=out)
     return 1

@@ -12,8 +12,8 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 
-from . import measure
-from .configs import PYTHON, child_env
+from . import configs, measure
+from .configs import child_env
 from .steps import StepFormatError, parse_steps
 
 # How each suite's outputs are compared with the reference's: the loss of every step within a
@@ -68,7 +68,7 @@ class BenchmarkResult:
 
 
 def command(benchmark, config, janus_path):
-    interpreter = PYTHON if config.runner == "python" else janus_path
+    interpreter = configs.peer_python if config.runner == "python" else janus_path
     return [interpreter, benchmark.path, *benchmark.args, *config.args]
 
 

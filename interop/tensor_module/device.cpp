@@ -35,7 +35,12 @@ Tensor to_device(const Tensor& t, Device target, bool non_blocking) {
   return copy(t, target, non_blocking);
 }
 
-Tensor on_host(const Tensor& t) { return t.device().is_cpu() ? t : to_device(t, Device{}, false); }
+// item(), tolist(), repr: a read of the values, not an op autograd follows.
+Tensor on_host(const Tensor& t) {
+  if (t.device().is_cpu()) return t;
+  NoGradGuard no_grad;
+  return to_device(t, Device{}, false);
+}
 
 PyObject* device_index(const Tensor& t) {
   Device d = t.device();

@@ -102,7 +102,7 @@ TensorList advanced_list(const std::vector<Advanced>& adv) {
 
 }  // namespace
 
-// Indexing runs CPU kernels directly: refuse other devices until they have kernels.
+// Writing through an index runs CPU kernels directly: refuse other devices until they have kernels.
 static bool indexing_on_cpu(const Tensor& self) {
   if (self.device().is_cpu()) return true;
   PyErr_Format(PyExc_NotImplementedError, "Janus has no %s kernel for tensor indexing yet (tensor on device '%s')",
@@ -110,8 +110,23 @@ static bool indexing_on_cpu(const Tensor& self) {
   return false;
 }
 
+// Reading an index of a tensor on a device: janus.cuda._device_getitem spells it in registry ops
+// (select, narrow, unsqueeze, index_select), each with its device kernel and gradient.
+static PyObject* device_index_get(const Tensor& self, PyObject* index) {
+  PyObject* module = PyImport_ImportModule("janus.cuda");
+  if (!module) return nullptr;
+  PyObject* fn = PyObject_GetAttrString(module, "_device_getitem");
+  Py_DECREF(module);
+  if (!fn) return nullptr;
+  PyObject* t = wrap(self);
+  PyObject* r = t ? PyObject_CallFunctionObjArgs(fn, t, index, nullptr) : nullptr;
+  Py_XDECREF(t);
+  Py_DECREF(fn);
+  return r;
+}
+
 PyObject* index_get(const Tensor& self, PyObject* index) {
-  if (!indexing_on_cpu(self)) return nullptr;
+  if (!self.device().is_cpu()) [[unlikely]] return device_index_get(self, index);
   if (PyLong_CheckExact(index) && self.dim() > 0) {
     int64_t v = PyLong_AsLongLong(index);
     int64_t size = self.sizes()[0];
@@ -120,6 +135,12 @@ PyObject* index_get(const Tensor& self, PyObject* index) {
   }
   std::vector<Advanced> adv;
   Tensor view = apply_basic(self, index, adv);
+  for (const Advanced& a : adv)
+    if (!a.index.device().is_cpu()) [[unlikely]] {  // a CPU kernel must never read device memory
+      PyErr_SetString(PyExc_RuntimeError,
+                      "indices should be either on cpu or on the same device as the indexed tensor (cpu)");
+      return nullptr;
+    }
   if (!adv.empty()) return wrap(ops::index(view, advanced_list(adv)));
   if (view.same(self)) view = ops::slice(ops::unsqueeze(self, 0), 0, std::nullopt, std::nullopt, 1), view = ops::squeeze_dim(view, 0);
   return wrap(view);

@@ -119,6 +119,21 @@ def _check_device(d):
         raise RuntimeError(f"Janus's tensor runtime supports devices 'cpu' and 'cuda' only (got '{d}')")
 
 
+# torch.set_default_device: where factories given no device= put their tensors (None: the CPU).
+_default_device = None
+
+
+def set_default_device(device_):
+    global _default_device
+    d = None if device_ is None else device(device_)
+    _check_device(d)
+    _default_device = None if d is None or d.type == "cpu" else d
+
+
+def get_default_device():
+    return _default_device or _cpu
+
+
 from ._tensor import Tensor  # noqa: E402
 Tensor.__module__ = __name__  # repr and pickle name it janus.Tensor, where it can be found
 
@@ -258,7 +273,9 @@ def initial_seed():
 
 
 # ---- creation ------------------------------------------------------------------------------------------
-def _finish(t, requires_grad, device=None):
+def _finish(t, requires_grad, device=None, default_device=True):
+    if device is None and default_device:
+        device = _default_device
     if device is not None:  # made on the CPU, then copied: device kernels for factories come later
         t = t.to(device)
     if requires_grad:
@@ -281,6 +298,7 @@ def _factory(name, impl):
         _check_device(device)
         if out is not None:
             raise NotImplementedError(f"{name}(out=...) is not supported by Janus")
+        device = device if device is not None else _default_device
         if device is not None and name in _DEVICE_FACTORIES and generator is None and device != _cpu:
             t = _C._empty_on(tuple(_size_args(size)), dtype or get_default_dtype(), str(device))
             if name != "empty":
@@ -304,7 +322,7 @@ randn = _factory("randn", _C._randn)
 def _like_factory(name, impl):
     def factory(input, *args, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
         _check_device(device)
-        return _finish(impl(input, *args, dtype=dtype), requires_grad, device)
+        return _finish(impl(input, *args, dtype=dtype), requires_grad, device, default_device=False)
     factory.__name__ = factory.__qualname__ = name
     return factory
 

@@ -131,3 +131,67 @@ def manual_seed(seed):
 
 def manual_seed_all(seed):
     pass
+
+
+def _use_fake_device_for_tests():
+    """Tests only (tests/gpu/test_fake_device.py): makes "cuda:0" a fake device whose memory is
+    host memory and whose kernels are the CPU's, with the CUDA backend's autograd layer over
+    them (gpu/fake_device.cpp), so the device plumbing runs on machines without a GPU. Never
+    with a real device (the fake's kernels replace _janus_cuda's registrations, which without a
+    device could never run)."""
+    global _backend, _load_error, _tried
+    if _backend is not None and _backend.__name__ == "_janus_cuda" and _backend.device_count() > 0:
+        raise RuntimeError("the fake CUDA device cannot replace a CUDA backend that has a device")
+    import _janus_fake_cuda
+    _janus_fake_cuda.install()
+    _backend, _load_error, _tried = _janus_fake_cuda, None, True
+    return _janus_fake_cuda
+
+
+def _device_getitem(tensor, index):
+    """tensor[index] for a tensor on a device, in registry ops (each with its device kernel and
+    gradient): ints, slices with step 1, None, Ellipsis, and one integer index tensor (or list)."""
+    import janus
+    items = index if isinstance(index, tuple) else (index,)
+    consumed = sum(1 for i in items if i is not None and i is not Ellipsis)
+    if sum(1 for i in items if i is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if consumed > tensor.dim():
+        raise IndexError(f"too many indices for tensor of dimension {tensor.dim()}")
+    out, dim, advanced = tensor, 0, 0
+    for item in items:
+        if item is None:
+            out = out.unsqueeze(dim)
+            dim += 1
+        elif item is Ellipsis:
+            dim += tensor.dim() - consumed
+        elif isinstance(item, bool) or (isinstance(item, janus.Tensor) and item.dtype == janus.bool):
+            raise NotImplementedError(f"Janus has no {tensor.device.type} kernel for boolean-mask indexing yet")
+        elif isinstance(item, int) or (isinstance(item, janus.Tensor) and item.dim() == 0
+                                        and not item.dtype.is_floating_point):
+            out = out.select(dim, int(item))
+        elif isinstance(item, slice):
+            start, stop, step = item.indices(out.size(dim))
+            if step != 1:
+                raise NotImplementedError(f"Janus has no {tensor.device.type} kernel for slicing with a step yet")
+            out = out.narrow(dim, start, max(stop - start, 0))
+            dim += 1
+        elif isinstance(item, (janus.Tensor, list)):
+            advanced += 1
+            if advanced > 1:
+                raise NotImplementedError(f"Janus has no {tensor.device.type} kernel for indexing with more "
+                                          "than one index tensor yet")
+            idx = item if isinstance(item, janus.Tensor) else janus.tensor(item, device=tensor.device)
+            if idx.dtype.is_floating_point:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if idx.dim() != 1:
+                raise NotImplementedError(f"Janus has no {tensor.device.type} kernel for indexing with a "
+                                          f"{idx.dim()}-D index tensor yet")
+            if idx.device != tensor.device:
+                idx = idx.to(tensor.device)
+            out = out.index_select(dim, idx)
+            dim += 1
+        else:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
+                             "are valid indices (got " + type(item).__name__ + ")")
+    return out

@@ -304,8 +304,9 @@ def test_gpu_mode_without_a_device_skips():
         pytest.skip("this machine has a CUDA device")
     proc = subprocess.run([BENCH_RUN, "--device", "cuda"], capture_output=True, text=True,
                           timeout=120)
-    assert proc.returncode == 0
-    assert proc.stdout.strip() == "no CUDA device on this machine; GPU benchmarks skipped"
+    assert proc.returncode == 1  # nothing measured is not a success
+    assert proc.stdout.strip() == cuda.NO_DEVICE
+    assert "no CUDA device" in cuda.NO_DEVICE
 
 
 def test_bad_flags_are_reported():
@@ -361,13 +362,20 @@ def test_discover_skips_helpers_and_filters(tmp_path):
     assert [(b.id, b.args) for b in quick] == [("programs/b", ("--steps", "5", "--quick"))]
 
 
-def test_gpu_mode_with_a_device_names_the_missing_feature(monkeypatch):
-    import io
-    from janus_bench import cuda
-    monkeypatch.setattr(cuda, "cuda_device_present", lambda: True)
-    out = io.StringIO()
-    assert cuda.run_gpu_mode(out) == 1
-    assert "GPU benchmarks are not implemented yet" in out.getvalue()
+def test_gpu_mode_runs_every_configuration_on_cuda(tmp_path, janus_python):
+    from janus_bench import configs
+    options = os.path.join(SOURCE, "common", "options.def")
+    cuda_configs = configs.suite_configs(options, "examples", "cuda")
+    assert [c.name for c in cuda_configs[:2]] == ["torch-eager", "torch-compile"]
+    assert "reduce-overhead" in cuda_configs[1].args
+    for c in cuda_configs:  # nothing in GPU mode may run on the CPU
+        assert c.args[c.args.index("--device") + 1] == "cuda", c
+    assert [c.name for c in cuda_configs[2:]] == [c.name for c in configs.suite_configs(options, "examples")[2:]]
+    proc = subprocess.run([BENCH_RUN, "--list", "--device", "cuda", "--quick", "--janus", janus_python],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].startswith("examples: torch-eager, torch-compile, janus")
+    assert "programs" not in proc.stdout  # pure-Python programs have no device
 
 
 def test_no_nvidia_smi_means_no_device(monkeypatch):
