@@ -112,8 +112,14 @@ def test_op_without_a_cuda_kernel_names_op_and_device():
     c = claim(janus.ones(4))
     with pytest.raises(NotImplementedError, match="no cuda kernel for 'cumsum' yet .*cuda:0"):
         janus.cumsum(c, 0)
+    try:  # reading an index is a view (select): no data is touched, or, with no backend, an error
+        view = c[0]
+    except NotImplementedError as e:
+        assert "cuda" in str(e)
+    else:
+        assert view.device == janus.device("cuda:0")
     with pytest.raises(NotImplementedError, match="cuda"):
-        c[0]
+        c[0] = 1.0  # writing through an index runs CPU kernels: refused on a device
     with pytest.raises(TypeError, match="can't convert cuda:0 device type tensor to numpy"):
         c.__array_interface__
 
