@@ -465,20 +465,30 @@ struct DeviceAutograd {
       return TensorList{view_grad(g, in, out_layouts, dtype, device)};
     }), false);
   }
+  // An input whose elements share memory (an expanded tensor: stride 0) cannot take its
+  // gradient through one buffer: a view of it that needs grad is taken of a contiguous copy.
+  static bool overlapping(const Tensor& a) {
+    for (int64_t d = 0; d < a.dim(); ++d)
+      if (a.strides()[size_t(d)] == 0 && a.sizes()[size_t(d)] > 1) return true;
+    return false;
+  }
+  template <class R, class... A>
+  static R view_call(const char* node, R (*fn)(const Tensor&, A...), const Tensor& a, A... rest) {
+    if (!needs_grad({&a})) return raw(fn, a, rest...);
+    Tensor base = overlapping(a) ? identity_grad("CloneBackward0", a, raw(K::clone, a)) : a;
+    R out = raw(fn, base, rest...);
+    if constexpr (std::is_same_v<R, Tensor>) record_view(node, base, {out});
+    else record_view(node, base, out);
+    return out;
+  }
   template <auto Fn> struct View;
-  template <class... A, Tensor (*Fn)(A...)> struct View<Fn> {
-    static Tensor call(A... args) {
-      Tensor out = raw(Fn, args...);
-      record_view("ViewBackward0", std::get<0>(std::forward_as_tuple(args...)), {out});
-      return out;
-    }
+  template <class... A, Tensor (*Fn)(const Tensor&, A...)> struct View<Fn> {
+    static Tensor call(const Tensor& a, A... rest) { return view_call<Tensor, A...>("ViewBackward0", Fn, a, rest...); }
   };
   template <auto Fn> struct MultiView;
-  template <class... A, TensorList (*Fn)(A...)> struct MultiView<Fn> {
-    static TensorList call(A... args) {
-      TensorList outs = raw(Fn, args...);
-      record_view("SplitBackward0", std::get<0>(std::forward_as_tuple(args...)), outs);
-      return outs;
+  template <class... A, TensorList (*Fn)(const Tensor&, A...)> struct MultiView<Fn> {
+    static TensorList call(const Tensor& a, A... rest) {
+      return view_call<TensorList, A...>("SplitBackward0", Fn, a, rest...);
     }
   };
   static Tensor t(const Tensor& a) { return View<&ops::t>::call(a); }
@@ -557,7 +567,8 @@ struct DeviceAutograd {
       Tensor moved = View<&ops::transpose>::call(a, int64_t(0), d);
       return View<&ops::transpose>::call(index_select(moved, 0, index), int64_t(0), d);
     }
-    Tensor idx = raw(K::to_dtype, index.dim() == 0 ? view_nograd(index, {1}) : index, DType::Int64, false);
+    Tensor on = index.device() == a.device() ? index : K::to_device(index, a.device());  // a 0-d CPU index
+    Tensor idx = raw(K::to_dtype, on.dim() == 0 ? view_nograd(on, {1}) : on, DType::Int64, false);
     idx = raw(K::contiguous, idx);
     int64_t rows = a.dim() ? a.size(0) : 1;
     check_index_range(idx, rows);

@@ -93,8 +93,12 @@ def run_process(argv, env, timeout_s, cwd=None):
     """Runs argv to completion (or kills it after timeout_s) and measures it."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile(prefix="janus-bench-rss-") as rss:
+        # A GPU machine's image may have no /usr/bin/time: the run is then measured without
+        # peak RSS (reported as unknown), never refused.
+        use_time = os.access(TIME, os.X_OK)
+        command = [TIME, "-f", "%M", "-o", rss.name, *argv] if use_time else list(argv)
         start = time.perf_counter()
-        proc = subprocess.Popen([TIME, "-f", "%M", "-o", rss.name, *argv], stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL,
                                 stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True)
         sampler = ThreadSampler(proc.pid)
         sampler.start()
@@ -116,8 +120,11 @@ def run_process(argv, env, timeout_s, cwd=None):
         sampler.join()
         out.seek(0)
         err.seek(0)
-        with open(rss.name, encoding="utf-8", errors="replace") as f:
-            peak, sig = _parse_time_output(f.read())
+        if use_time:
+            with open(rss.name, encoding="utf-8", errors="replace") as f:
+                peak, sig = _parse_time_output(f.read())
+        else:
+            peak, sig = None, (-proc.returncode if proc.returncode and proc.returncode < 0 else None)
         return ProcessResult(
             exit_code=None if timed_out else proc.returncode,
             timed_out=timed_out,

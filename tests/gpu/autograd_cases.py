@@ -65,6 +65,7 @@ CASES = {
     "unsqueeze squeeze": (lambda a: a.unsqueeze(1).squeeze(), [(4, 3)], None),
     "select narrow": (lambda a: a.select(1, 2).narrow(0, 1, 2), [(4, 3)], None),
     "expand": (lambda a: a.expand(3, 4, 5), [(4, 1)], None),
+    "view of an expanded tensor": (lambda a: a.expand(3, 4)[1] * 2 + a.expand(2, 4).t()[0].sum(), [(4,)], None),
     "chunk": (lambda a: torch.cat([c * (i + 1) for i, c in enumerate(a.chunk(3, 1))], 0), [(2, 6)], None),
     "split": (lambda a: torch.cat([c * (i + 1) for i, c in enumerate(a.split(2, 0))], 0), [(5, 3)], None),
     "index_select": (lambda a: a.index_select(0, _index().to(a.device)), [(3, 4)], None),
