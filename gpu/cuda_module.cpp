@@ -183,5 +183,7 @@ PyMODINIT_FUNC PyInit__janus_cuda() {
   using namespace janus::gpu;
   register_autograd_ops();
   register_copy_ops();
-  return PyModule_Create(&module_def);
+  PyObject* module = PyModule_Create(&module_def);
+  if (module && !add_stream_functions(module)) Py_CLEAR(module);
+  return module;
 }

@@ -5,6 +5,8 @@
 #include "gpu/kernels.h"
 #include "tensor/ops.h"
 
+typedef struct _object PyObject;  // Python.h's, without its include order constraints
+
 namespace janus::gpu {
 
 kernels::Operand operand(const Tensor& t, const char* op);
@@ -33,5 +35,7 @@ Tensor to_device(const Tensor& t, Device target, bool non_blocking);
 // (cuda_autograd.cpp, gpu/device_autograd.h's tables).
 void register_autograd_ops();
 void register_copy_ops();
+// torch.cuda.Stream / Event's functions (cuda_streams.cpp), added to the module.
+bool add_stream_functions(PyObject* module);
 
 }  // namespace janus::gpu

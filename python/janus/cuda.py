@@ -133,6 +133,127 @@ def manual_seed_all(seed):
     pass
 
 
+# ---- streams and events (gpu/cuda_streams.cpp): handles wrapped as torch.cuda's classes ----------
+class Stream:
+    """torch.cuda.Stream: a CUDA stream (non-blocking) of a device; ops run on the current one."""
+
+    def __new__(cls, device=None, priority=0, _handle=None, **kwargs):
+        b = _lazy_init()
+        self = super().__new__(cls)
+        self.device_index = _index(device)
+        self.priority = priority
+        self._handle = b._stream_create() if _handle is None else _handle
+        return self
+
+    @property
+    def device(self):
+        import janus
+        return janus.device("cuda", self.device_index)
+
+    @property
+    def cuda_stream(self):
+        return self._handle
+
+    def synchronize(self):
+        _lazy_init()._stream_synchronize(self._handle)
+
+    def query(self):
+        return _lazy_init()._stream_query(self._handle)
+
+    def wait_event(self, event):
+        _lazy_init()._stream_wait_event(self._handle, event._handle)
+
+    def wait_stream(self, stream):
+        self.wait_event(stream.record_event())
+
+    def record_event(self, event=None):
+        event = Event() if event is None else event
+        event.record(self)
+        return event
+
+    def __eq__(self, other):
+        return isinstance(other, Stream) and (self._handle, self.device_index) == (other._handle, other.device_index)
+
+    def __hash__(self):
+        return hash((self._handle, self.device_index))
+
+    def __repr__(self):
+        return f"<torch.cuda.Stream device={self.device} cuda_stream={self._handle:#x}>"
+
+
+class Event:
+    """torch.cuda.Event: a CUDA event; elapsed_time needs enable_timing=True on both."""
+
+    def __init__(self, enable_timing=False, blocking=False, interprocess=False):
+        if interprocess:
+            raise NotImplementedError("torch.cuda.Event(interprocess=True) is not supported by Janus")
+        self._b = _lazy_init()
+        self._handle = self._b._event_create(bool(enable_timing), bool(blocking))
+        self.enable_timing = enable_timing
+
+    def __del__(self):
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            self._b._event_destroy(handle)
+
+    def record(self, stream=None):
+        self._b._event_record(self._handle, (current_stream() if stream is None else stream)._handle)
+
+    def wait(self, stream=None):
+        (current_stream() if stream is None else stream).wait_event(self)
+
+    def query(self):
+        return self._b._event_query(self._handle)
+
+    def synchronize(self):
+        self._b._event_synchronize(self._handle)
+
+    def elapsed_time(self, end_event):
+        return self._b._event_elapsed(self._handle, end_event._handle)
+
+    def __repr__(self):
+        return f"<torch.cuda.Event {self._handle:#x}>"
+
+
+def current_stream(device=None):
+    b = _lazy_init()
+    index = _index(device)
+    if index != b.current_device():
+        raise NotImplementedError("janus.cuda.current_stream of another device than the current one")
+    return Stream(index, _handle=b._current_stream())
+
+
+def default_stream(device=None):
+    _lazy_init()
+    return Stream(device, _handle=0)  # the legacy default stream
+
+
+def set_stream(stream):
+    if stream is not None:
+        _lazy_init()._set_stream(stream._handle)
+
+
+class stream:
+    """torch.cuda.stream(s): makes `s` the current stream inside the with-block (None: no change)."""
+
+    def __init__(self, stream_):
+        self.stream = stream_
+        self._previous = None
+
+    def __enter__(self):
+        if self.stream is not None:
+            self._previous = _lazy_init()._set_stream(self.stream._handle)
+        return self.stream
+
+    def __exit__(self, *exc):
+        if self.stream is not None:
+            _lazy_init()._set_stream(self._previous)
+        return False
+
+
+StreamContext = stream
+
+
 def _use_fake_device_for_tests():
     """Tests only (tests/gpu/test_fake_device.py): makes "cuda:0" a fake device whose memory is
     host memory and whose kernels are the CPU's, with the CUDA backend's autograd layer over

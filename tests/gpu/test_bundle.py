@@ -52,7 +52,7 @@ def test_cpu_parts_pass_and_gpu_parts_skip(checked):
     assert status["device"] == "skipped" and "no CUDA device" in results["device"]["detail"]
     for suite in ("test_device_host.py", "test_fake_device.py"):
         assert status[f"tests/{suite}"] == "passed", results[f"tests/{suite}"]
-    for suite in ("test_cuda_ops.py", "test_cuda_graphs.py", "test_cuda_autograd.py"):
+    for suite in ("test_cuda_ops.py", "test_cuda_graphs.py", "test_cuda_autograd.py", "test_cuda_streams.py"):
         assert status[f"tests/{suite}"] == "skipped"
         assert "no CUDA device" in results[f"tests/{suite}"]["detail"]
     examples = [p for p in results if p.startswith("examples/")]

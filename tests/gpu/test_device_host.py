@@ -140,3 +140,14 @@ def test_cpu_ops_unchanged_after_device_checks():
     r = ref.arange(6.0).view(2, 3)
     assert (a + 1).tolist() == (r + 1).tolist()
     assert a.sum(1).tolist() == r.sum(1).tolist()
+
+
+@no_device
+def test_streams_and_events_need_a_device():
+    # PyTorch's error without a driver/device; a None stream context changes nothing.
+    with pytest.raises((RuntimeError, AssertionError)):
+        janus.cuda.Stream()
+    with pytest.raises((RuntimeError, AssertionError)):
+        janus.cuda.Event()
+    with janus.cuda.stream(None) as s:
+        assert s is None
