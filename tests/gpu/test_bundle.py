@@ -20,20 +20,31 @@ def has_device():
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory):
+def bundle(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bundle")
-    bundle = tmp / "gpu-bundle.tar.gz"
+    path = tmp / "gpu-bundle.tar.gz"
     made = subprocess.run(["/usr/bin/python3.11", os.path.join(SOURCE, "tools", "gpu-bundle"), "--build", BUILD,
-                           "-o", str(bundle), "--fast"], capture_output=True, text=True, timeout=300)
+                           "-o", str(path), "--fast"], capture_output=True, text=True, timeout=300)
     assert made.returncode == 0, made.stderr
-    out = tmp / "out"
+    return tmp, path, made.stdout
+
+
+def gpu_check(tmp, bundle_path, name, *flags):
+    out = tmp / name
     # env -i: no PYTHONPATH, no JANUS_*, no LD_LIBRARY_PATH; started from an unrelated folder.
     proc = subprocess.run(["env", "-i", "PATH=/usr/bin:/bin", "/usr/bin/python3.11",
-                           os.path.join(SOURCE, "tools", "gpu-check"), str(bundle), str(out), "--steps", "3"],
+                           os.path.join(SOURCE, "tools", "gpu-check"), str(bundle_path), str(out), *flags],
                           capture_output=True, text=True, timeout=600, cwd=str(tmp))
     with open(out / "results.json") as f:
         results = json.load(f)
-    return proc, results, made.stdout
+    return proc, results
+
+
+@pytest.fixture(scope="module")
+def checked(bundle):
+    tmp, path, made = bundle
+    proc, results = gpu_check(tmp, path, "out", "--steps", "3")
+    return proc, results, made
 
 
 def test_bundle_is_well_under_the_carry_limit(checked):
@@ -61,3 +72,20 @@ def test_cpu_parts_pass_and_gpu_parts_skip(checked):
         assert status[part] == "skipped" and "cpu trained 3 steps" in results[part]["detail"], results[part]
     assert status["bench"] == "skipped" and "no CUDA device" in results["bench"]["detail"]
     assert "passed" not in {status[p] for p in results if "cuda" in p}
+
+
+def test_device_branches_on_the_fake_device(bundle):
+    """gpu-check's device parts (examples on cuda against the CPU, the Janus side of the ops
+    overhead) run on the fake cuda:0, so they are exercised before they meet a GPU."""
+    tmp, path, _ = bundle
+    _, results = gpu_check(tmp, path, "fake", "--fake-device", "--skip", "tests", "--skip", "bench", "--steps", "2")
+    status = {part: r["status"] for part, r in results.items()}
+    assert status["device"] == "passed" and "fake" in results["device"]["detail"]
+    assert "available True" in results["smoke"]["detail"]
+    examples = [p for p in results if p.startswith("examples/")]
+    assert len(examples) >= 5
+    for part in examples:
+        assert status[part] == "passed" and "cuda vs cpu" in results[part]["detail"], results[part]
+    # Janus measured itself on the device; Debian's torch has no CUDA device to measure.
+    assert status["ops_overhead"] == "failed"
+    assert results["ops_overhead"]["detail"].startswith("python3") and "no CUDA device" in results["ops_overhead"]["detail"]
