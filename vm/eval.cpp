@@ -8,6 +8,7 @@
 
 #include "profiles/profile.h"
 #include "vm/code_info.h"
+#include "vm/frame_ops.h"
 #include "vm/helpers.h"
 #include "vm/vm.h"
 
@@ -58,7 +59,7 @@ _PyInterpreterFrame* push_simple_call(PyThreadState* tstate, PyFunctionObject* f
   Py_ssize_t ndefaults = defaults != nullptr ? PyTuple_GET_SIZE(defaults) : 0;
   if (missing > ndefaults) return nullptr;  // the generic path raises the TypeError
   size_t size = code->co_nlocalsplus + code->co_stacksize + FRAME_SPECIALS_SIZE;
-  _PyInterpreterFrame* frame = _PyThreadState_BumpFramePointer(tstate, size);
+  _PyInterpreterFrame* frame = push_frame_storage(tstate, size);
   if (frame == nullptr) {
     PyErr_NoMemory();
     return nullptr;
@@ -75,12 +76,12 @@ _PyInterpreterFrame* push_simple_call(PyThreadState* tstate, PyFunctionObject* f
 }
 
 // Releases a frame pushed by push_simple_call once it has been evaluated, as CPython does.
-void pop_call(PyThreadState* tstate, _PyInterpreterFrame* frame) {
-  // _PyFrame_Clear may run finalizers: keep one recursion slot for them.
+[[gnu::always_inline]] inline void pop_call(PyThreadState* tstate, _PyInterpreterFrame* frame) {
+  // Clearing may run finalizers: keep one recursion slot for them.
   tstate->recursion_remaining--;
-  _PyFrame_Clear(frame);
+  clear_frame(frame);
   tstate->recursion_remaining++;
-  _PyThreadState_PopFrame(tstate, frame);
+  pop_frame_storage(tstate, frame);
 }
 
 }  // namespace
@@ -191,7 +192,7 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   frame->previous = prev_cframe->current_frame;
   cframe.current_frame = frame;
 
-  if (_Py_EnterRecursiveCallTstate(tstate, "")) {
+  if (enter_recursive_call(tstate)) {
     tstate->recursion_remaining--;
     goto exit_unwind;
   }
@@ -298,17 +299,19 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   // CALL built `callee` (VM state `callee_info`), moved the arguments into it, popped
   // the call's stack slots and stepped past its caches.
 switch_to_callee:
+  count_call(callee_info);
+  // FOR_ITER resuming a generator comes here (a resumption is not a call).
+switch_to_frame:
   frame->prev_instr = next_instr - 1;
   _PyFrame_SetStackPointer(frame, stack_pointer);
   callee->previous = frame;
   frame = cframe.current_frame = callee;
   profile = callee_info->profile;
-  count_entry(callee_info, callee);
   ++callee_info->inlined_entries;
   ++g_stats.inlined;
 
 start_inlined_frame:
-  if (_Py_EnterRecursiveCallTstate(tstate, "")) {
+  if (enter_recursive_call(tstate)) {
     tstate->recursion_remaining--;
     goto exit_unwind;
   }
