@@ -16,6 +16,8 @@ struct CodeInfo {
   // gives its frames to the VM): asked of the entry gate once, on the first such call.
   enum class Inline : unsigned char { Unknown, Yes, No } inline_calls = Inline::Unknown;
   unsigned long long inlined_entries = 0;  // frames started inline (they skip the hook)
+  // Set for every code object the VM runs (null only with `fallback`): the dispatch loop
+  // records without checking it.
   profiles::CodeProfile* profile = nullptr;
   void* jit_state = nullptr;  // the JIT's, opaque to vm (vm.h: jit_slot)
 };

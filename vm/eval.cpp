@@ -211,11 +211,15 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
   if (throwflag) goto error;
 
 #define TARGET(op) op_##op : frame->prev_instr = next_instr++;
-#define DISPATCH()                         \
-  {                                        \
-    opcode = _Py_OPCODE(*next_instr);      \
-    oparg = _Py_OPARG(*next_instr);        \
-    goto* dispatch[opcode];                \
+// Two byte loads (opcode, then oparg: a code unit's bytes on a little-endian machine), no
+// shifts or copies (GCC otherwise shifts a 16-bit register and widens it again). `opcode`
+// is not kept: the few labels that need it read it again.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "DISPATCH reads code units bytewise");
+#define DISPATCH()                                                              \
+  {                                                                             \
+    const auto* bytes_ = reinterpret_cast<const uint8_t*>(next_instr);          \
+    oparg = bytes_[1];                                                          \
+    goto* dispatch[bytes_[0]];                                                  \
   }
 // The running code's fields, read through the frame (no loop registers: calls and returns
 // switch frames inside the loop, and fewer live values keep the hot ones in registers).
@@ -252,12 +256,11 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     if (handle_eval_breaker(tstate) != 0) goto error;                    \
   }
 // The running instruction's site (profiles/profile.h: one scaled load off its address).
+// `profile` is never null: every code object the loop runs has one (code_info.h).
 #define SITE() (profile->site_of(frame->prev_instr))
 // PROFILE_TYPES(a) for one operand, PROFILE_TYPES(a, b) for two.
-#define PROFILE_TYPES(...) \
-  if (profile) profiles::record_types(SITE(), __VA_ARGS__);
-#define PROFILE_BRANCH(jumped) \
-  if (profile) profiles::record_branch(SITE(), jumped);
+#define PROFILE_TYPES(...) profiles::record_types(SITE(), __VA_ARGS__);
+#define PROFILE_BRANCH(jumped) profiles::record_branch(SITE(), jumped);
 
   DISPATCH();
 
@@ -332,8 +335,8 @@ pop_inlined_frame : {
   frame = cframe.current_frame = dying->previous;
   pop_call(tstate, dying);
   LOAD_FRAME_STATE();
-  CodeInfo* caller_info = cached_code_info(CODE());
-  profile = caller_info != nullptr ? caller_info->profile : nullptr;
+  // The caller ran in this loop: its state exists.
+  profile = existing_code_info(CODE())->profile;
   if (retval == nullptr) goto error;
   PUSH(retval);
   retval = nullptr;
@@ -352,8 +355,8 @@ leave_inlined_generator : {
   gen->gi_exc_state.previous_item = nullptr;
   gen_frame->previous = nullptr;
   LOAD_FRAME_STATE();
-  CodeInfo* caller_info = cached_code_info(CODE());
-  profile = caller_info != nullptr ? caller_info->profile : nullptr;
+  // The caller ran in this loop: its state exists.
+  profile = existing_code_info(CODE())->profile;
   if (retval != nullptr && gen->gi_frame_state == FRAME_SUSPENDED) {
     PUSH(retval);  // the yielded value: FOR_ITER's next item
     retval = nullptr;
@@ -385,12 +388,12 @@ leave_inlined_generator : {
   // Recording: the hook sees the instruction before it runs (stack and locals concrete).
 record_instruction:
   if (g_record_hook(tstate, frame, INSTR_OFFSET(), stack_pointer) != 0) dispatch = dispatch_table;
-  goto* dispatch_table[opcode];
+  goto* dispatch_table[_Py_OPCODE(*next_instr)];
 
 op_unknown:
   frame->prev_instr = next_instr++;
-  _PyErr_Format(tstate, PyExc_SystemError, "Janus VM: unknown opcode %d at offset %d", opcode,
-                INSTR_OFFSET() - 1);
+  _PyErr_Format(tstate, PyExc_SystemError, "Janus VM: unknown opcode %d at offset %d",
+                _Py_OPCODE(*frame->prev_instr), INSTR_OFFSET() - 1);
   goto error;
 
 unbound_local_error:
