@@ -176,6 +176,38 @@ def tracing_starts_in_callee():
 
 
 print(tracing_starts_in_callee())
+
+
+class Noisy:
+    def __init__(self, name):
+        self.name = name
+
+    def __del__(self):
+        print("del", self.name)
+
+
+def keeps_frame(n):
+    local = Noisy("kept%d" % n)
+    return sys._getframe()
+
+
+def drops_local(n):
+    local = Noisy("dropped%d" % n)
+    return n * 2
+
+
+def frames_outlive_calls():
+    # A frame object that outlives its call keeps the frame's values (locals readable
+    # after the return); a frame without one releases them at the return, finalizers
+    # running before the caller goes on.
+    kept = [keeps_frame(i) for i in range(3)]
+    print([f.f_locals["n"] for f in kept], kept[0].f_lineno, kept[2].f_code.co_name)
+    print(sum(drops_local(i) for i in range(2)), drops_local(5))
+    del kept
+    print("end")
+
+
+frames_outlive_calls()
 # expect: 6765 239550
 # expect: 374550
 # expect: 89834550
@@ -193,3 +225,12 @@ print(tracing_starts_in_callee())
 # expect: [50]
 # expect: RecursionError
 # expect: ['line', 'line', 'line']
+# expect: [0, 1, 2] 191 keeps_frame
+# expect: del dropped0
+# expect: del dropped1
+# expect: del dropped5
+# expect: 2 10
+# expect: del kept2
+# expect: del kept1
+# expect: del kept0
+# expect: end
