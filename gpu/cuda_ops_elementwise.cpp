@@ -9,10 +9,26 @@ namespace {
 using kernels::BinaryOp;
 using kernels::UnaryOp;
 
+// A 0-d CPU operand whose value a double holds exactly (every float, bool and int32, int64 up
+// to 2^53) rides in the kernel's arguments instead of being copied to the device.
+bool by_value(const Tensor& t) {
+  if (!t.device().is_cpu() || t.dim() != 0) return false;
+  if (t.dtype() != DType::Int64) return true;
+  int64_t v = *t.data<int64_t>();
+  return v >= -(int64_t(1) << 53) && v <= (int64_t(1) << 53);
+}
+kernels::Operand operand_of(const Tensor& t, const Tensor& on, const Shape& shape, const char* name) {
+  if (!by_value(t)) return broadcast_operand(on, shape, name);
+  kernels::Operand o;
+  o.dtype = int(t.dtype());
+  o.value = t.item().to_double();
+  return o;
+}
+
 Tensor binary(BinaryOp op, const char* name, const Tensor& a0, const Tensor& b0, double alpha = 1.0) {
   check_no_grad(name, {&a0, &b0});
   Device d = op_device({&a0, &b0});
-  Tensor a = on_device(a0, d), b = on_device(b0, d);
+  Tensor a = by_value(a0) ? a0 : on_device(a0, d), b = by_value(b0) ? b0 : on_device(b0, d);
   DType compute = ops::result_type({a0, b0});
   bool is_bool_result = false;
   switch (op) {
@@ -28,8 +44,8 @@ Tensor binary(BinaryOp op, const char* name, const Tensor& a0, const Tensor& b0,
   Shape shape = broadcast_shapes(a.sizes(), b.sizes());
   DeviceGuard guard(d.index);
   Tensor out = empty_cuda(shape, out_dtype, d);
-  cuda_check(kernels::binary(op, out.raw(), int(out_dtype), int(compute), broadcast_operand(a, shape, name),
-                             broadcast_operand(b, shape, name), alpha, out.numel(), stream_of(out)),
+  cuda_check(kernels::binary(op, out.raw(), int(out_dtype), int(compute), operand_of(a0, a, shape, name),
+                             operand_of(b0, b, shape, name), alpha, out.numel(), stream_of(out)),
              name);
   return out;
 }

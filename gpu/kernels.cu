@@ -58,8 +58,8 @@ __device__ __forceinline__ bool power(bool a, bool b) { return a || !b; }
 template <class T> __global__ void binary_kernel(BinaryOp op, void* out, int out_dtype, Operand a, Operand b,
                                                  T alpha, int64_t n) {
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
-    T x = load_at<T>(a.data, a.dtype, offset_of(a, i));
-    T y = load_at<T>(b.data, b.dtype, offset_of(b, i));
+    T x = a.data ? load_at<T>(a.data, a.dtype, offset_of(a, i)) : T(a.value);
+    T y = b.data ? load_at<T>(b.data, b.dtype, offset_of(b, i)) : T(b.value);
     switch (op) {
 #define JANUS_CUDA_CASE(name, expr, is_bool)          \
   case BinaryOp::name: {                              \

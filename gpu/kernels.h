@@ -11,13 +11,16 @@ constexpr int kMaxDims = 8;
 // Dtype codes: janus::DType's order (Bool, Int32, Int64, Float32, Float64).
 enum Code : int { kBool = 0, kInt32 = 1, kInt64 = 2, kFloat32 = 3, kFloat64 = 4 };
 
-// A strided operand: `data` points at its first element; sizes/strides in elements.
+// A strided operand: `data` points at its first element; sizes/strides in elements. For a
+// binary op's operand, data == nullptr means a host scalar passed by value in `value` (a
+// Python number: no copy to the device, and a CUDA graph captures it as a kernel argument).
 struct Operand {
   const void* data = nullptr;
   int dtype = kFloat32;
   int ndim = 0;
   int64_t sizes[kMaxDims] = {};
   int64_t strides[kMaxDims] = {};
+  double value = 0;
 };
 
 // Binary ops: name, expression of a, b (and alpha), whether the result is bool.

@@ -215,3 +215,15 @@ def test_memory_stats_and_out_of_memory():
     # the process keeps working after the failure
     assert torch.equal((torch.ones(2, device=DEV) * 2).cpu(), torch.full((2,), 2.0))
     torch.cuda.empty_cache()
+
+
+def test_python_numbers_by_value_and_by_copy():
+    # A number a double holds exactly rides in the kernel's arguments; a bigger int64 is copied.
+    i = torch.arange(6).view(2, 3)
+    big = 2 ** 60 + 1
+    close(i.to(DEV) + big, i + big, dtype=torch.int64)
+    close(big - i.to(DEV), big - i, dtype=torch.int64)
+    close(i.to(DEV) * True, i * True, dtype=torch.int64)
+    a, = inputs((3, 4))
+    close(2.5 - dev(a)[0], 2.5 - a.double(), dtype=torch.float32)
+    close(dev(a)[0] / torch.tensor(4.0, dtype=torch.float64), a.double() / 4, dtype=torch.float32)
