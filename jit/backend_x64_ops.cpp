@@ -363,6 +363,11 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::POP_FRAME:
     case Op::FRAME_STORE:
     case Op::OBJ_ITER:
+    case Op::LOAD_FIELD:
+    case Op::GUARD_DICT_EMPTY:
+    case Op::CALL_EX:
+    case Op::EXTEND_LIST:
+    case Op::LIST_AS_TUPLE:
       lower_call(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline

@@ -131,6 +131,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::GUARD_NOT_TRACING:
         case Op::GUARD_ATTR_SLOT:
         case Op::GUARD_FUNC_VERSION:
+        case Op::GUARD_DICT_EMPTY:
           GUARD(rt::call_helper(static_cast<int>(in.op))(a, b, c, in.imm, in.aux) != 0)
         case Op::ADD_I64_OVF: {
           int64_t res;
@@ -220,7 +221,11 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::FRAME_LOAD:
         case Op::FRAME_STORE:
         case Op::OBJ_ITER:
-        case Op::MAKE_FUNC: {
+        case Op::MAKE_FUNC:
+        case Op::LOAD_FIELD:
+        case Op::CALL_EX:
+        case Op::EXTEND_LIST:
+        case Op::LIST_AS_TUPLE: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,
           // sys._getframe): its line is the instruction's.

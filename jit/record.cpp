@@ -572,6 +572,21 @@ class Recorder {
         return true;
       case CALL:
         return call(oparg);
+      case CALL_FUNCTION_EX:
+        return call_ex(oparg, pc);
+      case DICT_MERGE: {
+        // `f(*args, **kwargs)` builds a new dict and merges kwargs into it. Only an empty
+        // exact dict is recorded (guarded): merging one changes nothing and cannot fail.
+        // A non-empty one would need tier 0's duplicate-keyword error: not recorded.
+        PyObject* update = concrete(1);
+        if (!PyDict_CheckExact(update) || PyDict_GET_SIZE(update) != 0) {
+          return fail("DICT_MERGE of a non-empty mapping", pc);
+        }
+        Ref u = as_obj(pop());
+        guard_type(u, &PyDict_Type);
+        b_->emit(Op::GUARD_DICT_EMPTY, u, kNoRef, kNoRef, 0, 0, pre());
+        return true;
+      }
       case BINARY_OP:
         return binary_op(oparg);
       case COMPARE_OP:
@@ -633,6 +648,25 @@ class Recorder {
       case LIST_APPEND: {
         Ref v = as_obj(pop());
         b_->emit(Op::APPEND, peek(oparg), v, kNoRef, 0, 0, raise());
+        return true;
+      }
+      case LIST_EXTEND: {
+        // `[*a, *b]`, `f(*a, *b)`: an exact list or tuple extends the list without running
+        // code (other iterables, and tier 0's error for a non-iterable, are not recorded).
+        PyObject* iterable = concrete(1);
+        if (!PyList_CheckExact(iterable) && !PyTuple_CheckExact(iterable)) {
+          return fail("LIST_EXTEND of something other than a list or tuple", pc);
+        }
+        Ref v = as_obj(pop());
+        guard_type(v, Py_TYPE(iterable));
+        b_->emit(Op::EXTEND_LIST, peek(oparg), v, kNoRef, 0, 0, raise());
+        return true;
+      }
+      case LIST_TO_TUPLE: {
+        Ref list = as_obj(pop());
+        Ref r = b_->emit(Op::LIST_AS_TUPLE, list, kNoRef, kNoRef, 0, 0, raise());
+        known_type_[r] = &PyTuple_Type;
+        push(r);
         return true;
       }
       case UNPACK_SEQUENCE:
@@ -892,12 +926,18 @@ class Recorder {
   // loop, and calls deeper than JANUS_JIT_MAX_INLINE.
   bool inline_call(int oparg) {
     if (kwnames_ != nullptr || static_cast<int>(callers_.size()) >= max_inline_) return false;
-    const bool is_meth = peek(oparg + 2) != null_;
+    bool is_meth = peek(oparg + 2) != null_;
+    // A bound method object (`f = o.m; f()`, `self.forward(...)` loaded by LOAD_ATTR): tier
+    // 0's PRECALL puts its function and self in the two slots and runs the call inline; the
+    // trace does the same from the method object. (The CALL is recorded with its PRECALL,
+    // before it runs: the concrete stack still holds the method object.)
     PyObject* fn = concrete(is_meth ? oparg + 2 : oparg + 1);
+    const bool bound_method = !is_meth && Py_IS_TYPE(fn, &PyMethod_Type);
+    if (bound_method) fn = reinterpret_cast<PyMethodObject*>(fn)->im_func;
     if (!PyFunction_Check(fn) || Py_TYPE(fn) != &PyFunction_Type) return false;
     auto* func = reinterpret_cast<PyFunctionObject*>(fn);
     auto* code = reinterpret_cast<PyCodeObject*>(func->func_code);
-    const int nargs = oparg + (is_meth ? 1 : 0);
+    const int nargs = oparg + (is_meth || bound_method ? 1 : 0);
     if ((code->co_flags & (CO_VARARGS | CO_VARKEYWORDS | CO_GENERATOR | CO_COROUTINE |
                            CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE)) ||
         !(code->co_flags & CO_OPTIMIZED) || code->co_kwonlyargcount != 0 ||
@@ -917,6 +957,18 @@ class Recorder {
     if (version == 0) version = _PyFunction_GetVersionForCurrentState(func);
     if (version == 0) return false;
 
+    if (bound_method) {
+      // [NULL, method, args] becomes [function, self, args], as PRECALL makes it.
+      Ref method = as_obj(peek(oparg + 1));
+      guard_type(method, &PyMethod_Type);
+      Ref im_func = b_->emit(Op::LOAD_FIELD, method, kNoRef, kNoRef, 0,
+                             offsetof(PyMethodObject, im_func));
+      Ref im_self = b_->emit(Op::LOAD_FIELD, method, kNoRef, kNoRef, 0,
+                             offsetof(PyMethodObject, im_self));
+      stack_[stack_.size() - (oparg + 2)] = im_func;
+      stack_[stack_.size() - (oparg + 1)] = im_self;
+      is_meth = true;
+    }
     Ref callable = as_obj(peek(is_meth ? oparg + 2 : oparg + 1));
     b_->emit(Op::GUARD_IS, callable, kNoRef, kNoRef, reinterpret_cast<int64_t>(fn), 0, pre());
     Ref fref = const_obj(fn);
@@ -965,6 +1017,36 @@ class Recorder {
     // Tier 0 hands the caller to CPython's evaluator if tracing was turned on.
     int after_return = snapshot(Snapshot::Resume, expected_, stack_, written_, false);
     b_->emit(Op::GUARD_NOT_TRACING, kNoRef, kNoRef, kNoRef, 0, 0, after_return);
+    return true;
+  }
+
+  // CALL_FUNCTION_EX with an exact tuple and an exact dict (or none): tier 0's
+  // PyObject_Call, as one op (the callee runs in tier 0). Other argument types take tier
+  // 0's conversions and errors: not recorded.
+  bool call_ex(int oparg, int pc) {
+    const bool has_kwargs = (oparg & 1) != 0;
+    PyObject* kwargs = has_kwargs ? concrete(1) : nullptr;
+    PyObject* args = concrete(has_kwargs ? 2 : 1);
+    if (!PyTuple_CheckExact(args) || (kwargs != nullptr && !PyDict_CheckExact(kwargs))) {
+      return fail("CALL_FUNCTION_EX with arguments other than a tuple and a dict", pc);
+    }
+    Ref kw = has_kwargs ? as_obj(pop()) : null_;
+    Ref tuple = as_obj(pop());
+    if (has_kwargs) guard_type(kw, &PyDict_Type);
+    guard_type(tuple, &PyTuple_Type);
+    // The operands hold a reference each during the call, as on tier 0's stack.
+    auto held = [&](Ref r) { return is_owned(r) ? r : newref(r); };
+    if (has_kwargs) kw = held(kw);
+    tuple = held(tuple);
+    Ref func = held(as_obj(peek(1)));
+    Ref res = b_->emit(Op::CALL_EX, func, tuple, kw, 0, 0, raise());
+    pop();  // the function
+    pop();  // the NULL below it
+    push(res);
+    // As after CALL: the eval breaker, and tracing turned on by the call.
+    b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+    int after_call = snapshot(Snapshot::Resume, expected_, stack_, written_, false);
+    b_->emit(Op::GUARD_NOT_TRACING, kNoRef, kNoRef, kNoRef, 0, 0, after_call);
     return true;
   }
 

@@ -119,3 +119,37 @@ uint64_t MAKE_FUNC(const uint64_t* list, int64_t, uint64_t a, int64_t, int64_t) 
 }
 
 }  // namespace janus::jit::rt
+
+namespace janus::jit::rt {
+
+uint64_t LOAD_FIELD(uint64_t a, uint64_t, uint64_t, int64_t, int64_t aux) {
+  PyObject* field = *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(a) + aux);
+  return reinterpret_cast<uint64_t>(Py_NewRef(field));
+}
+
+uint64_t GUARD_DICT_EMPTY(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return PyDict_GET_SIZE(reinterpret_cast<PyObject*>(a)) == 0;
+}
+
+uint64_t CALL_EX(uint64_t a, uint64_t b, uint64_t c, int64_t, int64_t) {
+  return reinterpret_cast<uint64_t>(PyObject_Call(reinterpret_cast<PyObject*>(a),
+                                                  reinterpret_cast<PyObject*>(b),
+                                                  reinterpret_cast<PyObject*>(c)));
+}
+
+}  // namespace janus::jit::rt
+
+namespace janus::jit::rt {
+
+uint64_t EXTEND_LIST(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
+  PyObject* none = _PyList_Extend(reinterpret_cast<PyListObject*>(a), reinterpret_cast<PyObject*>(b));
+  if (none == nullptr) return static_cast<uint64_t>(-1);
+  Py_DECREF(none);
+  return 0;
+}
+
+uint64_t LIST_AS_TUPLE(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return reinterpret_cast<uint64_t>(PyList_AsTuple(reinterpret_cast<PyObject*>(a)));
+}
+
+}  // namespace janus::jit::rt

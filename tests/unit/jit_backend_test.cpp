@@ -786,6 +786,69 @@ TEST_F(JitBackendTest, CallsWithOperandLists) {
   Py_DECREF(arg0);
 }
 
+// f(*seq, **d) as CALL_FUNCTION_EX records it: the list extended by seq, made a tuple,
+// CALL_EX with the dict after GUARD_DICT_EMPTY; and a bound method's __self__ through
+// LOAD_FIELD. The results are checked against Python's own repr of the same call.
+TEST_F(JitBackendTest, CallsThroughArgumentTuplesAndMethodFields) {
+  // f keeps what it was called with (the trace's result is released by compare()).
+  PyObject* f = eval("f", "def f(*args, seen=[], **kw):\n    seen.append(repr((args, kw)))\n"
+                          "    return None\n");
+  PyObject* boom = eval("g", "def g(*args, **kw):\n    raise KeyError(len(args))\n");
+  PyObject* holder = eval("H()", "class H:\n    def m(self):\n        pass\n");
+  PyObject* method = PyObject_GetAttrString(holder, "m");
+  PyObject* empty = eval("{}");
+  PyObject* full = eval("{'k': 1}");
+  for (PyObject* callee : {f, boom}) {
+    for (PyObject* seq : {eval("(1, 2, 3)"), eval("['a']"), eval("()")}) {
+      for (PyObject* kw : {empty, full}) {
+        Trace trace;
+        IRBuilder b(trace);
+        Ref fn = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+        Ref m = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
+        Ref d = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 2);
+        Ref items = b.emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, 0);
+        int32_t not_empty = b.add_snapshot(snapshot({}));
+        b.emit(Op::GUARD_DICT_EMPTY, d, kNoRef, kNoRef, 0, 0, not_empty);
+        Ref list = b.emit_list(Op::NEW_LIST, {}, kNoRef, 0, 0,
+                               b.add_snapshot(snapshot({}, false, Snapshot::RaiseAt)));
+        int32_t with_list = b.add_snapshot(snapshot({owned(list)}, false, Snapshot::RaiseAt));
+        b.emit(Op::EXTEND_LIST, list, items, kNoRef, 0, 0, with_list);
+        Ref tuple = b.emit(Op::LIST_AS_TUPLE, list, kNoRef, kNoRef, 0, 0, with_list);
+        Ref res = b.emit(Op::CALL_EX, fn, tuple, d, 0, 0,
+                         b.add_snapshot(snapshot({owned(list), owned(tuple)}, false,
+                                                 Snapshot::RaiseAt)));
+        Ref self = b.emit(Op::LOAD_FIELD, m, kNoRef, kNoRef, 0, offsetof(PyMethodObject, im_self));
+        int32_t done = b.add_snapshot(snapshot({stack(0, res), owned(res), stack(1, self),
+                                                owned(self), owned(list), owned(tuple)}));
+        finish_straight(b, done);
+        Case c{locals_of({callee, method, kw}), locals_of({seq})};
+        Compared r = compare(trace, c, {callee, method, kw, seq, holder});
+        if (kw == full) {
+          EXPECT_EQ(r.exit, not_empty);
+        } else if (callee == boom) {
+          EXPECT_EQ(r.error, "KeyError: " + std::to_string(PyObject_Length(seq)));
+        } else {
+          ASSERT_EQ(r.exit, done);
+          PyObject* args = PySequence_Tuple(seq);
+          PyObject* expected = PyObject_Call(f, args, empty);
+          // f's last three calls: the interpreter's, the machine code's, then Python's own
+          // f(*seq, **{}) (the oracle).
+          PyObject* seen = PyDict_GetItemString(PyFunction_GET_KW_DEFAULTS(f), "seen");
+          Py_ssize_t n = PyList_GET_SIZE(seen);
+          const char* want = PyUnicode_AsUTF8(PyList_GET_ITEM(seen, n - 1));
+          EXPECT_STREQ(PyUnicode_AsUTF8(PyList_GET_ITEM(seen, n - 3)), want);
+          EXPECT_STREQ(PyUnicode_AsUTF8(PyList_GET_ITEM(seen, n - 2)), want);
+          EXPECT_EQ(as_obj(r.values[2]), holder);
+          Py_DECREF(args);
+          Py_DECREF(expected);
+        }
+      }
+      Py_DECREF(seq);
+    }
+  }
+  for (PyObject* o : {f, boom, holder, method, empty, full}) Py_DECREF(o);
+}
+
 // for x in <list>: total = total + x  (list iterator inline, then range, then generic).
 TEST_F(JitBackendTest, IterationLoops) {
   PyObject* items = eval("[3, 1, 4, 1, 5, 9, 2, 6]");
