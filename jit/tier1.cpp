@@ -276,7 +276,12 @@ int on_loop(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
   CodeState* state = code_state(frame->f_code);
   if (state == nullptr) return vm::kContinue;
   LoopState& loop = state->loops[target];
-  if (loop.compiled) return run_trace(tstate, frame, target, loop, stack_pointer);
+  if (loop.compiled) {
+    int result = run_trace(tstate, frame, target, loop, stack_pointer);
+    // While the loop has a trace, its next back-edge enters it (a comprehension called
+    // again would otherwise run JANUS_HOT_LOOP iterations in tier 0 first).
+    return loop.compiled ? result | vm::kPollNext : result;
+  }
   if (loop.blacklisted) return vm::kContinue;
   if (loop.wait > 0) {
     loop.wait--;

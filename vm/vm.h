@@ -61,6 +61,10 @@ enum LoopHookResult : int {
 
   // Start recording: this frame's dispatch goes through the record hook from the loop head.
   kRecord = 3,
+  // OR'ed into any result above: call the hook again at this loop's next back-edge (not
+  // JANUS_HOT_LOOP back-edges later). The JIT asks it for loops that have a trace, so a
+  // loop started afresh (a comprehension called again) enters its trace at once.
+  kPollNext = 16,
 };
 using LoopHook = int (*)(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
                          PyObject** stack_pointer);
