@@ -296,3 +296,51 @@ def test_settrace_turned_on_by_a_call_inside_a_trace(tmp_path):
     """
     _, counters = check_same(program, tmp_path)
     assert counters["iterations"] >= 40  # the call that turned tracing on ran in the trace
+
+
+def test_comprehension_called_again_enters_its_trace_at_once(tmp_path):
+    # The loop hook's kPollNext: once a loop has a trace, every later call of the code
+    # enters it at its first back-edge. With JANUS_HOT_LOOP=50 and 200 calls of 30
+    # iterations, tier 0 alone would reach the hook only every 50 back-edges (120 times).
+    program = """
+        def squares(n):
+            return [i * i for i in range(n)]
+        total = 0
+        for _ in range(200):
+            total += sum(squares(30))
+        print(total)
+    """
+    oracle, _ = run(CPYTHON, program, tmp_path)
+    tier1, counters = run(JANUS, program, tmp_path, {"JANUS_VM": "all", "JANUS_HOT_LOOP": "50"},
+                          stats=True)
+    assert (tier1.returncode, tier1.stdout) == (oracle.returncode, oracle.stdout)
+    assert counters["trace_entries"] >= 190, counters
+    assert counters["iterations"] >= 190 * 28, counters
+
+
+def test_calls_in_the_loop_are_inlined_frames(tmp_path):
+    # Python calls (a function, a method, a bound method object, two frames deep) are
+    # recorded into the loop's trace with real frames: PUSH_FRAME in the IR, no OBJ_CALL.
+    program = """
+        def leaf(x, k=3):
+            return x * k + 1
+        class A:
+            def m(self, x):
+                return leaf(x) - 1
+        def run():
+            a = A()
+            f = a.m
+            t = 0
+            for i in range(300):
+                t += a.m(i) + f(i) + leaf(i, 2)
+            return t
+        print(run())
+    """
+    tier1, counters = check_same(program, tmp_path, log="traces")
+    tier1, _ = run(JANUS, program, tmp_path, dict(TIER1, JANUS_LOG="traces", JANUS_JIT_DUMP="1"))
+    dump = tier1.stderr
+    assert "compiled loop at run" in dump, dump
+    body = dump[dump.index("compiled loop at run"):]
+    assert body.count("PUSH_FRAME") >= 5, body   # a.m, leaf, f, leaf, leaf
+    assert "OBJ_CALL" not in body, body
+    assert counters["iterations"] >= 250, counters
