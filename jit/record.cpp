@@ -1204,7 +1204,7 @@ class Recorder {
     if (tp == &PyListIter_Type || (tp == &PyRangeIter_Type && range_iter_layout_ok())) {
       bool is_range = tp == &PyRangeIter_Type;
       if (!rt::GUARD_ITER_NOT_DONE(reinterpret_cast<uint64_t>(c), 0, 0, 0, is_range)) {
-        return fail("the loop ended while recording", pc);
+        return fail(kLoopEndedWhileRecording, pc);
       }
       guard_type(it, tp);
       b_->emit(Op::GUARD_ITER_NOT_DONE, it, kNoRef, kNoRef, 0, is_range, pre());
@@ -1222,7 +1222,7 @@ class Recorder {
     int next = expected_;
     expected_ = -1;
     pending_ = [this, next, target](int offset) {
-      if (offset == target) return fail("the loop ended while recording", offset);
+      if (offset == target) return fail(kLoopEndedWhileRecording, offset);
       expected_ = next;
       return true;
     };

@@ -17,6 +17,10 @@ struct RecordResult {
   int abort_pc = -1;
 };
 
+// The abort reason of a recording whose loop ran out of items before the iteration closed
+// (it started at the last one): the next call of the loop may well record fine.
+inline constexpr const char* kLoopEndedWhileRecording = "the loop ended while recording";
+
 // Starts recording `frame` at loop head `loop_head` with `stack_depth` values on the stack.
 // Only one recording exists at a time.
 // Calls of Python functions are inlined up to `max_inline` frames deep.

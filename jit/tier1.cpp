@@ -58,6 +58,7 @@ struct LoopState {
   unsigned long long wait = 0;  // hook calls to let pass before recording again
   int last_exit = -1;    // unstable-trace detection: same early exit again and again
   int same_exit_runs = 0;
+  int ended_early = 0;   // recordings cut short by the loop's end (retried at once)
 };
 
 struct CodeState {
@@ -168,7 +169,15 @@ void finish_recording() {
     log(LogCategory::Traces, "aborted loop at " + where(code, head) + ": " + result.abort_reason +
                                  " at " + where(code, pc));
   }
-  note_failure(code, head, state->loops[head], result.abort_reason);
+  LoopState& loop = state->loops[head];
+  // A short loop (a comprehension over a few items) whose hot back-edge fell on its last
+  // item: the hook runs again at the loop's next back-edge (kPollNext), in its next run,
+  // and records from there; only repeated such ends count as failures.
+  if (result.abort_reason == kLoopEndedWhileRecording &&
+      ++loop.ended_early <= 2 * g_settings.blacklist_after) {
+    return;
+  }
+  note_failure(code, head, loop, result.abort_reason);
 }
 
 int on_record(PyThreadState*, _PyInterpreterFrame* frame, int offset, PyObject** stack_pointer) {
@@ -298,7 +307,9 @@ int on_loop(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
     log(LogCategory::Traces, "recording loop at " + where(frame->f_code, target));
   }
   start_recording(frame, target, depth, g_settings.max_trace, g_settings.max_inline);
-  return vm::kRecord;
+  // The next back-edge calls the hook again: it closes this recording, and the new trace
+  // (or, after a recording the loop's end cut short, a new recording) starts there.
+  return vm::kRecord | vm::kPollNext;
 }
 
 int int_option(OptionId id) {

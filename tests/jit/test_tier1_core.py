@@ -344,3 +344,23 @@ def test_calls_in_the_loop_are_inlined_frames(tmp_path):
     assert body.count("PUSH_FRAME") >= 5, body   # a.m, leaf, f, leaf, leaf
     assert "OBJ_CALL" not in body, body
     assert counters["iterations"] >= 250, counters
+
+
+def test_short_loop_whose_hot_back_edge_is_its_last_gets_a_trace(tmp_path):
+    # A comprehension over 4 items with JANUS_HOT_LOOP=4: every hot back-edge is a call's
+    # last, so each recording starts on an iteration that ends the loop. The next call
+    # records from its first back-edge (kPollNext) and the trace then runs on every call.
+    program = """
+        def powers(x):
+            return [x ** i for i in range(1, 5)]
+        total = 0
+        for k in range(300):
+            total += sum(powers(k % 7))
+        print(total)
+    """
+    oracle, _ = run(CPYTHON, program, tmp_path)
+    tier1, counters = run(JANUS, program, tmp_path, {"JANUS_VM": "all", "JANUS_HOT_LOOP": "4"},
+                          stats=True)
+    assert (tier1.returncode, tier1.stdout) == (oracle.returncode, oracle.stdout)
+    assert counters["traces_compiled"] >= 1, counters
+    assert counters["trace_entries"] >= 250, counters
