@@ -14,20 +14,6 @@ kernels::Operand operand(const Tensor& t, const char* op) {
   return o;
 }
 
-Shape broadcast_shapes(const Shape& a, const Shape& b) {
-  size_t n = std::max(a.size(), b.size());
-  Shape out(n);
-  for (size_t i = 0; i < n; ++i) {
-    int64_t x = i < n - a.size() ? 1 : a[i - (n - a.size())];
-    int64_t y = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    if (x != y && x != 1 && y != 1)
-      runtime_error(str_cat("The size of tensor a (", x, ") must match the size of tensor b (", y,
-                            ") at non-singleton dimension ", i));
-    out[i] = x == 1 ? y : x;
-  }
-  return out;
-}
-
 kernels::Operand broadcast_operand(const Tensor& t, const Shape& shape, const char* op) {
   kernels::Operand o = operand(t, op);
   const int n = int(shape.size()), lead = n - int(t.dim());

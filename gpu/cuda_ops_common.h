@@ -3,6 +3,7 @@
 #pragma once
 #include "gpu/cuda_runtime.h"
 #include "gpu/kernels.h"
+#include "tensor/iter.h"  // broadcast_shape: the CPU's rule and error
 #include "tensor/ops.h"
 
 typedef struct _object PyObject;  // Python.h's, without its include order constraints
@@ -12,7 +13,6 @@ namespace janus::gpu {
 kernels::Operand operand(const Tensor& t, const char* op);
 // `t` seen with `shape`'s dims (PyTorch's broadcasting: stride 0 where t has size 1 or no dim).
 kernels::Operand broadcast_operand(const Tensor& t, const Shape& shape, const char* op);
-Shape broadcast_shapes(const Shape& a, const Shape& b);
 inline void* stream_of(const Tensor& t) { return current_stream(t.device().index); }
 
 // The device every tensor operand of a CUDA op is on (0-d CPU tensors may ride along); a CPU

@@ -41,7 +41,7 @@ Tensor binary(BinaryOp op, const char* name, const Tensor& a0, const Tensor& b0,
     runtime_error("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
                   "`logical_xor()` operator instead.");
   DType out_dtype = is_bool_result ? DType::Bool : compute;
-  Shape shape = broadcast_shapes(a.sizes(), b.sizes());
+  Shape shape = broadcast_shape(a.sizes(), b.sizes());
   DeviceGuard guard(d.index);
   Tensor out = empty_cuda(shape, out_dtype, d);
   cuda_check(kernels::binary(op, out.raw(), int(out_dtype), int(compute), operand_of(a0, a, shape, name),
