@@ -15,7 +15,9 @@ namespace {
 // ---------------------------------------------------------------------------------------
 // Per-code-object state, kept with _PyCode_SetExtra so it lives and dies with the code.
 
-enum class Selection : unsigned char { Unknown, Janus, CPython };
+// Library: CPython evaluates the frames the hook sees, but a JIT recording may run (and a
+// trace inline) calls of it (vm.h: Gate).
+enum class Selection : unsigned char { Unknown, Janus, CPython, Library };
 
 struct CodeState {
   Selection selection = Selection::Unknown;
@@ -64,7 +66,7 @@ Selection decide(PyCodeObject* code) {
     PyErr_Clear();
     return Selection::CPython;
   }
-  return policy_selects_file(filename) ? Selection::Janus : Selection::CPython;
+  return policy_selects_file(filename) ? Selection::Janus : Selection::Library;
 }
 
 CodeState* code_state(PyCodeObject* code) {
@@ -109,11 +111,17 @@ PyObject* janus_eval_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, in
 }
 
 // Tier 0 runs Python-to-Python calls inside its own loop when the hook would give the
-// callee's frame to it (vm::set_entry_gate); it asks this once per code object. Those
-// frames never enter the hook: the counters below add the VM's count of them.
-bool janus_entry_gate(PyCodeObject* code) {
+// callee's frame to it (vm::set_entry_gate), and library code's while the JIT records; it
+// asks this once per code object. Those frames never enter the hook: the counters below
+// add the VM's count of them.
+janus::vm::Gate janus_entry_gate(PyCodeObject* code) {
   CodeState* state = code_state(code);
-  return state != nullptr && state->selection == Selection::Janus;
+  if (state == nullptr) return janus::vm::Gate::kCPython;
+  switch (state->selection) {
+    case Selection::Janus: return janus::vm::Gate::kVm;
+    case Selection::Library: return janus::vm::Gate::kWhileRecording;
+    default: return janus::vm::Gate::kCPython;
+  }
 }
 
 // Folders that hold library code, from the initialized interpreter's sys.path and prefixes.

@@ -115,6 +115,9 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       cc_.add(x86::qword_ptr(ctx_, kCtxIterations), 1);
       break;  // the jump back to the head follows the last op
     }
+    case Op::SIDE_END:
+      cc_.jmp(stub(in.exit));
+      break;
 
     // ---- reference counts -----------------------------------------------------------
     case Op::INCREF:
@@ -368,6 +371,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::CALL_EX:
     case Op::EXTEND_LIST:
     case Op::LIST_AS_TUPLE:
+    case Op::ENTRY_FRAME:
       lower_call(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline

@@ -3,6 +3,7 @@
 // be borrowed from the very slot it overwrites (a, b = b, a).
 #include "jit/deopt.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -32,6 +33,22 @@ PyObject* box(Type type, uint64_t raw) {
   return nullptr;
 }
 
+// Scratch space for one exit without heap allocation in the common case (an exit is taken
+// on every trace run: these buffers used to be most of its cost).
+template <typename T, size_t N>
+class Scratch {
+ public:
+  explicit Scratch(size_t n, T init) : data_(n <= N ? small_ : (large_.assign(n, init), large_.data())) {
+    if (n <= N) std::fill(small_, small_ + n, init);
+  }
+  T& operator[](size_t i) { return data_[i]; }
+
+ private:
+  T small_[N];
+  std::vector<T> large_;
+  T* data_;
+};
+
 }  // namespace
 
 int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpreterFrame* frame) {
@@ -40,8 +57,8 @@ int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpre
   // frames[d]: the frame at depth d (0 = the loop's; inlined callees above it, still linked
   // on the thread's frame chain: tier 0 continues the innermost, tstate's current frame).
   const size_t depth = snap.callers.size();
-  std::vector<_PyInterpreterFrame*> frames(depth + 1, frame);
-  std::vector<PyObject*> fresh(n, nullptr);
+  Scratch<_PyInterpreterFrame*, 8> frames(depth + 1, frame);
+  Scratch<PyObject*, 64> fresh(n, nullptr);
   bool boxing_failed = false;
   for (size_t i = 0; i < n; i++) {
     const SnapEntry& e = snap.entries[i];
@@ -55,11 +72,23 @@ int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpre
     if (fresh[i] == nullptr && type != Type::Obj) boxing_failed = true;  // MemoryError set
   }
   PyObject** stack = _PyFrame_Stackbase(frame);
-  std::vector<PyObject*> old;
-  old.reserve(trace.entry_stack_depth + n);
+  // The values the frames held before (released last): the loop-head stack, then each
+  // local a snapshot entry overwrites.
+  size_t entry_values = trace.entry_stack_depth;
+  for (int32_t d = 1; d <= snap.entry_frames; d++) entry_values += trace.entry_frame_stacks[d - 1];
+  Scratch<PyObject*, 64> old(entry_values + n, nullptr);
+  size_t nold = 0;
   for (int i = 0; i < trace.entry_stack_depth; i++) {
-    old.push_back(stack[i]);
+    old[nold++] = stack[i];
     stack[i] = nullptr;
+  }
+  // A side trace's entry frames that are still there: their entry stacks go too.
+  for (int32_t d = 1; d <= snap.entry_frames; d++) {
+    PyObject** entry = _PyFrame_Stackbase(frames[d]);
+    for (int i = 0; i < trace.entry_frame_stacks[d - 1]; i++) {
+      old[nold++] = entry[i];
+      entry[i] = nullptr;
+    }
   }
   for (size_t i = 0; i < n; i++) {
     const SnapEntry& e = snap.entries[i];
@@ -67,7 +96,7 @@ int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpre
     if (e.kind == SnapEntry::Stack) {
       _PyFrame_Stackbase(f)[e.index] = fresh[i];
     } else if (e.kind == SnapEntry::Local) {
-      old.push_back(f->localsplus[e.index]);
+      old[nold++] = f->localsplus[e.index];
       f->localsplus[e.index] = fresh[i];
     }
   }
@@ -86,7 +115,7 @@ int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpre
   // point (tier 0 continues at prev_instr + 1).
   inner->prev_instr = _PyCode_CODE(code) + snap.pc - (raise ? 0 : 1);
   // Releasing may run finalizers: the frames are complete and consistent by now.
-  for (PyObject* o : old) Py_XDECREF(o);
+  for (size_t i = 0; i < nold; i++) Py_XDECREF(old[i]);
   for (size_t i = 0; i < n; i++) {
     if (snap.entries[i].kind == SnapEntry::Release) {
       Py_XDECREF(reinterpret_cast<PyObject*>(values[i]));

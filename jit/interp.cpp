@@ -89,6 +89,8 @@ int interpret(const Trace& trace, TraceContext* ctx) {
           if (*ctx->eval_breaker != 0) return take_exit(in.exit);
           ctx->iterations++;
           break;
+        case Op::SIDE_END:
+          return take_exit(in.exit);
         case Op::INCREF:
           Py_INCREF(obj(a));
           break;
@@ -225,7 +227,8 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::LOAD_FIELD:
         case Op::CALL_EX:
         case Op::EXTEND_LIST:
-        case Op::LIST_AS_TUPLE: {
+        case Op::LIST_AS_TUPLE:
+        case Op::ENTRY_FRAME: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,
           // sys._getframe): its line is the instruction's.

@@ -228,7 +228,10 @@ std::string print_trace(const Trace& trace) {
 
 std::string verify(const Trace& trace) {
   const Ref n = static_cast<Ref>(trace.ops.size());
-  if (n == 0 || trace.ops[n - 1].op != Op::LOOP) return "the trace does not end with LOOP";
+  const Op last = trace.side ? Op::SIDE_END : Op::LOOP;
+  if (n == 0 || trace.ops[n - 1].op != last) {
+    return trace.side ? "the side trace does not end with SIDE_END" : "the trace does not end with LOOP";
+  }
   auto check_ref = [&](Ref user, Ref ref) -> std::string {
     if (ref < 0 || ref >= user) return format("op %d uses %%%d before it is defined", user, ref);
     if (trace.ops[ref].dead) return format("op %d uses dead op %%%d", user, ref);
@@ -254,11 +257,13 @@ std::string verify(const Trace& trace) {
       std::string err = check_ref(r, trace.lists[in.list_start + i]);
       if (!err.empty()) return err;
     }
-    bool needs_exit = (info.flags & (kGuard | kMayRaise)) || in.op == Op::LOOP;
+    bool needs_exit = (info.flags & (kGuard | kMayRaise)) || in.op == Op::LOOP || in.op == Op::SIDE_END;
     if (needs_exit && (in.exit < 0 || in.exit >= static_cast<int>(trace.snapshots.size()))) {
       return format("op %d (%s) has no valid exit", r, info.name);
     }
-    if (in.op == Op::LOOP && r != n - 1) return format("LOOP at %d is not last", r);
+    if ((in.op == Op::LOOP || in.op == Op::SIDE_END) && r != n - 1) {
+      return format("%s at %d is not last", info.name, r);
+    }
     if (needs_exit) {
       for (const SnapEntry& e : trace.snapshots[in.exit].entries) {
         std::string err = check_ref(r, e.ref);

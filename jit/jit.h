@@ -24,6 +24,8 @@ struct Stats {
   unsigned long long aborts = 0;            // recordings that gave up
   unsigned long long blacklisted = 0;       // loops blacklisted
   unsigned long long dropped = 0;           // traces dropped as unstable
+  unsigned long long side_traces = 0;       // side traces compiled (grown from hot exits)
+  unsigned long long side_entries = 0;      // times an exit ran its side trace
 };
 const Stats& stats();
 

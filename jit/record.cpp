@@ -67,6 +67,72 @@ class Recorder {
     expected_ = loop_head;
   }
 
+  // A side trace: recording starts at `pc` of the innermost of `frames` (frames[0] is the
+  // loop's frame; frames[d] was called by frames[d - 1], each caller suspended after its
+  // CALL), whose state an exit of the loop's trace has just written, and ends at the
+  // loop's back-edge with the loop head's stack depth `loop_stack_depth`. The frames'
+  // stacks are the trace's entry values (borrowed: the frames keep holding them, and exits
+  // release them, Trace::entry_frame_stacks); their locals are loaded where used.
+  void start_side(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
+                  int loop_stack_depth, int max_length, int max_inline) {
+    *this = Recorder();
+    active = true;
+    _PyInterpreterFrame* root = frames[0];
+    const int k = static_cast<int>(frames.size()) - 1;
+    loop_head_ = loop_head;
+    loop_stack_depth_ = loop_stack_depth;
+    max_length_ = max_length;
+    max_inline_ = max_inline;
+    trace_ = std::make_unique<Trace>();
+    trace_->code = reinterpret_cast<PyObject*>(root->f_code);
+    trace_->loop_head = loop_head;
+    trace_->side = true;
+    b_ = std::make_unique<IRBuilder>(*trace_);
+    b_->set_pc(pc);
+    null_ = b_->emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef, 0);
+    auto depth_of = [](_PyInterpreterFrame* f) {
+      return static_cast<int>(f->stacktop - f->f_code->co_nlocalsplus);
+    };
+    // A NULL slot (PUSH_NULL before a call) is null_, as the recorder's calls expect.
+    auto entry_stack = [&](_PyInterpreterFrame* f, Ref fr) {
+      std::vector<Ref> stack;
+      const int n = depth_of(f);
+      PyObject** base = _PyFrame_Stackbase(f);
+      for (int i = 0; i < n; i++) {
+        if (base[i] == nullptr) {
+          stack.push_back(null_);
+        } else if (fr == kNoRef) {
+          stack.push_back(b_->emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, i));
+        } else {
+          stack.push_back(b_->emit(Op::FRAME_LOAD, fr, kNoRef, kNoRef, 0,
+                                   f->f_code->co_nlocalsplus + i));
+        }
+      }
+      return stack;
+    };
+    auto return_pc = [](_PyInterpreterFrame* f) {
+      return static_cast<int>(f->prev_instr - _PyCode_CODE(f->f_code)) + 1;
+    };
+    trace_->entry_stack_depth = depth_of(root);
+    for (int d = 0; d <= k; d++) {
+      _PyInterpreterFrame* f = frames[d];
+      Ref fr = d == 0 ? kNoRef
+                      : b_->emit(Op::ENTRY_FRAME, kNoRef, kNoRef, kNoRef, k - d, 0);
+      if (d > 0) trace_->entry_frame_stacks.push_back(depth_of(f));
+      std::vector<Ref> stack = entry_stack(f, fr);
+      if (d < k) {
+        callers_.push_back({f->f_code, f, fr, {}, {}, std::move(stack), return_pc(f)});
+      } else {
+        code_ = f->f_code;
+        frame = f;
+        frame_ref_ = fr;
+        stack_ = std::move(stack);
+      }
+    }
+    live_entry_frames_ = k;
+    expected_ = pc;
+  }
+
   // One instruction of any frame running in the recording loop: the recorded frames'
   // instructions are recorded; those of calls recorded as one OBJ_CALL are ignored.
   bool step_in(_PyInterpreterFrame* f, int offset, PyObject** sp) {
@@ -107,6 +173,9 @@ class Recorder {
       return true;
     }
     skip_offset_ = -1;
+    // A library call allowed for an inlined CALL has been made by now (tier 0 runs it
+    // right after its PRECALL); nothing else gets it.
+    vm::allow_library_call(false);
     if (offset != expected_) {
       return fail("control left the recorded path (an exception or an unexpected jump)",
                   offset);
@@ -170,6 +239,8 @@ class Recorder {
  private:
   PyCodeObject* code_ = nullptr;
   int loop_head_ = 0;
+  int loop_stack_depth_ = 0;   // side traces: the loop head's stack depth
+  int live_entry_frames_ = 0;  // side traces: entry frames above the loop's still there
   int max_length_ = 0;
   int count_ = 0;
   std::unique_ptr<Trace> trace_;
@@ -201,6 +272,7 @@ class Recorder {
   bool fail(const std::string& reason, int pc) {
     if (!active) return false;
     active = false;
+    vm::allow_library_call(false);
     result_.trace.reset();
     result_.abort_reason = reason;
     result_.abort_pc = pc;
@@ -244,6 +316,7 @@ class Recorder {
       s.entries.push_back({SnapEntry::FramePtr, depth, frame_ref_});
       s.code = code_;
     }
+    s.entry_frames = live_entry_frames_;
     for (const auto& [slot, ref] : written) {
       s.entries.push_back({SnapEntry::Local, slot, ref, depth});
     }
@@ -952,7 +1025,7 @@ class Recorder {
     for (const CallerRec& c : callers_) {
       if (c.code == code) return false;
     }
-    if (!vm::runs_inline(_PyThreadState_GET(), code) || has_backward_jump(code)) return false;
+    if (!vm::runs_inline_while_recording(_PyThreadState_GET(), code) || has_backward_jump(code)) return false;
     uint32_t version = func->func_version;
     if (version == 0) version = _PyFunction_GetVersionForCurrentState(func);
     if (version == 0) return false;
@@ -979,6 +1052,8 @@ class Recorder {
       params.push_back(const_obj(PyTuple_GET_ITEM(defaults, ndefaults - missing + i)));
     }
     const int return_pc = expected_;
+    // Library code runs in tier 0 only for calls a trace inlines: this one.
+    vm::allow_library_call();
     Ref fr = b_->emit_list(Op::PUSH_FRAME, params, fref, return_pc - 1, 0, raise());
     for (int i = 0; i < oparg + 2; i++) pop();
     callers_.push_back({code_, frame, frame_ref_, std::move(loaded_), std::move(consts_),
@@ -1004,6 +1079,9 @@ class Recorder {
     if (!is_owned(rv)) rv = newref(rv);
     if (!stack_.empty()) return fail("a value stack left at a return", op_pc_);
     b_->emit(Op::POP_FRAME, frame_ref_);
+    // A side trace's entry frame returned: its entry stack went with it.
+    const int popped_depth = static_cast<int>(callers_.size());
+    if (popped_depth <= live_entry_frames_) live_entry_frames_ = popped_depth - 1;
     CallerRec c = std::move(callers_.back());
     callers_.pop_back();
     code_ = c.code;
@@ -1284,10 +1362,24 @@ class Recorder {
 
   // The back-edge: locals are already in the frame; LOOP polls the eval breaker.
   bool close(int pc) {
+    if (trace_->side) {
+      // Back at the loop head: the parent trace goes on from there.
+      if (static_cast<int>(stack_.size()) != loop_stack_depth_) {
+        return fail("the value stack differs across an iteration", pc);
+      }
+      int exit = snapshot(Snapshot::Resume, loop_head_, stack_, {}, false);
+      b_->emit(Op::SIDE_END, kNoRef, kNoRef, kNoRef, 0, 0, exit);
+      active = false;
+      vm::allow_library_call(false);
+      result_.trace = std::move(trace_);
+      b_.reset();
+      return false;
+    }
     if (stack_ != entry_stack_) return fail("the value stack differs across an iteration", pc);
     int exit = snapshot(Snapshot::Resume, loop_head_, entry_stack_, {}, false);
     b_->emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, exit);
     active = false;
+    vm::allow_library_call(false);
     result_.trace = std::move(trace_);
     b_.reset();
     return false;
@@ -1301,6 +1393,11 @@ Recorder g_recorder;
 void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length,
                      int max_inline) {
   g_recorder.start(frame, loop_head, stack_depth, max_length, max_inline);
+}
+
+void start_side_recording(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
+                          int loop_stack_depth, int max_length, int max_inline) {
+  g_recorder.start_side(frames, loop_head, pc, loop_stack_depth, max_length, max_inline);
 }
 
 bool is_recording() { return g_recorder.active; }

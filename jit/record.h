@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "jit/cpython.h"
 #include "jit/trace.h"
@@ -26,6 +27,12 @@ inline constexpr const char* kLoopEndedWhileRecording = "the loop ended while re
 // Calls of Python functions are inlined up to `max_inline` frames deep.
 void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length,
                      int max_inline);
+// Starts recording a side trace at `pc` of the innermost of `frames` (frames[0] the loop's
+// frame, each next one called by the one before), which a trace exit has just written,
+// up to the loop's back-edge (loop head `loop_head`, where the stack is `loop_stack_depth`
+// deep): the trace tier 1 runs when that exit is taken again.
+void start_side_recording(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
+                          int loop_stack_depth, int max_length, int max_inline);
 bool is_recording();
 // The loop's frame (the bottom one when the recording is inside an inlined call).
 _PyInterpreterFrame* recording_frame();

@@ -18,11 +18,12 @@ namespace {
 PyObject* jit_stats(PyObject*, PyObject*) {
   const Stats& s = stats();
   return Py_BuildValue(
-      "{s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K}", "recordings", s.recordings,
+      "{s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K}", "recordings", s.recordings,
       "traces_compiled", s.traces_compiled, "traces_native", s.traces_native, "trace_entries",
       s.trace_entries, "iterations", s.iterations, "exits", s.exits, "deopts", s.deopts,
       "raises", s.raises, "breaker_exits", s.breaker_exits, "aborts", s.aborts, "blacklisted",
-      s.blacklisted, "dropped", s.dropped);
+      s.blacklisted, "dropped", s.dropped, "side_traces", s.side_traces, "side_entries",
+      s.side_entries);
 }
 
 PyObject* jit_aborts(PyObject*, PyObject*) {

@@ -1,6 +1,7 @@
 // Tier 1's control: the loop hook (run a trace, start a recording, or stay in tier 0),
 // the record hook (feed the recorder, then optimize and install what it produced), the
 // trace cache per (code object, loop head), and blacklisting with back-off.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,19 +24,30 @@ struct Settings {
   int max_trace = 400;
   int max_inline = 6;
   int blacklist_after = 4;
+  unsigned long long hot_exit = 8;  // 0: no side traces
 };
 Settings g_settings;
 Stats g_stats;
 std::map<std::string, unsigned long long> g_abort_reasons;
 
-// One compiled loop. Shared: a recursive call may run the same trace while an outer
-// activation is still inside it, and the trace may be dropped in between.
+struct Compiled;
+
+// A loop trace's exit and the side trace grown from it.
+struct SideExit {
+  std::shared_ptr<Compiled> trace;
+  int failures = 0;      // aborted recordings and dropped side traces: stop at blacklist_after
+  int early_runs = 0;    // side runs in a row that left before the loop head
+};
+
+// One compiled loop (or side) trace. Shared: a recursive call may run the same trace while
+// an outer activation is still inside it, and the trace may be dropped in between.
 struct Compiled {
   std::unique_ptr<Trace> trace;
   std::unique_ptr<MachineCode> code;  // nullptr: run by the IR interpreter
   std::vector<Ref> exit_op;           // snapshot -> the op that exits there
   std::vector<bool> loop_end;         // snapshot is the loop's normal end (not a failure)
   std::vector<unsigned long long> exit_counts;
+  std::vector<SideExit> sides;        // per snapshot (loop traces only)
   int exit_values = 0;
   // The namespaces of the recorded frame: the trace's constants (globals, builtins, names)
   // come from them, so it only runs in frames with the same ones (compared by identity).
@@ -76,6 +88,8 @@ CodeState* code_state(PyCodeObject* code) {
 
 // The recording in progress (one at a time).
 PyCodeObject* g_rec_code = nullptr;
+std::shared_ptr<Compiled> g_rec_parent;  // a side recording: the trace whose exit it grows from
+int g_rec_exit = -1;
 int g_rec_head = -1;
 PyObject* g_rec_globals = nullptr;
 PyObject* g_rec_builtins = nullptr;
@@ -99,8 +113,8 @@ const char* guard_kind(const Trace& trace, Ref op) {
   return op >= 0 ? op_info(trace.ops[op].op).name : "?";
 }
 
-void install_trace(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
-  LoopState& loop = code_state(code)->loops[head];
+// Optimizes, verifies and compiles a recorded trace; nullptr (logged) when ill-formed.
+std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
   optimize(*trace);
   std::string error = verify(*trace);
   if (!error.empty()) {
@@ -110,8 +124,7 @@ void install_trace(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
     if (log_enabled(LogCategory::Traces)) {
       log(LogCategory::Traces, "aborted " + where(code, head) + ": ill-formed trace: " + error);
     }
-    note_failure(code, head, loop, "ill-formed trace");
-    return;
+    return nullptr;
   }
   auto compiled = std::make_shared<Compiled>();
   std::string why_not;
@@ -120,6 +133,7 @@ void install_trace(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
   compiled->exit_op.assign(nsnap, kNoRef);
   compiled->loop_end.assign(nsnap, false);
   compiled->exit_counts.assign(nsnap, 0);
+  compiled->sides.resize(nsnap);
   int guards = 0, ops = 0;
   for (Ref r = 0; r < static_cast<Ref>(trace->ops.size()); r++) {
     const Instr& in = trace->ops[r];
@@ -140,15 +154,44 @@ void install_trace(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
   if (compiled->code) g_stats.traces_native++;
   if (log_enabled(LogCategory::Traces)) {
     std::string how = compiled->code ? "x86-64" : "IR interpreter (" + why_not + ")";
-    log(LogCategory::Traces, "compiled loop at " + where(code, head) + ": " +
+    std::string what = trace->side ? "side trace of loop at " : "loop at ";
+    log(LogCategory::Traces, "compiled " + what + where(code, head) + ": " +
                                  std::to_string(ops) + " ops, " + std::to_string(guards) +
                                  " guards, " + std::to_string(nsnap) + " snapshots, runs on " + how);
     if (dump_enabled()) std::fputs(print_trace(*trace).c_str(), stderr);
   }
   compiled->trace = std::move(trace);
+  return compiled;
+}
+
+void install_trace(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
+  LoopState& loop = code_state(code)->loops[head];
+  std::shared_ptr<Compiled> compiled = build(code, head, std::move(trace));
+  if (!compiled) {
+    note_failure(code, head, loop, "ill-formed trace");
+    return;
+  }
   loop.compiled = std::move(compiled);
   loop.same_exit_runs = 0;
   loop.last_exit = -1;
+}
+
+void finish_side_recording(PyCodeObject* code, int head, RecordResult result) {
+  std::shared_ptr<Compiled> parent = std::move(g_rec_parent);
+  SideExit& side = parent->sides[g_rec_exit];
+  if (result.trace) {
+    side.trace = build(code, head, std::move(result.trace));
+    if (side.trace) g_stats.side_traces++;
+    else side.failures++;
+    return;
+  }
+  g_stats.aborts++;
+  g_abort_reasons[result.abort_reason]++;
+  side.failures++;
+  if (log_enabled(LogCategory::Traces)) {
+    log(LogCategory::Traces, "aborted side trace of loop at " + where(code, head) + ": " +
+                                 result.abort_reason + " at " + where(code, result.abort_pc));
+  }
 }
 
 void finish_recording() {
@@ -156,6 +199,10 @@ void finish_recording() {
   int head = g_rec_head;
   g_rec_code = nullptr;
   RecordResult result = take_result();
+  if (g_rec_parent) {
+    finish_side_recording(code, head, std::move(result));
+    return;
+  }
   CodeState* state = code_state(code);
   if (state == nullptr) return;
   if (result.trace) {
@@ -203,7 +250,149 @@ int on_record(PyThreadState*, _PyInterpreterFrame* frame, int offset, PyObject**
   return 1;
 }
 
-// Runs the loop's trace from the loop head and lands in tier 0 at its exit.
+// Room for one exit's values (most exits fit in the fixed part).
+struct ExitBuffer {
+  uint64_t small[64];
+  std::vector<uint64_t> large;
+  uint64_t* reserve(int n) {
+    if (n <= 64) return small;
+    large.resize(n);
+    return large.data();
+  }
+};
+
+// Runs `c` on the loop's frame (as it stands: its entry state) and returns the exit taken,
+// its values in `values`.
+int execute(const Compiled& c, PyThreadState* tstate, _PyInterpreterFrame* frame,
+            uint64_t* values, uint64_t* iterations) {
+  TraceContext ctx;
+  ctx.tstate = tstate;
+  ctx.frame = frame;
+  ctx.localsplus = frame->localsplus;
+  ctx.stack_base = _PyFrame_Stackbase(frame);
+  ctx.eval_breaker = reinterpret_cast<const int*>(&tstate->interp->ceval.eval_breaker);
+  ctx.exit_values = values;
+  int exit = c.code ? c.code->entry()(&ctx) : interpret(*c.trace, &ctx);
+  *iterations = ctx.iterations;
+  return exit;
+}
+
+// Counts (and logs) an exit of `c`, a trace of the loop in `code`; returns how often that
+// exit has been taken.
+unsigned long long note_exit(Compiled& c, int exit, PyCodeObject* code) {
+  const Trace& trace = *c.trace;
+  const Snapshot& snap = trace.snapshots[exit];
+  Ref op = c.exit_op[exit];
+  unsigned long long count = ++c.exit_counts[exit];
+  Op kind = op >= 0 ? trace.ops[op].op : Op::LOOP;
+  if (kind == Op::SIDE_END) return count;  // back at the loop head: no exit to speak of
+  g_stats.exits++;
+  if (snap.kind == Snapshot::RaiseAt) {
+    g_stats.raises++;
+  } else if (kind == Op::LOOP) {
+    g_stats.breaker_exits++;
+  } else {
+    g_stats.deopts++;
+  }
+  if (log_enabled(LogCategory::Deopts) && kind != Op::LOOP) {
+    int pc = op >= 0 ? trace.ops[op].pc : snap.pc;
+    // Inside an inlined call: the callee's code and line.
+    PyCodeObject* at = snap.code != nullptr ? static_cast<PyCodeObject*>(snap.code) : code;
+    log(LogCategory::Deopts, std::string(snap.kind == Snapshot::RaiseAt ? "raise in " : "guard ") +
+                                 guard_kind(trace, op) + " failed in " +
+                                 (trace.side ? "a side trace of " : "") + where(at, pc) + " (@" +
+                                 std::to_string(pc) + "), exit " + std::to_string(exit) +
+                                 " taken " + std::to_string(count) + " times");
+  }
+  return count;
+}
+
+// run_side's result when the side trace reached the loop head (tier 0's frame is there).
+constexpr int kBackAtHead = -1000;
+
+// Runs the side trace of an exit whose state deoptimize has just written: kBackAtHead when
+// it reached the loop head (the parent goes on), else tier 0's result at its exit. A side
+// trace that keeps leaving before the loop head is dropped (a failure of that exit).
+int run_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, SideExit& side,
+             ExitBuffer& buffer) {
+  std::shared_ptr<Compiled> s = side.trace;  // keeps it alive while it runs
+  const Trace& trace = *s->trace;
+  g_stats.side_entries++;
+  uint64_t* values = buffer.reserve(s->exit_values);
+  uint64_t iterations = 0;
+  int exit = execute(*s, tstate, frame, values, &iterations);
+  note_exit(*s, exit, frame->f_code);
+  Ref op = s->exit_op[exit];
+  bool at_head = op >= 0 && trace.ops[op].op == Op::SIDE_END;
+  int result = deoptimize(trace, exit, values, frame);
+  if (at_head) {
+    g_stats.iterations++;
+    side.early_runs = 0;
+    bool breaker = tstate->interp->ceval.eval_breaker._value != 0;
+    return result == vm::kResumed && !breaker ? kBackAtHead : result;
+  }
+  if (trace.snapshots[exit].kind == Snapshot::Resume && force_deopt_period() == 0 &&
+      ++side.early_runs >= 2 * g_settings.blacklist_after && side.trace == s) {
+    g_stats.dropped++;
+    side.failures++;
+    side.early_runs = 0;
+    side.trace.reset();
+    if (log_enabled(LogCategory::Tiers)) {
+      log(LogCategory::Tiers, "side trace of loop at " + where(frame->f_code, head) +
+                                  " dropped: guard " + guard_kind(trace, op) +
+                                  " fails on every run");
+    }
+  }
+  return result;
+}
+
+// Whether exit `exit` of loop trace `c` (just taken for the count-th time, its state
+// written) should grow a side trace now.
+bool wants_side_trace(const Compiled& c, int exit, unsigned long long count, int head) {
+  if (g_settings.hot_exit == 0 || count < g_settings.hot_exit || g_rec_code != nullptr) return false;
+  const Trace& trace = *c.trace;
+  const Snapshot& snap = trace.snapshots[exit];
+  Ref op = c.exit_op[exit];
+  if (trace.side || snap.kind != Snapshot::Resume || c.loop_end[exit] || op < 0 ||
+      trace.ops[op].op == Op::LOOP) {
+    return false;
+  }
+  if (snap.callers.empty() && snap.pc == head) return false;  // that is the loop trace itself
+  const SideExit& side = c.sides[exit];
+  return !side.trace && side.failures < g_settings.blacklist_after;
+}
+
+// Starts recording a side trace from exit `exit` of `compiled`: tier 0 is about to continue
+// the innermost frame the exit wrote (tstate's current frame; `frame` is the loop's).
+void start_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head,
+                const std::shared_ptr<Compiled>& compiled, int exit) {
+  std::vector<_PyInterpreterFrame*> frames;
+  for (_PyInterpreterFrame* f = tstate->cframe->current_frame; f != frame; f = f->previous) {
+    frames.push_back(f);
+  }
+  frames.push_back(frame);
+  std::reverse(frames.begin(), frames.end());
+  _PyInterpreterFrame* inner = frames.back();
+  int pc = static_cast<int>(inner->prev_instr + 1 - _PyCode_CODE(inner->f_code));
+  g_rec_code = frame->f_code;
+  g_rec_head = head;
+  g_rec_globals = frame->f_globals;
+  g_rec_builtins = frame->f_builtins;
+  g_rec_locals = frame->f_locals;
+  g_rec_parent = compiled;
+  g_rec_exit = exit;
+  g_stats.recordings++;
+  if (log_enabled(LogCategory::Traces)) {
+    log(LogCategory::Traces, "recording side trace of loop at " + where(frame->f_code, head) +
+                                 " from exit " + std::to_string(exit) + " at " +
+                                 where(inner->f_code, pc));
+  }
+  start_side_recording(frames, head, pc, compiled->trace->entry_stack_depth, g_settings.max_trace,
+                       g_settings.max_inline);
+}
+
+// Runs the loop's trace from the loop head (and the side traces of the exits it takes)
+// and lands in tier 0 at the exit where they leave.
 int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopState& loop,
               PyObject** stack_pointer) {
   std::shared_ptr<Compiled> compiled = loop.compiled;  // keeps it alive while it runs
@@ -218,65 +407,50 @@ int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopS
     log(LogCategory::Tiers, "loop at " + where(code, head) + " entered tier 1");
   }
   loop.entered = true;
-  uint64_t small[64];
-  std::vector<uint64_t> large;
-  uint64_t* values = small;
-  if (compiled->exit_values > 64) {
-    large.resize(compiled->exit_values);
-    values = large.data();
-  }
-  TraceContext ctx;
-  ctx.tstate = tstate;
-  ctx.frame = frame;
-  ctx.localsplus = frame->localsplus;
-  ctx.stack_base = base;
-  ctx.eval_breaker = reinterpret_cast<const int*>(&tstate->interp->ceval.eval_breaker);
-  ctx.exit_values = values;
-  g_stats.trace_entries++;
-  int exit = compiled->code ? compiled->code->entry()(&ctx) : interpret(trace, &ctx);
-  g_stats.exits++;
-  g_stats.iterations += ctx.iterations;
-  const Snapshot& snap = trace.snapshots[exit];
-  Ref op = compiled->exit_op[exit];
-  unsigned long long count = ++compiled->exit_counts[exit];
-  bool is_loop_op = op >= 0 && trace.ops[op].op == Op::LOOP;
-  if (snap.kind == Snapshot::RaiseAt) {
-    g_stats.raises++;
-  } else if (is_loop_op) {
-    g_stats.breaker_exits++;
-  } else {
-    g_stats.deopts++;
-  }
-  if (log_enabled(LogCategory::Deopts) && !is_loop_op) {
-    int pc = op >= 0 ? trace.ops[op].pc : snap.pc;
-    // Inside an inlined call: the callee's code and line.
-    PyCodeObject* at = snap.code != nullptr ? static_cast<PyCodeObject*>(snap.code) : code;
-    log(LogCategory::Deopts, std::string(snap.kind == Snapshot::RaiseAt ? "raise in " : "guard ") +
-                                 guard_kind(trace, op) + " failed in " + where(at, pc) +
-                                 " (@" + std::to_string(pc) + "), exit " + std::to_string(exit) +
-                                 " taken " + std::to_string(count) + " times");
-  }
-  int result = deoptimize(trace, exit, values, frame);
-  // A trace that keeps leaving at the same speculation without a full iteration does no
-  // good: drop it (it may be recorded again on the new path) and count a failure.
-  bool early = ctx.iterations <= 1 && snap.kind == Snapshot::Resume && !compiled->loop_end[exit];
-  if (early && force_deopt_period() == 0) {
-    loop.same_exit_runs = loop.last_exit == exit ? loop.same_exit_runs + 1 : 1;
-    loop.last_exit = exit;
-    if (loop.same_exit_runs >= 2 * g_settings.blacklist_after && loop.compiled == compiled) {
-      g_stats.dropped++;
-      if (log_enabled(LogCategory::Tiers)) {
-        log(LogCategory::Tiers, "loop at " + where(code, head) + " back to tier 0: guard " +
-                                    guard_kind(trace, op) + " at " + where(code, snap.pc) +
-                                    " fails on every entry");
-      }
-      loop.compiled.reset();
-      note_failure(code, head, loop, std::string("unstable guard ") + guard_kind(trace, op));
+  ExitBuffer buffer;
+  for (;;) {
+    uint64_t* values = buffer.reserve(compiled->exit_values);
+    uint64_t iterations = 0;
+    g_stats.trace_entries++;
+    int exit = execute(*compiled, tstate, frame, values, &iterations);
+    g_stats.iterations += iterations;
+    unsigned long long count = note_exit(*compiled, exit, code);
+    const Snapshot& snap = trace.snapshots[exit];
+    Ref op = compiled->exit_op[exit];
+    int result = deoptimize(trace, exit, values, frame);
+    if (result != vm::kResumed) return result;
+    SideExit& side = compiled->sides[exit];
+    if (side.trace) {
+      int next = run_side(tstate, frame, head, side, buffer);
+      if (next != kBackAtHead) return next;
+      if (loop.compiled != compiled) return vm::kResumed;  // dropped meanwhile: tier 0 goes on
+      continue;
     }
-  } else {
-    loop.same_exit_runs = 0;
+    if (wants_side_trace(*compiled, exit, count, head)) {
+      start_side(tstate, frame, head, compiled, exit);
+      return result | vm::kRecordResumed;
+    }
+    // A trace that keeps leaving at the same speculation without a full iteration does no
+    // good: drop it (it may be recorded again on the new path) and count a failure.
+    bool early = iterations <= 1 && snap.kind == Snapshot::Resume && !compiled->loop_end[exit];
+    if (early && force_deopt_period() == 0) {
+      loop.same_exit_runs = loop.last_exit == exit ? loop.same_exit_runs + 1 : 1;
+      loop.last_exit = exit;
+      if (loop.same_exit_runs >= 2 * g_settings.blacklist_after && loop.compiled == compiled) {
+        g_stats.dropped++;
+        if (log_enabled(LogCategory::Tiers)) {
+          log(LogCategory::Tiers, "loop at " + where(code, head) + " back to tier 0: guard " +
+                                      guard_kind(trace, op) + " at " + where(code, snap.pc) +
+                                      " fails on every entry");
+        }
+        loop.compiled.reset();
+        note_failure(code, head, loop, std::string("unstable guard ") + guard_kind(trace, op));
+      }
+    } else {
+      loop.same_exit_runs = 0;
+    }
+    return result;
   }
-  return result;
 }
 
 int on_loop(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
@@ -336,6 +510,7 @@ bool install() {
   g_settings.max_trace = int_option(OptionId::JitMaxTrace);
   g_settings.max_inline = std::max(0, int_option(OptionId::JitMaxInline));
   g_settings.blacklist_after = std::max(1, int_option(OptionId::JitBlacklist));
+  g_settings.hot_exit = static_cast<unsigned long long>(std::max(0, int_option(OptionId::JitHotExit)));
   set_force_deopt_period(int_option(OptionId::JitForceDeopt));
   range_iter_layout_ok();
   vm::set_jit_slot_destructor(destroy_code_state);

@@ -18,6 +18,12 @@ struct Trace {
   _object* code = nullptr;    // the PyCodeObject (borrowed: the trace hangs off it)
   int32_t loop_head = 0;      // code units: where each iteration starts
   int32_t entry_stack_depth = 0;  // value-stack depth at the loop head (LOAD_STACK range)
+  // A side trace (entered where a parent trace's exit left tier 0's frames, inside inlined
+  // calls maybe): entry_stack_depth is the loop frame's stack depth there, and
+  // entry_frame_stacks[d - 1] the stack depth of the entry frame at depth d >= 1. Exits
+  // release those entry stacks as they release the loop frame's (Snapshot::entry_frames).
+  bool side = false;
+  std::vector<int32_t> entry_frame_stacks;
   std::vector<Instr> ops;
   std::vector<Ref> lists;     // operands of variadic ops
   std::vector<Snapshot> snapshots;

@@ -13,8 +13,10 @@ namespace janus::vm {
 struct CodeInfo {
   bool fallback = false;  // holds an opcode the VM lacks: CPython evaluates it, always
   // Whether calls to this code may run inline in the caller's loop (the hook's policy
-  // gives its frames to the VM): asked of the entry gate once, on the first such call.
-  enum class Inline : unsigned char { Unknown, Yes, No } inline_calls = Inline::Unknown;
+  // gives its frames to the VM; library code only while the JIT records: vm.h, Gate):
+  // asked of the entry gate once, on the first such call.
+  enum class Inline : unsigned char { Unknown, Yes, No, WhileRecording } inline_calls =
+      Inline::Unknown;
   unsigned long long inlined_entries = 0;  // frames started inline (they skip the hook)
   // Set for every code object the VM runs (null only with `fallback`): the dispatch loop
   // records without checking it.

@@ -18,17 +18,29 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
 extern EntryGate g_entry_gate;
 extern _PyFrameEvalFunction g_entry_hook;
 
-// Whether a call to `code` (state `info`) may run inline in the calling loop. Forced
-// inline (like the helpers below): GCC otherwise keeps it out of the huge loop function.
+// Set by allow_library_call (vm.h), taken by the next inline call of library code.
+extern bool g_library_call_allowed;
+
+// Whether a call to `code` (state `info`) may run inline in the calling loop (library code:
+// only the one call the JIT's recorder inlines, vm.h Gate). Forced inline (like the helpers
+// below): GCC otherwise keeps it out of the huge loop function.
 [[gnu::always_inline]] inline bool may_inline(PyThreadState* tstate, CodeInfo* info,
                                               PyCodeObject* code) {
   if (__builtin_expect(info->inline_calls == CodeInfo::Inline::Unknown, 0)) {
-    info->inline_calls = !info->fallback && g_entry_gate != nullptr && g_entry_gate(code)
-                             ? CodeInfo::Inline::Yes
-                             : CodeInfo::Inline::No;
+    const Gate gate = !info->fallback && g_entry_gate != nullptr ? g_entry_gate(code)
+                                                                  : Gate::kCPython;
+    info->inline_calls = gate == Gate::kVm               ? CodeInfo::Inline::Yes
+                         : gate == Gate::kWhileRecording ? CodeInfo::Inline::WhileRecording
+                                                         : CodeInfo::Inline::No;
   }
   // The hook sends traced frames to CPython's evaluator: so must we.
-  return info->inline_calls == CodeInfo::Inline::Yes && !tstate->cframe->use_tracing &&
+  if (__builtin_expect(info->inline_calls == CodeInfo::Inline::WhileRecording, 0)) {
+    if (!g_library_call_allowed) return false;
+    g_library_call_allowed = false;
+  } else if (info->inline_calls != CodeInfo::Inline::Yes) {
+    return false;
+  }
+  return !tstate->cframe->use_tracing &&
          tstate->c_tracefunc == nullptr && tstate->c_profilefunc == nullptr &&
          tstate->interp->eval_frame == g_entry_hook;
 }

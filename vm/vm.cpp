@@ -82,9 +82,18 @@ profiles::CodeProfile* profile_of(PyCodeObject* code) {
   return info != nullptr ? info->profile : nullptr;
 }
 
-bool runs_inline(PyThreadState* tstate, PyCodeObject* code) {
+bool g_library_call_allowed = false;
+
+void allow_library_call(bool allow) { g_library_call_allowed = allow; }
+
+bool runs_inline_while_recording(PyThreadState* tstate, PyCodeObject* code) {
   CodeInfo* info = cached_code_info(code);
-  return info != nullptr && may_inline(tstate, info, code);
+  if (info == nullptr) return false;
+  const bool allowed = g_library_call_allowed;
+  g_library_call_allowed = true;  // asks: would the call run inline once allowed?
+  const bool inline_call = may_inline(tstate, info, code);
+  g_library_call_allowed = allowed;
+  return inline_call;
 }
 
 bool handles(PyCodeObject* code) {

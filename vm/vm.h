@@ -25,12 +25,25 @@ PyObject* evaluate(PyThreadState* tstate, _PyInterpreterFrame* frame, int throwf
 // evaluator, with no trace or profile function set. Such frames never enter the hook; their
 // count is stats().inlined, and inlined_entries(code) per code object. Without a gate no
 // call is inlined.
-using EntryGate = bool (*)(PyCodeObject* code);
+//
+// Library code (the default policy leaves it to CPython) says kWhileRecording: a call of it
+// runs inline only when the JIT's recorder inlines that very call into a trace
+// (allow_library_call, just before tier 0 makes it), so that a trace can inline a hot
+// library function (`random.gauss` called from the user's loop); the compiled trace then
+// runs its frame, and an exit inside it resumes that frame in tier 0. Otherwise such code
+// stays CPython's, even while recording (library code a recorded iteration merely calls,
+// `re.compile` say, is not run by tier 0).
+enum class Gate : unsigned char { kCPython, kVm, kWhileRecording };
+using EntryGate = Gate (*)(PyCodeObject* code);
 void set_entry_gate(EntryGate gate, _PyFrameEvalFunction hook);
 unsigned long long inlined_entries(PyCodeObject* code);
-// Whether a Python call of `code` that tier 0 makes now runs inline (in the caller's
-// dispatch loop): the JIT inlines only such calls, whose frames it records in that loop.
-bool runs_inline(PyThreadState* tstate, PyCodeObject* code);
+// Whether a Python call of `code` that tier 0 makes now, while the JIT records, runs inline
+// (in the caller's dispatch loop): the JIT inlines only such calls, whose frames it records
+// in that loop.
+bool runs_inline_while_recording(PyThreadState* tstate, PyCodeObject* code);
+// The next Python call tier 0 makes may run library code inline (the recorder inlines it);
+// false withdraws an allowance not taken (the recording ended first).
+void allow_library_call(bool allow = true);
 
 // OSR exit landing point: continues `frame` at instruction `offset` (in code units) with
 // `depth` values (new references, consumed) as its value stack, bottom first. The frame's
@@ -65,6 +78,9 @@ enum LoopHookResult : int {
   // JANUS_HOT_LOOP back-edges later). The JIT asks it for loops that have a trace, so a
   // loop started afresh (a comprehension called again) enters its trace at once.
   kPollNext = 16,
+  // OR'ed into kResumed: tier 0 continues recording (the record hook sees the resumed
+  // frame's next instruction first): the JIT records a side trace from a hot exit.
+  kRecordResumed = 32,
 };
 using LoopHook = int (*)(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
                          PyObject** stack_pointer);

@@ -210,7 +210,9 @@ def test_tensors_changing_shape_every_step(tmp_path):
     assert counters["trace_entries"] >= 1
 
 
-def test_guard_failing_every_iteration_gets_blacklisted(tmp_path):
+def test_alternating_guard_grows_a_side_trace(tmp_path):
+    # The trace follows ints; every other item takes the other branch: that exit gets hot
+    # and grows a side trace, which then runs the str iterations up to the loop head.
     program = """
         def lengths(items):
             n = 0
@@ -219,6 +221,32 @@ def test_guard_failing_every_iteration_gets_blacklisted(tmp_path):
                     n += v
                 else:
                     n += len(v)
+            return n
+        print(lengths([1, "ab"] * 3000))
+    """
+    tier1, counters = check_same(program, tmp_path, log="tiers,traces")
+    assert counters["side_traces"] >= 1
+    assert counters["side_entries"] >= 2000  # most str items ran in the side trace
+    line = line_of(program, "for v in items")
+    assert not re.search(r"^janus: tiers: loop at lengths .* (blacklisted|back to tier 0)",
+                         tier1.stderr, re.M), tier1.stderr
+    assert re.search(r"^janus: traces: compiled side trace of loop at lengths \(%s:%d\)" %
+                     (re.escape(str(tmp_path / "prog.py")), line), tier1.stderr, re.M), tier1.stderr
+
+
+def test_guard_failing_every_iteration_gets_blacklisted(tmp_path):
+    # The other branch holds an instruction the recorder lacks (`with`): no side trace can
+    # grow there, and a trace that exits there on every entry is given up with a reason.
+    program = """
+        import contextlib
+        def lengths(items):
+            n = 0
+            for v in items:
+                if type(v) is int:
+                    n += v
+                else:
+                    with contextlib.nullcontext():
+                        n += len(v)
             return n
         print(lengths([1, "ab"] * 3000))
     """
