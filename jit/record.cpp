@@ -1007,19 +1007,35 @@ class Recorder {
     PyObject* fn = concrete(is_meth ? oparg + 2 : oparg + 1);
     const bool bound_method = !is_meth && Py_IS_TYPE(fn, &PyMethod_Type);
     if (bound_method) fn = reinterpret_cast<PyMethodObject*>(fn)->im_func;
+    // An instance whose type defines __call__ in Python (`model(x)`): tier 0 runs
+    // type(obj).__call__(obj, *args) inline, holding the tp_call slot's recursion level
+    // (vm/type_call.h); the trace guards the type and its version (which pins __call__).
+    PyTypeObject* call_type = nullptr;
+    if (!is_meth && !bound_method) {
+      if (PyObject* call = vm::call_slot_function(Py_TYPE(fn))) {
+        call_type = Py_TYPE(fn);
+        if (!(call_type->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) return false;
+        fn = call;
+      }
+    }
     if (!PyFunction_Check(fn) || Py_TYPE(fn) != &PyFunction_Type) return false;
     auto* func = reinterpret_cast<PyFunctionObject*>(fn);
     auto* code = reinterpret_cast<PyCodeObject*>(func->func_code);
-    const int nargs = oparg + (is_meth || bound_method ? 1 : 0);
-    if ((code->co_flags & (CO_VARARGS | CO_VARKEYWORDS | CO_GENERATOR | CO_COROUTINE |
-                           CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE)) ||
+    const int nargs = oparg + (is_meth || bound_method || call_type != nullptr ? 1 : 0);
+    // *args collects extra positional arguments and **kwargs is empty, as tier 0's
+    // push_simple_call builds them; keyword-only parameters are not inlined.
+    const bool varargs = code->co_flags & CO_VARARGS;
+    const bool varkw = code->co_flags & CO_VARKEYWORDS;
+    if ((code->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR |
+                           CO_ITERABLE_COROUTINE)) ||
         !(code->co_flags & CO_OPTIMIZED) || code->co_kwonlyargcount != 0 ||
-        nargs > code->co_argcount) {
+        (nargs > code->co_argcount && !varargs)) {
       return false;
     }
+    const int positional = nargs < code->co_argcount ? nargs : code->co_argcount;
     PyObject* defaults = func->func_defaults;
     const int ndefaults = defaults != nullptr ? static_cast<int>(PyTuple_GET_SIZE(defaults)) : 0;
-    const int missing = code->co_argcount - nargs;
+    const int missing = code->co_argcount - positional;
     if (missing > ndefaults) return false;
     if (code == code_) return false;
     for (const CallerRec& c : callers_) {
@@ -1041,20 +1057,40 @@ class Recorder {
       stack_[stack_.size() - (oparg + 2)] = im_func;
       stack_[stack_.size() - (oparg + 1)] = im_self;
       is_meth = true;
+    } else if (call_type != nullptr) {
+      // [NULL, obj, args] becomes [__call__, obj, args], as the slot calls it.
+      guard_type_version(as_obj(peek(oparg + 1)), call_type);
+      stack_[stack_.size() - (oparg + 2)] = const_obj(fn);
+      is_meth = true;
     }
     Ref callable = as_obj(peek(is_meth ? oparg + 2 : oparg + 1));
     b_->emit(Op::GUARD_IS, callable, kNoRef, kNoRef, reinterpret_cast<int64_t>(fn), 0, pre());
     Ref fref = const_obj(fn);
     b_->emit(Op::GUARD_FUNC_VERSION, fref, kNoRef, kNoRef, version, 0, pre());
     std::vector<Ref> params;
-    for (int i = nargs; i >= 1; i--) params.push_back(as_obj(peek(i)));
+    std::vector<Ref> extra;  // what *args collects
+    for (int i = nargs; i >= 1; i--) {
+      Ref arg = as_obj(peek(i));
+      (static_cast<int>(params.size()) < positional ? params : extra).push_back(arg);
+    }
     for (int i = 0; i < missing; i++) {
       params.push_back(const_obj(PyTuple_GET_ITEM(defaults, ndefaults - missing + i)));
+    }
+    if (varargs) {
+      Ref tuple = b_->emit_list(Op::NEW_TUPLE, extra, kNoRef, 0, 0, raise());
+      known_type_[tuple] = &PyTuple_Type;
+      params.push_back(tuple);
+    }
+    if (varkw) {
+      Ref dict = b_->emit_list(Op::NEW_DICT, {}, kNoRef, 0, 0, raise());
+      known_type_[dict] = &PyDict_Type;
+      params.push_back(dict);
     }
     const int return_pc = expected_;
     // Library code runs in tier 0 only for calls a trace inlines: this one.
     vm::allow_library_call();
-    Ref fr = b_->emit_list(Op::PUSH_FRAME, params, fref, return_pc - 1, 0, raise());
+    Ref fr = b_->emit_list(Op::PUSH_FRAME, params, fref, return_pc - 1, call_type != nullptr ? 1 : 0,
+                           raise());
     for (int i = 0; i < oparg + 2; i++) pop();
     callers_.push_back({code_, frame, frame_ref_, std::move(loaded_), std::move(consts_),
                         std::move(stack_), return_pc});
@@ -1064,7 +1100,7 @@ class Recorder {
     consts_.clear();
     stack_.clear();
     // The parameters' values are known (cells hold them instead: those slots are loaded).
-    for (int i = 0; i < code->co_argcount; i++) {
+    for (int i = 0; i < static_cast<int>(params.size()); i++) {
       if (!(_PyLocals_GetKind(code->co_localspluskinds, i) & CO_FAST_CELL)) loaded_[i] = params[i];
     }
     entering_ = true;

@@ -5,6 +5,7 @@
 // frames tier 0 simply continues.
 #include "jit/cpython.h"
 #include "jit/runtime.h"
+#include "vm/vm.h"
 
 namespace janus::jit::rt {
 
@@ -18,17 +19,25 @@ uint64_t GUARD_FUNC_VERSION(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t
   return reinterpret_cast<PyFunctionObject*>(a)->func_version == static_cast<uint32_t>(imm);
 }
 
-uint64_t PUSH_FRAME(const uint64_t* list, int64_t count, uint64_t a, int64_t imm, int64_t) {
+uint64_t PUSH_FRAME(const uint64_t* list, int64_t count, uint64_t a, int64_t imm,
+                    int64_t aux) {
   PyThreadState* tstate = _PyThreadState_GET();
   auto* func = reinterpret_cast<PyFunctionObject*>(a);
   auto* code = reinterpret_cast<PyCodeObject*>(func->func_code);
+  // aux 1: `obj(...)` running type(obj).__call__: the tp_call slot's level comes first.
+  const bool call_slot = aux == 1;
+  if (call_slot && !vm::take_call_slot_level(tstate)) return 0;
   // What start_inlined_frame does first; on failure the RecursionError is raised at the
   // CALL, as tier 0's unwinding from the not-yet-started callee leaves it.
-  if (_Py_EnterRecursiveCallTstate(tstate, "")) return 0;
+  if (_Py_EnterRecursiveCallTstate(tstate, "")) {
+    if (call_slot) vm::give_back_call_slot_level(tstate);
+    return 0;
+  }
   size_t size = code->co_nlocalsplus + code->co_stacksize + FRAME_SPECIALS_SIZE;
   _PyInterpreterFrame* frame = _PyThreadState_BumpFramePointer(tstate, size);
   if (frame == nullptr) {
     _Py_LeaveRecursiveCallTstate(tstate);
+    if (call_slot) vm::give_back_call_slot_level(tstate);
     PyErr_NoMemory();
     return 0;
   }
@@ -55,6 +64,7 @@ uint64_t PUSH_FRAME(const uint64_t* list, int64_t count, uint64_t a, int64_t imm
         _PyFrame_Clear(frame);
         _PyThreadState_PopFrame(tstate, frame);
         _Py_LeaveRecursiveCallTstate(tstate);
+        if (call_slot) vm::give_back_call_slot_level(tstate);
         return 0;
       }
       Py_XSETREF(locals[i], cell);
@@ -70,6 +80,7 @@ uint64_t PUSH_FRAME(const uint64_t* list, int64_t count, uint64_t a, int64_t imm
   frame->previous = caller;
   frame->is_entry = false;
   cframe->current_frame = frame;
+  if (call_slot) vm::frame_holds_call_slot_level(frame);
   return reinterpret_cast<uint64_t>(frame);
 }
 
@@ -84,6 +95,7 @@ uint64_t POP_FRAME(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
   _PyFrame_Clear(frame);
   tstate->recursion_remaining++;
   _PyThreadState_PopFrame(tstate, frame);
+  vm::release_call_slot_level(tstate, frame);
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "vm/code_info.h"
 #include "vm/frame_ops.h"
 #include "vm/helpers.h"
+#include "vm/type_call.h"
 #include "vm/vm.h"
 
 namespace janus::vm {
@@ -40,38 +41,63 @@ void set_record_hook(RecordHook hook) { g_record_hook = hook; }
 
 namespace {
 
-// Python functions called with positional arguments only (defaults allowed, no *args,
-// **kwargs or keyword-only parameters) get their frame built here, skipping the generic
-// vectorcall and argument binding; other calls return nullptr (error set only on failure)
-// and take PyObject_Vectorcall. On success the `nargs` references at `args` are moved into
-// the new frame.
+// Python functions called with positional arguments only (defaults allowed, extra ones
+// collected by *args, **kwargs empty; no keyword-only parameters) get their frame built
+// here, skipping the generic vectorcall and argument binding; other calls return nullptr
+// (error set only on failure) and take PyObject_Vectorcall. On success the `nargs`
+// references at `args` are moved into the new frame (those *args collects, into its tuple).
 _PyInterpreterFrame* push_simple_call(PyThreadState* tstate, PyFunctionObject* func,
                                       PyObject** args, int nargs) {
   auto* code = reinterpret_cast<PyCodeObject*>(func->func_code);
+  const bool varargs = code->co_flags & CO_VARARGS;
+  const bool varkw = code->co_flags & CO_VARKEYWORDS;
+  const int argcount = code->co_argcount;
   // Without CO_OPTIMIZED (code run as a function from a class body) the frame's locals are
   // its globals: CPython's generic path handles that.
-  if ((code->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) || !(code->co_flags & CO_OPTIMIZED) ||
-      code->co_kwonlyargcount != 0 || nargs > code->co_argcount) {
+  if (!(code->co_flags & CO_OPTIMIZED) || code->co_kwonlyargcount != 0 ||
+      (nargs > argcount && !varargs)) {
     return nullptr;
   }
-  int missing = code->co_argcount - nargs;
+  const int positional = nargs < argcount ? nargs : argcount;
+  int missing = argcount - positional;
   PyObject* defaults = func->func_defaults;
   Py_ssize_t ndefaults = defaults != nullptr ? PyTuple_GET_SIZE(defaults) : 0;
   if (missing > ndefaults) return nullptr;  // the generic path raises the TypeError
+  // *args and **kwargs first (they may fail; nothing has moved yet).
+  PyObject* extra = nullptr;
+  PyObject* kwargs = nullptr;
+  if (__builtin_expect(varargs || varkw, 0)) {
+    if (varargs) {
+      extra = _PyTuple_FromArray(args + positional, nargs - positional);
+      if (extra == nullptr) return nullptr;
+    }
+    if (varkw && (kwargs = PyDict_New()) == nullptr) {
+      Py_XDECREF(extra);
+      return nullptr;
+    }
+  }
   size_t size = code->co_nlocalsplus + code->co_stacksize + FRAME_SPECIALS_SIZE;
   _PyInterpreterFrame* frame = push_frame_storage(tstate, size);
   if (frame == nullptr) {
+    Py_XDECREF(extra);
+    Py_XDECREF(kwargs);
     PyErr_NoMemory();
     return nullptr;
   }
   Py_INCREF(func);
   _PyFrame_InitializeSpecials(frame, func, nullptr, code->co_nlocalsplus);
   PyObject** locals = frame->localsplus;
-  for (int i = 0; i < nargs; i++) locals[i] = args[i];
+  for (int i = 0; i < positional; i++) locals[i] = args[i];
   for (int i = 0; i < missing; i++) {
-    locals[nargs + i] = Py_NewRef(PyTuple_GET_ITEM(defaults, ndefaults - missing + i));
+    locals[positional + i] = Py_NewRef(PyTuple_GET_ITEM(defaults, ndefaults - missing + i));
   }
-  for (int i = code->co_argcount; i < code->co_nlocalsplus; i++) locals[i] = nullptr;
+  int next = argcount;
+  if (__builtin_expect(varargs || varkw, 0)) {
+    for (int i = positional; i < nargs; i++) Py_DECREF(args[i]);  // the tuple holds them
+    if (varargs) locals[next++] = extra;
+    if (varkw) locals[next++] = kwargs;
+  }
+  for (int i = next; i < code->co_nlocalsplus; i++) locals[i] = nullptr;
   return frame;
 }
 
@@ -334,6 +360,7 @@ pop_inlined_frame : {
   _PyInterpreterFrame* dying = frame;
   frame = cframe.current_frame = dying->previous;
   pop_call(tstate, dying);
+  release_type_call_level(tstate, dying);  // `model(x)`: the tp_call slot's level
   LOAD_FRAME_STATE();
   // The caller ran in this loop: its state exists.
   profile = existing_code_info(CODE())->profile;

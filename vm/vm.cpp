@@ -8,6 +8,7 @@
 #include "vm/code_info.h"
 #include "vm/eval.h"
 #include "vm/helpers.h"
+#include "vm/type_call.h"
 
 namespace janus::vm {
 
@@ -72,7 +73,7 @@ bool initialize() {
   settings.log = opts.has(OptionId::Log, "profiles") || opts.has(OptionId::Log, "all");
   settings.dump_path = opts.get(OptionId::ProfileDump);
   profiles::configure(settings);
-  if (!init_names()) return false;
+  if (!init_names() || !init_type_call()) return false;
   if (!settings.dump_path.empty() && !register_dump_at_exit()) return false;
   return init_code_info(opts.has(OptionId::Log, "vm") || opts.has(OptionId::Log, "all"));
 }

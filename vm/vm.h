@@ -41,6 +41,17 @@ unsigned long long inlined_entries(PyCodeObject* code);
 // (in the caller's dispatch loop): the JIT inlines only such calls, whose frames it records
 // in that loop.
 bool runs_inline_while_recording(PyThreadState* tstate, PyCodeObject* code);
+// Calls of instances whose type defines __call__ in Python (`model(x)`, vm/type_call.h), for
+// the JIT's inlined frames: the function to run (type.__call__, borrowed) when tier 0 runs
+// such calls inline, else nullptr; the tp_call slot's recursion level, taken before the
+// frame is pushed (false: RecursionError set) and given back if the push fails; the frame
+// that holds it; and the check every popped inlined frame makes.
+PyObject* call_slot_function(PyTypeObject* type);
+bool take_call_slot_level(PyThreadState* tstate);
+void give_back_call_slot_level(PyThreadState* tstate);
+void frame_holds_call_slot_level(_PyInterpreterFrame* frame);
+void release_call_slot_level(PyThreadState* tstate, _PyInterpreterFrame* frame);
+
 // The next Python call tier 0 makes may run library code inline (the recorder inlines it);
 // false withdraws an allowance not taken (the recording ended first).
 void allow_library_call(bool allow = true);
