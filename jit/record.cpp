@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace janus::jit {
 
@@ -38,6 +39,9 @@ int64_t concrete_i64(PyObject* o) {
   if (v == -1 && PyErr_Occurred()) PyErr_Clear();
   return overflow ? 0 : v;
 }
+
+// Code whose body a recording could not follow when inlined: called, never inlined.
+std::unordered_set<PyCodeObject*> g_not_inlined;
 
 class Recorder {
  public:
@@ -276,6 +280,14 @@ class Recorder {
     result_.trace.reset();
     result_.abort_reason = reason;
     result_.abort_pc = pc;
+    result_.abort_code = code_;
+    // Inside an inlined callee (not a side trace's entry frame): that code's body is what
+    // the recorder cannot follow (`with`, a generator, ...), so it is called from now on.
+    if (!callers_.empty() && static_cast<int>(callers_.size()) > live_entry_frames_ &&
+        pc >= 0 && g_not_inlined.insert(code_).second) {
+      Py_INCREF(code_);  // kept: a freed code's address must not match a new one
+      result_.callee_blamed = true;
+    }
     trace_.reset();
     b_.reset();
     return false;
@@ -997,21 +1009,23 @@ class Recorder {
   // False (nothing emitted) leaves it one OBJ_CALL: keywords, *args/**kwargs parameters,
   // generators and coroutines, code tier 0 hands to CPython, recursion, callees holding a
   // loop, and calls deeper than JANUS_JIT_MAX_INLINE.
-  bool inline_call(int oparg) {
+  // `callable` (CALL_FUNCTION_EX, whose arguments call_ex has unpacked onto the stack): the
+  // concrete callable, a function or a bound method. `dry_run`: only whether it would.
+  bool inline_call(int oparg, PyObject* callable_ex = nullptr, bool dry_run = false) {
     if (kwnames_ != nullptr || static_cast<int>(callers_.size()) >= max_inline_) return false;
-    bool is_meth = peek(oparg + 2) != null_;
+    bool is_meth = callable_ex == nullptr && peek(oparg + 2) != null_;
     // A bound method object (`f = o.m; f()`, `self.forward(...)` loaded by LOAD_ATTR): tier
     // 0's PRECALL puts its function and self in the two slots and runs the call inline; the
     // trace does the same from the method object. (The CALL is recorded with its PRECALL,
     // before it runs: the concrete stack still holds the method object.)
-    PyObject* fn = concrete(is_meth ? oparg + 2 : oparg + 1);
+    PyObject* fn = callable_ex != nullptr ? callable_ex : concrete(is_meth ? oparg + 2 : oparg + 1);
     const bool bound_method = !is_meth && Py_IS_TYPE(fn, &PyMethod_Type);
     if (bound_method) fn = reinterpret_cast<PyMethodObject*>(fn)->im_func;
     // An instance whose type defines __call__ in Python (`model(x)`): tier 0 runs
     // type(obj).__call__(obj, *args) inline, holding the tp_call slot's recursion level
     // (vm/type_call.h); the trace guards the type and its version (which pins __call__).
     PyTypeObject* call_type = nullptr;
-    if (!is_meth && !bound_method) {
+    if (!is_meth && !bound_method && callable_ex == nullptr) {
       if (PyObject* call = vm::call_slot_function(Py_TYPE(fn))) {
         call_type = Py_TYPE(fn);
         if (!(call_type->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) return false;
@@ -1037,7 +1051,7 @@ class Recorder {
     const int ndefaults = defaults != nullptr ? static_cast<int>(PyTuple_GET_SIZE(defaults)) : 0;
     const int missing = code->co_argcount - positional;
     if (missing > ndefaults) return false;
-    if (code == code_) return false;
+    if (code == code_ || g_not_inlined.count(code) != 0) return false;
     for (const CallerRec& c : callers_) {
       if (c.code == code) return false;
     }
@@ -1045,6 +1059,7 @@ class Recorder {
     uint32_t version = func->func_version;
     if (version == 0) version = _PyFunction_GetVersionForCurrentState(func);
     if (version == 0) return false;
+    if (dry_run) return true;
 
     if (bound_method) {
       // [NULL, method, args] becomes [function, self, args], as PRECALL makes it.
@@ -1143,6 +1158,26 @@ class Recorder {
     PyObject* args = concrete(has_kwargs ? 2 : 1);
     if (!PyTuple_CheckExact(args) || (kwargs != nullptr && !PyDict_CheckExact(kwargs))) {
       return fail("CALL_FUNCTION_EX with arguments other than a tuple and a dict", pc);
+    }
+    // f(*args) / o.m(*args, **{}) of a Python function: tier 0 runs it inline (calls.inc),
+    // and so does the trace, with the tuple's length and the dict's emptiness guarded and
+    // the items as the call's arguments.
+    PyObject* callable = concrete(has_kwargs ? 3 : 2);
+    const int n = static_cast<int>(PyTuple_GET_SIZE(args));
+    if ((kwargs == nullptr || PyDict_GET_SIZE(kwargs) == 0) &&
+        n + (Py_IS_TYPE(callable, &PyMethod_Type) ? 1 : 0) <= 16 &&
+        inline_call(n, callable, /*dry_run=*/true)) {
+      if (has_kwargs) {
+        Ref kw = as_obj(pop());
+        guard_type(kw, &PyDict_Type);
+        b_->emit(Op::GUARD_DICT_EMPTY, kw, kNoRef, kNoRef, 0, 0, pre());
+      }
+      Ref tuple = as_obj(pop());
+      guard_type(tuple, &PyTuple_Type);
+      b_->emit(Op::GUARD_LEN, tuple, kNoRef, kNoRef, n, 0, pre());
+      for (int i = 0; i < n; i++) push(b_->emit(Op::SEQ_ITEM, tuple, b_->const_i64(i)));
+      if (!inline_call(n, callable)) return fail("internal: CALL_FUNCTION_EX not inlined", pc);
+      return true;
     }
     Ref kw = has_kwargs ? as_obj(pop()) : null_;
     Ref tuple = as_obj(pop());

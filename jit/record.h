@@ -16,6 +16,10 @@ struct RecordResult {
   std::unique_ptr<Trace> trace;  // set when the recording closed the loop
   std::string abort_reason;      // set when it gave up
   int abort_pc = -1;
+  PyCodeObject* abort_code = nullptr;  // where abort_pc is (an inlined callee's code maybe)
+  // It gave up inside an inlined callee's code: later recordings call that code instead of
+  // inlining it (a retry is likely to succeed).
+  bool callee_blamed = false;
 };
 
 // The abort reason of a recording whose loop ran out of items before the iteration closed

@@ -71,6 +71,7 @@ struct LoopState {
   int last_exit = -1;    // unstable-trace detection: same early exit again and again
   int same_exit_runs = 0;
   int ended_early = 0;   // recordings cut short by the loop's end (retried at once)
+  int callee_retries = 0;  // recordings that failed inside an inlined callee (retried)
 };
 
 struct CodeState {
@@ -190,7 +191,8 @@ void finish_side_recording(PyCodeObject* code, int head, RecordResult result) {
   side.failures++;
   if (log_enabled(LogCategory::Traces)) {
     log(LogCategory::Traces, "aborted side trace of loop at " + where(code, head) + ": " +
-                                 result.abort_reason + " at " + where(code, result.abort_pc));
+                                 result.abort_reason + " at " +
+                                 where(result.abort_code ? result.abort_code : code, result.abort_pc));
   }
 }
 
@@ -213,8 +215,10 @@ void finish_recording() {
   g_abort_reasons[result.abort_reason]++;
   if (log_enabled(LogCategory::Traces)) {
     int pc = result.abort_pc >= 0 ? result.abort_pc : head;
+    PyCodeObject* at = result.abort_pc >= 0 && result.abort_code ? result.abort_code : code;
     log(LogCategory::Traces, "aborted loop at " + where(code, head) + ": " + result.abort_reason +
-                                 " at " + where(code, pc));
+                                 " at " + where(at, pc) +
+                                 (result.callee_blamed ? " (that code is called, not inlined, from now on)" : ""));
   }
   LoopState& loop = state->loops[head];
   // A short loop (a comprehension over a few items) whose hot back-edge fell on its last
@@ -224,6 +228,9 @@ void finish_recording() {
       ++loop.ended_early <= 2 * g_settings.blacklist_after) {
     return;
   }
+  // The recording failed inside a callee it inlined, which later recordings call instead:
+  // retried at the next hot back-edge, not a failure of the loop (bounded like the above).
+  if (result.callee_blamed && ++loop.callee_retries <= 2 * g_settings.blacklist_after) return;
   note_failure(code, head, loop, result.abort_reason);
 }
 

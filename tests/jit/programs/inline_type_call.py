@@ -21,7 +21,7 @@ def depth():
     try:
         R()()
     except RecursionError as e:
-        print("RecursionError", e, d > 100)
+        print("RecursionError", d > 100)
 depth()
 class G:
     def __call__(self, a, b=2):
@@ -55,4 +55,5 @@ def depth_at(limit):
 
 # Each level of obj() costs two recursion units (the tp_call slot's and the frame's).
 (d1, m1), (d2, m2) = depth_at(300), depth_at(500)
-print(d2 - d1, m1 == m2, m1)
+# (Which check raises it depends on the depth's parity at the start: not printed.)
+print(d2 - d1, m1 == m2)
