@@ -1078,9 +1078,11 @@ class Recorder {
       stack_[stack_.size() - (oparg + 2)] = const_obj(fn);
       is_meth = true;
     }
-    Ref callable = as_obj(peek(is_meth ? oparg + 2 : oparg + 1));
-    b_->emit(Op::GUARD_IS, callable, kNoRef, kNoRef, reinterpret_cast<int64_t>(fn), 0, pre());
-    Ref fref = const_obj(fn);
+    // The function's version identifies it (versions are never reused, and a function
+    // object made later at the same address has none or another): the trace keeps no
+    // reference to it, so a closure made per call does not outlive its last use.
+    Ref fref = as_obj(peek(is_meth ? oparg + 2 : oparg + 1));
+    guard_type(fref, &PyFunction_Type);
     b_->emit(Op::GUARD_FUNC_VERSION, fref, kNoRef, kNoRef, version, 0, pre());
     std::vector<Ref> params;
     std::vector<Ref> extra;  // what *args collects
