@@ -207,6 +207,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
       // PyTorch's pow(Tensor, Scalar) computes these exponents exactly as written here (bit
       // for bit: x**3 is x*x*x, not powf(x, 3), which differs in the last place).
       const double e = b.item().to_double();
+      if (e == 1) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x; });  // torch copies
       if (e == 2) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x * x; });
       if (e == 3) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x * x * x; });
       if (e == 0.5) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return std::sqrt(x); });
