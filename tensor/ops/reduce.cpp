@@ -121,7 +121,7 @@ DType sum_dtype(DType in, OptDType dtype) {
 Tensor sum_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype) {
   Plan p = plan(a, dims, keepdim, Rows::kNone);
   DType od = sum_dtype(a.dtype(), dtype);
-  Tensor out = Tensor::empty(p.out_shape, od);
+  Tensor out = Tensor::empty(std::move(p.out_shape), od);
   // Leading dims of a contiguous tensor (a bias gradient's batch dims): add whole rows into
   // an accumulator row instead of transposing first.
   int64_t lead = 0;
