@@ -41,15 +41,16 @@ void* Storage::operator new(size_t size) {
 }
 void Storage::operator delete(void* p) { mi_free(p); }
 
-// Buffers up to this size share their Storage's block; the header is padded to 64 bytes so
-// the data keeps the 64-byte alignment of a separate allocation.
+// Buffers up to this size share their Storage's block, after a header padded to 64 bytes.
+// They are only 16-byte aligned (mimalloc's plain alignment, enough for any element type and
+// SSE loads): mimalloc's aligned allocation costs more than such a tensor's arithmetic.
 constexpr size_t kInlineStorageBytes = 1024;
 constexpr size_t kStorageHeader = 64;
 static_assert(sizeof(Storage) <= kStorageHeader);
 
 Ref<Storage> Storage::allocate(size_t nbytes) {
   if (nbytes <= kInlineStorageBytes) {
-    void* block = mi_malloc_aligned(kStorageHeader + nbytes, 64);
+    void* block = mi_malloc(kStorageHeader + nbytes);
     if (!block) throw std::bad_alloc();
     Storage* s = ::new (block) Storage;  // freed by Storage::operator delete (mi_free)
     s->data = static_cast<char*>(block) + kStorageHeader;

@@ -10,13 +10,34 @@ namespace janus::ops {
 // ---- type promotion --------------------------------------------------------------------------
 static int category(DType d) { return d == DType::Bool ? 0 : is_floating(d) ? 2 : 1; }
 
+// Python numbers become 0-d "wrapped number" tensors for every op they meet (x ** 2, y + 1.0,
+// a gradient times alpha), and nearly all die with that op call. One recycled tensor per dtype
+// skips their allocation: it is handed out again only when nothing else can see it (this cache
+// is the only holder of it, of its memory and of its version counter) and its state is still
+// a fresh wrapped number's, so the caller cannot tell it from a new one once its value is set.
+static Tensor recycled_wrapped_number(DType d) {
+  static thread_local Tensor cache[kNumDTypes];
+  Tensor& c = cache[int(d)];
+  if (c.defined()) {
+    const TensorImpl* t = c.impl();
+    const bool unseen = t->refcount == 1 && t->storage->refcount == 1 && t->version->refcount == 1 && !t->pyobj &&
+                        !t->weak && !t->view_base;
+    const bool fresh = t->wrapped_number && t->dtype == d && t->sizes.empty() && t->offset == 0 &&
+                       t->storage->nbytes >= dtype_size(d) && !t->requires_grad && !t->retains_grad &&
+                       !t->grad_fn && !t->grad && t->hooks.empty();
+    if (unseen && fresh) return c;
+  }
+  c = Tensor::empty({}, d);
+  c.impl()->wrapped_number = true;
+  return c;
+}
+
 Tensor scalar_tensor(const Scalar& s, OptDType dtype) {
   DType d = dtype ? *dtype : s.kind == Scalar::Kind::Double ? DType::Float64
                            : s.kind == Scalar::Kind::Int   ? DType::Int64
                                                            : DType::Bool;
-  Tensor t = Tensor::empty({}, d);
+  Tensor t = dtype ? Tensor::empty({}, d) : recycled_wrapped_number(d);
   fill(t, s);
-  if (!dtype) t.impl()->wrapped_number = true;
   return t;
 }
 
