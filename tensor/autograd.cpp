@@ -100,8 +100,7 @@ Tensor detach(const Tensor& t) {
 Saved::Saved(const Tensor& t, bool is_output) {
   if (!t.defined()) return;
   version_ = t.version();
-  if (t.impl()->grad_fn)
-    origin_ = str_cat(", which is output ", t.impl()->output_nr, " of ", t.impl()->grad_fn->name, ",");
+  if (t.impl()->grad_fn) origin_fn_ = t.impl()->grad_fn->name, origin_nr_ = t.impl()->output_nr;
   tensor_ = is_output ? detach(t) : t;
 }
 
@@ -109,7 +108,8 @@ Tensor Saved::get() const {
   if (tensor_.defined() && tensor_.version() != version_)
     runtime_error(str_cat("one of the variables needed for gradient computation has been modified by an "
                           "inplace operation: [", tensor_.type_string(), " ", shape_str(tensor_.sizes()), "]",
-                          origin_, " is at version ", tensor_.version(), "; expected version ", version_,
+                          origin_fn_ ? str_cat(", which is output ", origin_nr_, " of ", origin_fn_, ",") : std::string(),
+                          " is at version ", tensor_.version(), "; expected version ", version_,
                           " instead. Hint: the backtrace further above can help you find the operation that "
                           "failed to compute its gradient. The variable in question was changed in there or "
                           "anywhere later. Good luck!"));

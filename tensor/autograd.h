@@ -73,7 +73,9 @@ class Saved {
  private:
   Tensor tensor_;
   int64_t version_ = 0;
-  std::string origin_;
+  // Where the tensor came from, for get()'s error message (formatted only then: saving is hot).
+  const char* origin_fn_ = nullptr;  // the grad_fn's name (names are string literals)
+  uint32_t origin_nr_ = 0;
 };
 
 // An in-place op on `self`: `result` holds the new history, `self` takes it over.

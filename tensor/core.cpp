@@ -25,14 +25,8 @@ static const char* kLegacy[] = {
     JANUS_DTYPES(JANUS_LEGACY)
 #undef JANUS_LEGACY
 };
-static const size_t kSizes[] = {
-#define JANUS_SIZE(e, t, n, l) sizeof(t),
-    JANUS_DTYPES(JANUS_SIZE)
-#undef JANUS_SIZE
-};
 const char* dtype_name(DType d) { return kNames[int(d)]; }
 const char* dtype_legacy(DType d) { return kLegacy[int(d)]; }
-size_t dtype_size(DType d) { return kSizes[int(d)]; }
 
 static DType g_default_dtype = DType::Float32;
 DType default_dtype() { return g_default_dtype; }
@@ -41,10 +35,32 @@ void set_default_dtype(DType d) {
   g_default_dtype = d;
 }
 
+void* Storage::operator new(size_t size) {
+  if (void* p = mi_malloc(size)) return p;
+  throw std::bad_alloc();
+}
+void Storage::operator delete(void* p) { mi_free(p); }
+
+// Buffers up to this size share their Storage's block, after a header padded to 64 bytes.
+// They are only 16-byte aligned (mimalloc's plain alignment, enough for any element type and
+// SSE loads): mimalloc's aligned allocation costs more than such a tensor's arithmetic.
+constexpr size_t kInlineStorageBytes = 1024;
+constexpr size_t kStorageHeader = 64;
+static_assert(sizeof(Storage) <= kStorageHeader);
+
 Ref<Storage> Storage::allocate(size_t nbytes) {
+  if (nbytes <= kInlineStorageBytes) {
+    void* block = mi_malloc(kStorageHeader + nbytes);
+    if (!block) throw std::bad_alloc();
+    Storage* s = ::new (block) Storage;  // freed by Storage::operator delete (mi_free)
+    s->data = static_cast<char*>(block) + kStorageHeader;
+    s->nbytes = nbytes;
+    s->inline_data = true;
+    return Ref<Storage>(s);
+  }
   Ref<Storage> s(new Storage);
   // 64-byte alignment keeps vectorized kernels on aligned loads for fresh tensors.
-  s->data = mi_malloc_aligned(nbytes ? nbytes : 1, 64);
+  s->data = mi_malloc_aligned(nbytes, 64);
   if (!s->data) runtime_error(str_cat("DefaultCPUAllocator: can't allocate memory: you tried to allocate ", nbytes, " bytes."));
   s->nbytes = nbytes;
   return s;
@@ -61,17 +77,11 @@ Ref<Storage> Storage::borrow(void* data, size_t nbytes, void (*release)(void*, v
 
 Storage::~Storage() {
   if (release) release(context, data);
-  else mi_free(data);
+  else if (!inline_data) mi_free(data);
 }
 
 TensorImpl::~TensorImpl() {
   if (weak) weak->ptr = nullptr;
-}
-
-int64_t shape_numel(const Shape& sizes) {
-  int64_t n = 1;
-  for (auto s : sizes) n *= s;
-  return n;
 }
 
 Shape contiguous_strides(const Shape& sizes) {
@@ -98,7 +108,7 @@ int64_t wrap_dim(int64_t d, int64_t ndim) {
   return d < 0 ? d + n : d;
 }
 
-Tensor Tensor::empty(const Shape& sizes, DType dtype) {
+Tensor Tensor::empty(Shape sizes, DType dtype) {
   // Sizes come from users: check for negatives and for byte counts that overflow.
   uint64_t nbytes = dtype_size(dtype);
   bool overflow = false;
@@ -112,8 +122,8 @@ Tensor Tensor::empty(const Shape& sizes, DType dtype) {
                           " bytes)"));
   Ref<TensorImpl> t(new TensorImpl);
   t->storage = Storage::allocate(size_t(nbytes));
-  t->sizes = sizes;
   t->strides = contiguous_strides(sizes);
+  t->sizes = std::move(sizes);
   t->dtype = dtype;
   t->version = Ref<VersionCounter>(new VersionCounter);
   return Tensor(std::move(t));
@@ -130,8 +140,6 @@ Tensor Tensor::alias_with(const Shape& sizes, const Shape& strides, int64_t offs
   t->view_base = impl_->view_base ? impl_->view_base : impl_;
   return Tensor(std::move(t));
 }
-
-int64_t Tensor::numel() const { return shape_numel(impl_->sizes); }
 
 bool Tensor::is_contiguous() const {
   int64_t expected = 1;

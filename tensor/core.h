@@ -72,7 +72,13 @@ enum class DType : uint8_t {
 constexpr int kNumDTypes = 5;
 const char* dtype_name(DType d);    // "float32"
 const char* dtype_legacy(DType d);  // "Float" (PyTorch's ScalarType name in messages)
-size_t dtype_size(DType d);
+// Inline: every raw() and itemsize() asks, so a call per query would cost more than the load.
+inline constexpr size_t kDTypeSizes[] = {
+#define JANUS_SIZE(e, t, n, l) sizeof(t),
+    JANUS_DTYPES(JANUS_SIZE)
+#undef JANUS_SIZE
+};
+inline size_t dtype_size(DType d) { return kDTypeSizes[int(d)]; }
 inline bool is_floating(DType d) { return d == DType::Float32 || d == DType::Float64; }
 inline bool is_integral(DType d, bool include_bool) {
   return d == DType::Int32 || d == DType::Int64 || (include_bool && d == DType::Bool);
@@ -134,6 +140,9 @@ struct Scalar {
 };
 
 // ---- Storage: a refcounted byte buffer (mimalloc), or memory borrowed from an owner --------
+// A small buffer lives in the same mimalloc block as its Storage (one allocation and one free
+// per tensor instead of two): tiny tensors are the common case and their cost is mostly
+// bookkeeping. Storage objects are therefore always allocated with mimalloc (operator new).
 struct Storage {
   int64_t refcount = 0;
   void* data = nullptr;
@@ -141,9 +150,12 @@ struct Storage {
   void (*release)(void* context, void* data) = nullptr;  // frees data; null = mi_free
   void* context = nullptr;
   Device device;  // where `data` lives; CPU kernels may only touch CPU storage
+  bool inline_data = false;  // data is this block's tail: freed with the Storage itself
   static Ref<Storage> allocate(size_t nbytes);
   static Ref<Storage> borrow(void* data, size_t nbytes, void (*release)(void*, void*), void* context);
   ~Storage();
+  static void* operator new(size_t size);
+  static void operator delete(void* p);
 };
 
 // Shared by a tensor and all its views so an in-place change through any of them is seen
@@ -185,12 +197,18 @@ struct TensorImpl {
   ~TensorImpl();
 };
 
+inline int64_t shape_numel(const Shape& sizes) {
+  int64_t n = 1;
+  for (auto s : sizes) n *= s;
+  return n;
+}
+
 // The handle everyone passes around; a null handle is an "undefined" tensor (None).
 class Tensor {
  public:
   Tensor() = default;
   explicit Tensor(Ref<TensorImpl> impl) : impl_(std::move(impl)) {}
-  static Tensor empty(const Shape& sizes, DType dtype);
+  static Tensor empty(Shape sizes, DType dtype);  // by value: a temporary shape is moved in
   // A new tensor sharing storage (and version counter) with this one.
   Tensor alias_with(const Shape& sizes, const Shape& strides, int64_t offset) const;
 
@@ -202,7 +220,7 @@ class Tensor {
   int64_t size(int64_t d) const { return impl_->sizes[wrap_dim(d)]; }
   int64_t stride(int64_t d) const { return impl_->strides[wrap_dim(d)]; }
   int64_t dim() const { return int64_t(impl_->sizes.size()); }
-  int64_t numel() const;
+  int64_t numel() const { return shape_numel(impl_->sizes); }
   int64_t offset() const { return impl_->offset; }
   DType dtype() const { return impl_->dtype; }
   Device device() const { return impl_->storage->device; }
@@ -224,7 +242,6 @@ class Tensor {
 
 int64_t wrap_dim(int64_t d, int64_t ndim);
 Shape contiguous_strides(const Shape& sizes);
-int64_t shape_numel(const Shape& sizes);
 std::string shape_str(const Shape& s);  // "[2, 3]"
 // RuntimeError "Expected all tensors to be on the same device ..." naming `op` when the
 // defined tensors are on different devices (0-d CPU tensors may join any device).

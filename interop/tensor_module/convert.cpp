@@ -148,6 +148,25 @@ void fill_data(PyObject* o, T*& p) {
   *p++ = v.to<T>();
 }
 
+// The common case of torch.tensor(data): a flat list or tuple of Python floats, to a floating
+// dtype. One pass reads the doubles straight into the tensor (what scan + fill_data give,
+// without a Scalar per element); anything else returns false and takes the general path.
+bool flat_floats(PyObject* data, std::optional<DType> dtype, Tensor* out) {
+  if (!PyList_CheckExact(data) && !PyTuple_CheckExact(data)) return false;
+  const DType dt = dtype ? *dtype : default_dtype();
+  if (!is_floating(dt)) return false;
+  const Py_ssize_t n = PySequence_Fast_GET_SIZE(data);
+  PyObject** items = PySequence_Fast_ITEMS(data);
+  for (Py_ssize_t i = 0; i < n; ++i)
+    if (!PyFloat_CheckExact(items[i])) return false;
+  *out = Tensor::empty({int64_t(n)}, dt);
+  JANUS_DISPATCH_FLOAT(dt, "tensor", [&]<class scalar_t>() {
+    scalar_t* p = out->template data<scalar_t>();
+    for (Py_ssize_t i = 0; i < n; ++i) p[i] = scalar_t(PyFloat_AS_DOUBLE(items[i]));
+  });
+  return true;
+}
+
 }  // namespace
 
 Tensor tensor_from_numpy_like(PyObject* arr, bool copy);
@@ -161,6 +180,7 @@ Tensor tensor_from_data(PyObject* data, std::optional<DType> dtype) {
     Tensor t = tensor_from_numpy_like(data, true);
     return dtype ? ops::to_dtype(t, *dtype, false) : t;
   }
+  if (Tensor t; flat_floats(data, dtype, &t)) return t;
   DataScan s;
   scan(data, 0, s);
   DType dt = dtype ? *dtype : s.kind == 2 ? default_dtype() : s.kind == 0 ? DType::Bool : s.kind == 1 ? DType::Int64 : default_dtype();

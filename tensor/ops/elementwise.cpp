@@ -10,22 +10,45 @@ namespace janus::ops {
 // ---- type promotion --------------------------------------------------------------------------
 static int category(DType d) { return d == DType::Bool ? 0 : is_floating(d) ? 2 : 1; }
 
+// Python numbers become 0-d "wrapped number" tensors for every op they meet (x ** 2, y + 1.0,
+// a gradient times alpha), and nearly all die with that op call. One recycled tensor per dtype
+// skips their allocation: it is handed out again only when nothing else can see it (this cache
+// is the only holder of it, of its memory and of its version counter) and its state is still
+// a fresh wrapped number's, so the caller cannot tell it from a new one once its value is set.
+static Tensor recycled_wrapped_number(DType d) {
+  static thread_local Tensor cache[kNumDTypes];
+  Tensor& c = cache[int(d)];
+  if (c.defined()) {
+    const TensorImpl* t = c.impl();
+    const bool unseen = t->refcount == 1 && t->storage->refcount == 1 && t->version->refcount == 1 && !t->pyobj &&
+                        !t->weak && !t->view_base;
+    const bool fresh = t->wrapped_number && t->dtype == d && t->sizes.empty() && t->offset == 0 &&
+                       t->storage->nbytes >= dtype_size(d) && !t->requires_grad && !t->retains_grad &&
+                       !t->grad_fn && !t->grad && t->hooks.empty();
+    if (unseen && fresh) return c;
+  }
+  c = Tensor::empty({}, d);
+  c.impl()->wrapped_number = true;
+  return c;
+}
+
 Tensor scalar_tensor(const Scalar& s, OptDType dtype) {
   DType d = dtype ? *dtype : s.kind == Scalar::Kind::Double ? DType::Float64
                            : s.kind == Scalar::Kind::Int   ? DType::Int64
                                                            : DType::Bool;
-  Tensor t = Tensor::empty({}, d);
+  Tensor t = dtype ? Tensor::empty({}, d) : recycled_wrapped_number(d);
   fill(t, s);
-  if (!dtype) t.impl()->wrapped_number = true;
   return t;
 }
 
 // PyTorch's rule: dimensioned tensors decide, unless a 0-d tensor or a Python number is of a
 // higher category (bool < integer < floating); a Python float then gives the default dtype.
-DType result_type(const TensorList& operands) {
+template <class Get>
+static DType promote_operands(size_t n, Get get) {
   int have = 0;  // bit 0: dim, bit 1: zero-dim, bit 2: wrapped
   DType dim_t = DType::Bool, zero_t = DType::Bool, wrap_t = DType::Bool;
-  for (const Tensor& t : operands) {
+  for (size_t i = 0; i < n; ++i) {
+    const Tensor& t = get(i);
     if (!t.defined()) continue;
     if (t.impl()->wrapped_number) { wrap_t = (have & 4) ? promote(wrap_t, t.dtype()) : t.dtype(); have |= 4; }
     else if (t.dim() == 0) { zero_t = (have & 2) ? promote(zero_t, t.dtype()) : t.dtype(); have |= 2; }
@@ -45,13 +68,20 @@ DType result_type(const TensorList& operands) {
   return r;
 }
 
+DType result_type(const TensorList& operands) {
+  return promote_operands(operands.size(), [&](size_t i) -> const Tensor& { return operands[i]; });
+}
+// The binary ops' case, without building a TensorList (a heap allocation) per call.
+static DType result_type(const Tensor& a, const Tensor& b) {
+  return promote_operands(2, [&](size_t i) -> const Tensor& { return i ? b : a; });
+}
+
 // Runs f over broadcast a, b computed in `compute`; the result has dtype compute, or bool.
 template <bool BoolOut, class F>
 static Tensor binary_kernel(const Tensor& a, const Tensor& b, DType compute, F f) {
-  Shape shape = broadcast_shape(a.sizes(), b.sizes());
+  Tensor out = Tensor::empty(broadcast_shape(a.sizes(), b.sizes()), BoolOut ? DType::Bool : compute);
   Tensor ca = a.dtype() == compute ? a : cast(a, compute);
   Tensor cb = b.dtype() == compute ? b : cast(b, compute);
-  Tensor out = Tensor::empty(shape, BoolOut ? DType::Bool : compute);
   JANUS_DISPATCH(compute, [&]<class scalar_t>() {
     if constexpr (BoolOut) map2<bool, scalar_t, scalar_t>(out, ca, cb, [&](scalar_t x, scalar_t y) { return bool(f(x, y)); });
     else map2<scalar_t, scalar_t, scalar_t>(out, ca, cb, [&](scalar_t x, scalar_t y) { return scalar_t(f(x, y)); });
@@ -74,7 +104,7 @@ static void check_alpha(DType dt, const Scalar& alpha) {
 }
 
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  DType dt = result_type({a, b});
+  DType dt = result_type(a, b);
   check_alpha(dt, alpha);
   Tensor out = JANUS_DISPATCH(dt, [&]<class scalar_t>() {
     scalar_t al = alpha.to<scalar_t>();
@@ -89,7 +119,7 @@ Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
 }
 
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  DType dt = result_type({a, b});
+  DType dt = result_type(a, b);
   if (dt == DType::Bool)
     runtime_error("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
                   "`logical_xor()` operator instead.");
@@ -108,7 +138,7 @@ Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
 Tensor rsub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return sub(b, a, alpha); }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
-  DType dt = result_type({a, b});
+  DType dt = result_type(a, b);
   Tensor out = JANUS_DISPATCH(dt, [&]<class scalar_t>() {
     if constexpr (std::is_same_v<scalar_t, bool>)
       return binary_kernel<false>(a, b, dt, [](bool x, bool y) { return x && y; });
@@ -125,7 +155,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
-  DType dt = result_type({a, b});
+  DType dt = result_type(a, b);
   if (!is_floating(dt)) dt = default_dtype();
   Tensor out = JANUS_DISPATCH_FLOAT(dt, "div", [&]<class scalar_t>() {
     return binary_kernel<false>(a, b, dt, [](scalar_t x, scalar_t y) { return x / y; });
@@ -151,7 +181,7 @@ template <class T> static void check_int_divisor(const Tensor& b) {
 }
 
 Tensor floor_divide(const Tensor& a, const Tensor& b) {
-  DType dt = result_type({a, b});
+  DType dt = result_type(a, b);
   if (dt == DType::Bool) dt = DType::Int64;
   return JANUS_DISPATCH(dt, [&]<class scalar_t>() {
     check_int_divisor<scalar_t>(b);
@@ -164,7 +194,7 @@ Tensor floor_divide(const Tensor& a, const Tensor& b) {
 }
 
 Tensor remainder(const Tensor& a, const Tensor& b) {
-  DType dt = result_type({a, b});
+  DType dt = result_type(a, b);
   if (dt == DType::Bool) dt = DType::Int64;
   Tensor out = JANUS_DISPATCH(dt, [&]<class scalar_t>() {
     check_int_divisor<scalar_t>(b);
@@ -184,7 +214,7 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
 }
 
 Tensor pow(const Tensor& a, const Tensor& b) {
-  DType dt = result_type({a, b});
+  DType dt = result_type(a, b);
   if (dt == DType::Bool) dt = DType::Int64;
   // A Python number as the exponent of a floating tensor: PyTorch's pow(Tensor, Scalar).
   const bool scalar_exponent = b.impl()->wrapped_number && is_floating(dt) && a.dtype() == dt;
@@ -207,6 +237,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
       // PyTorch's pow(Tensor, Scalar) computes these exponents exactly as written here (bit
       // for bit: x**3 is x*x*x, not powf(x, 3), which differs in the last place).
       const double e = b.item().to_double();
+      if (e == 1) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x; });  // torch copies
       if (e == 2) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x * x; });
       if (e == 3) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x * x * x; });
       if (e == 0.5) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return std::sqrt(x); });
@@ -249,7 +280,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
 }
 
 static Tensor minmax_binary(const Tensor& a, const Tensor& b, bool is_max) {
-  DType dt = result_type({a, b});
+  DType dt = result_type(a, b);
   Tensor out = JANUS_DISPATCH(dt, [&]<class scalar_t>() {
     return binary_kernel<false>(a, b, dt, [is_max](scalar_t x, scalar_t y) -> scalar_t {
       if constexpr (std::is_floating_point_v<scalar_t>) if (std::isnan(x) || std::isnan(y)) return x + y;
@@ -276,7 +307,7 @@ Tensor minimum(const Tensor& a, const Tensor& b) { return minmax_binary(a, b, fa
 
 #define JANUS_COMPARE(name, expr)                                                        \
   Tensor name(const Tensor& a, const Tensor& b) {                                         \
-    DType dt = result_type({a, b});                                                       \
+    DType dt = result_type(a, b);                                                       \
     return JANUS_DISPATCH(dt, [&]<class scalar_t>() {                                                       \
       return binary_kernel<true>(a, b, dt, [](scalar_t x, scalar_t y) { return expr; }); \
     });                                                                                   \
@@ -293,7 +324,7 @@ JANUS_COMPARE(logical_or, bool(x) || bool(y))
 
 #define JANUS_BITWISE(name, op)                                                                    \
   Tensor name(const Tensor& a, const Tensor& b) {                                                   \
-    DType dt = result_type({a, b});                                                                 \
+    DType dt = result_type(a, b);                                                                 \
     if (is_floating(dt)) runtime_error(str_cat("\"" #name "_cpu\" not implemented for '", dtype_legacy(dt), "'")); \
     return JANUS_DISPATCH(dt, [&]<class scalar_t>() {                                                                 \
       if constexpr (std::is_floating_point_v<scalar_t>) return Tensor();                            \
@@ -418,7 +449,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   if (cond.dtype() != DType::Bool)
     runtime_error(str_cat("where expected condition to be a boolean tensor, but got a tensor with dtype ",
                           dtype_legacy(cond.dtype())));
-  DType dt = result_type({a, b});
+  DType dt = result_type(a, b);
   Shape shape = broadcast_shape(broadcast_shape(cond.sizes(), a.sizes()), b.sizes());
   Tensor ca = a.dtype() == dt ? a : cast(a, dt), cb = b.dtype() == dt ? b : cast(b, dt);
   Tensor out = Tensor::empty(shape, dt);

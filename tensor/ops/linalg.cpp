@@ -25,11 +25,46 @@ Operand as_blas(const Tensor& m) {
   return {cm, CblasNoTrans, std::max<int64_t>(c, 1)};
 }
 
+// Below this many multiply-adds a plain loop is cheaper than OpenBLAS's fixed cost per call
+// (argument checks, buffer setup, kernel dispatch: ~2,000 instructions even for a [32,4] x
+// [4,1] product; the loop costs a few instructions per multiply-add).
+constexpr int64_t kTinyGemmMacs = 512;
+
+// out[M,N] = a[M,K] @ b[K,N] for tiny floating products, any strides. Each dot product is
+// summed in double (float products are exact there) in four interleaved partial sums (short
+// dependency chains; the loop's per-element overhead is most of its cost) and rounded once:
+// at least as accurate as BLAS's accumulation in the operands' type.
+template <class T>
+void tiny_gemm(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K, int64_t N) {
+  const T* pa = a.data<T>();
+  const T* pb = b.data<T>();
+  const int64_t a0 = a.strides()[0], a1 = a.strides()[1], b0 = b.strides()[0], b1 = b.strides()[1];
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      const T* x = pa + i * a0;
+      const T* y = pb + j * b1;
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      int64_t k = 0;
+      for (; k + 4 <= K; k += 4) {
+        s0 += double(x[k * a1]) * double(y[k * b0]);
+        s1 += double(x[(k + 1) * a1]) * double(y[(k + 1) * b0]);
+        s2 += double(x[(k + 2) * a1]) * double(y[(k + 2) * b0]);
+        s3 += double(x[(k + 3) * a1]) * double(y[(k + 3) * b0]);
+      }
+      for (; k < K; ++k) s0 += double(x[k * a1]) * double(y[k * b0]);
+      po[i * N + j] = T((s0 + s1) + (s2 + s3));
+    }
+}
+
 // out[M,N] = a[M,K] @ b[K,N]; out is contiguous.
 void gemm(const Tensor& out, const Tensor& a, const Tensor& b) {
   const int64_t M = a.sizes()[0], K = a.sizes()[1], N = b.sizes()[1];
   if (M == 0 || N == 0) return;
   if (K == 0) { fill(out, Scalar(int64_t(0))); return; }
+  if (M * N * K <= kTinyGemmMacs) {
+    if (out.dtype() == DType::Float32) return tiny_gemm(out.data<float>(), a, b, M, K, N);
+    if (out.dtype() == DType::Float64) return tiny_gemm(out.data<double>(), a, b, M, K, N);
+  }
   if (is_floating(out.dtype())) {
     Operand A = as_blas(a), B = as_blas(b);
     if (out.dtype() == DType::Float32)

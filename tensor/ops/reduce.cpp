@@ -18,8 +18,27 @@ struct Plan {
   std::vector<bool> reduced;
 };
 
+// How plan() provides the [M, R] rows: not at all (the caller needs only the shapes), as a
+// permuted view, or as a contiguous tensor.
+enum class Rows { kNone, kView, kContiguous };
+
+// The permuted view of `a` (kept dims first, reduced dims last) that p describes.
+Tensor rows_view(const Tensor& a, const Plan& p) {
+  const int64_t nd = a.dim();
+  // A contiguous tensor reduced over trailing dims (a full reduction included) already is
+  // its own [M, R] rows: no permuted view to build.
+  bool suffix = a.is_contiguous();
+  for (int64_t d = 1; suffix && d < nd; ++d) suffix = p.reduced[d] || !p.reduced[d - 1];
+  if (suffix) return a;
+  Shape sizes, strides;
+  for (int pass = 0; pass < 2; ++pass)
+    for (int64_t d = 0; d < nd; ++d)
+      if (p.reduced[d] == bool(pass)) sizes.push_back(a.sizes()[d]), strides.push_back(a.strides()[d]);
+  return a.alias_with(sizes, strides, a.offset());
+}
+
 // dims empty = all dims (PyTorch's sum(dim=[]) reduces everything).
-Plan plan(const Tensor& a, const Shape& dims_in, bool keepdim, bool materialize = true) {
+Plan plan(const Tensor& a, const Shape& dims_in, bool keepdim, Rows rows = Rows::kContiguous) {
   Plan p;
   const int64_t nd = a.dim();
   p.reduced.assign(std::max<int64_t>(nd, 1), dims_in.empty());
@@ -29,19 +48,17 @@ Plan plan(const Tensor& a, const Shape& dims_in, bool keepdim, bool materialize 
       runtime_error(str_cat("dim ", w, " appears multiple times in the list of dims"));
     p.reduced[w] = true;
   }
-  Shape perm, kept;
-  for (int64_t d = 0; d < nd; ++d)
-    if (!p.reduced[d]) perm.push_back(d), p.M *= a.sizes()[d];
-  for (int64_t d = 0; d < nd; ++d)
-    if (p.reduced[d]) perm.push_back(d), p.R *= a.sizes()[d];
+  p.out_shape.reserve(nd);
   for (int64_t d = 0; d < nd; ++d) {
-    if (!p.reduced[d]) p.out_shape.push_back(a.sizes()[d]);
-    else if (keepdim) p.out_shape.push_back(1);
+    if (!p.reduced[d]) p.out_shape.push_back(a.sizes()[d]), p.M *= a.sizes()[d];
+    else {
+      p.R *= a.sizes()[d];
+      if (keepdim) p.out_shape.push_back(1);
+    }
   }
-  Shape sizes, strides;
-  for (int64_t d : perm) sizes.push_back(a.sizes()[d]), strides.push_back(a.strides()[d]);
-  Tensor permuted = a.alias_with(sizes, strides, a.offset());
-  p.rows = permuted.is_contiguous() || !materialize ? permuted : contiguous_copy(permuted);
+  if (rows == Rows::kNone) return p;
+  Tensor permuted = rows_view(a, p);
+  p.rows = permuted.is_contiguous() || rows == Rows::kView ? permuted : contiguous_copy(permuted);
   return p;
 }
 
@@ -102,10 +119,9 @@ DType sum_dtype(DType in, OptDType dtype) {
 }  // namespace
 
 Tensor sum_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype) {
-  Plan p = plan(a, dims, keepdim, false);
+  Plan p = plan(a, dims, keepdim, Rows::kNone);
   DType od = sum_dtype(a.dtype(), dtype);
-  Tensor out = Tensor::empty(p.out_shape, od);
-  Tensor rows = p.rows;
+  Tensor out = Tensor::empty(std::move(p.out_shape), od);
   // Leading dims of a contiguous tensor (a bias gradient's batch dims): add whole rows into
   // an accumulator row instead of transposing first.
   int64_t lead = 0;
@@ -124,6 +140,7 @@ Tensor sum_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype)
       for (int64_t m = 0; m < p.M; ++m) dst[m] = O(acc[m]);
       return;
     }
+    Tensor rows = rows_view(a, p);
     p.rows = rows.dtype() == od ? (rows.is_contiguous() ? rows : contiguous_copy(rows)) : cast(rows, od);
     const O* src = p.rows.template data<O>();
     for (int64_t m = 0; m < p.M; ++m) dst[m] = O(sum_row(src + m * p.R, p.R));
@@ -149,12 +166,19 @@ Tensor mean_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype
   if (!is_floating(dt))
     runtime_error(str_cat("mean(): could not infer output dtype. Input dtype must be either a floating point or "
                           "complex dtype. Got: ", dtype_legacy(dt)));
-  Plan p = plan(a, dims, keepdim);
+  Plan p = plan(a, dims, keepdim, Rows::kNone);
   Tensor out;
   {
     NoGradGuard no_grad;
-    out = div(sum_dim(a, dims, keepdim, dt), scalar_tensor(Scalar(int64_t(p.R))));
+    out = sum_dim(a, dims, keepdim, dt);
   }
+  // The sum is a fresh tensor nobody else holds: divide it in place, as div(sum, R) would
+  // (the same float division by R converted to the result's dtype).
+  JANUS_DISPATCH_FLOAT(dt, "mean", [&]<class scalar_t>() {
+    scalar_t* o = out.template data<scalar_t>();
+    const scalar_t r = static_cast<scalar_t>(p.R);
+    for (int64_t i = 0, n = out.numel(); i < n; ++i) o[i] = o[i] / r;
+  });
   if (needs_grad({&a})) {
     Shape in_shape = a.sizes();
     auto reduced = p.reduced;
@@ -335,7 +359,7 @@ static Tensor norm2(const Tensor& a, const Shape& dims, bool keepdim) {
   if (needs_grad({&a})) {
     Saved sx(a);
     Shape in_shape = a.sizes();
-    auto reduced = plan(a, dims, keepdim, false).reduced;
+    auto reduced = plan(a, dims, keepdim, Rows::kNone).reduced;
     record("NormBackward1", {a}, {out}, [sx, dims, in_shape, reduced, keepdim](const TensorList& g) {
       Tensor x = sx.get();
       Tensor squares = sum_dim(mul(x, x), dims, keepdim, std::nullopt);

@@ -1,6 +1,7 @@
 // Views (no copy: they alias the input's storage) and shape ops built on them. A view's
 // gradient is a view-shaped op on the gradient; select/slice scatter into zeros.
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 #include "tensor/iter.h"
@@ -9,6 +10,19 @@
 namespace janus::ops {
 
 namespace {
+
+// Copies `count` blocks of `bytes` bytes from consecutive blocks of src into dst, whose blocks
+// are `dst_stride` bytes apart. Blocks of one 4- or 8-byte element (concatenating columns)
+// are copied as typed loads and stores rather than a memcpy call each.
+void copy_blocks(char* dst, int64_t dst_stride, const char* src, int64_t bytes, int64_t count) {
+  if (bytes == 4) {
+    for (int64_t i = 0; i < count; ++i) std::memcpy(dst + i * dst_stride, src + i * 4, 4);
+  } else if (bytes == 8) {
+    for (int64_t i = 0; i < count; ++i) std::memcpy(dst + i * dst_stride, src + i * 8, 8);
+  } else {
+    for (int64_t i = 0; i < count; ++i) std::memcpy(dst + i * dst_stride, src + i * bytes, size_t(bytes));
+  }
+}
 
 Shape infer_size(const Shape& size, int64_t numel) {
   Shape out = size;
@@ -339,15 +353,28 @@ Tensor cat(const TensorList& ts, int64_t dim) {
   }
   shape[d] = total;
   Tensor out = Tensor::empty(shape, dt);
+  // out is contiguous: viewed as [outer, shape[d] * inner], input i fills a column block.
+  int64_t outer = 1, inner = 1;
+  for (int64_t k = 0; k < d; ++k) outer *= shape[k];
+  for (int64_t k = d + 1; k < int64_t(shape.size()); ++k) inner *= shape[k];
+  const size_t item = out.itemsize();
   int64_t pos = 0;
   Shape lengths;
+  lengths.reserve(ts.size());
   for (const Tensor& x : ts) {
     if (x.dim() == 1 && x.numel() == 0) { lengths.push_back(-1); continue; }
-    Shape s = shape;
-    s[d] = x.sizes()[d];
-    copy_into(out.alias_with(s, out.strides(), pos * out.strides()[d]), x);
-    pos += x.sizes()[d];
-    lengths.push_back(x.sizes()[d]);
+    const int64_t len = x.sizes()[d];
+    if (x.dtype() == dt && x.is_contiguous()) {
+      // Same dtype, contiguous: each of the outer rows is one block copy.
+      copy_blocks(static_cast<char*>(out.raw()) + pos * inner * item, total * inner * item,
+                  static_cast<const char*>(x.raw()), len * inner * item, outer);
+    } else {
+      Shape s = shape;
+      s[d] = len;
+      copy_into(out.alias_with(s, out.strides(), pos * out.strides()[d]), x);
+    }
+    pos += len;
+    lengths.push_back(len);
   }
   if (needs_grad(ts))
     record("CatBackward0", ts, {out}, [lengths, d](const TensorList& g) {
