@@ -128,9 +128,11 @@ expected = sorted((i.offset // 2, kinds.get(i.opname, 'branch'))
 }
 
 // Stands in for the tensor describer interop will register: "dtype" and shape of a list.
-bool describe_list(PyObject* value, profiles::ValueDescription* out) {
+bool describe_list(PyObject* value, int64_t* shape, profiles::DescriptionView* out) {
   out->dtype = "list";
-  out->shape = {static_cast<int64_t>(PyList_GET_SIZE(value))};
+  shape[0] = PyList_GET_SIZE(value);
+  out->shape = shape;
+  out->ndim = 1;
   out->device = "cpu";
   out->requires_grad = false;
   return true;
@@ -166,7 +168,44 @@ for i in range(5):
   ASSERT_NE(varying, nullptr);
   EXPECT_FALSE(varying->operands[0].description_stable);
   EXPECT_TRUE(varying->operands[1].description_stable);
+  // The first description is kept; counts stay exact whether or not values were described.
+  EXPECT_EQ(varying->operands[0].description->shape, std::vector<int64_t>{0});
+  EXPECT_EQ(varying->count, 5u);
+  EXPECT_EQ(varying->type_count(0, 0), 5u);
+  EXPECT_EQ(varying->type_count(1, 0), 5u);
+  // A stable description keeps every value on the describing path; an unstable one can
+  // never become stable again, so its values take the inline check like any other type's.
+  EXPECT_EQ(same->expected[0], nullptr);
+  EXPECT_EQ(varying->expected[0], &PyList_Type);
+  EXPECT_EQ(varying->expected[1], nullptr);
   Py_DECREF(ns);
+}
+
+TEST(ValueDescription, MatchesOnlyTheSameDtypeShapeDeviceAndGrad) {
+  const int64_t shape[] = {4, 3};
+  profiles::DescriptionView view;
+  view.dtype = "float32";
+  view.device = "cpu";
+  view.shape = shape;
+  view.ndim = 2;
+  profiles::ValueDescription kept(view);
+  EXPECT_EQ(kept.dtype, "float32");
+  EXPECT_EQ(kept.shape, (std::vector<int64_t>{4, 3}));
+  std::string dtype_copy = "float32";  // equal text at another address
+  profiles::DescriptionView same = view;
+  same.dtype = dtype_copy.c_str();
+  EXPECT_TRUE(kept.matches(same));
+  auto differs = [&](auto change) {
+    profiles::DescriptionView other = view;
+    change(other);
+    return !kept.matches(other);
+  };
+  const int64_t other_shape[] = {4, 2};
+  EXPECT_TRUE(differs([](auto& v) { v.dtype = "float64"; }));
+  EXPECT_TRUE(differs([](auto& v) { v.device = "cuda"; }));
+  EXPECT_TRUE(differs([](auto& v) { v.requires_grad = true; }));
+  EXPECT_TRUE(differs([](auto& v) { v.ndim = 1; }));
+  EXPECT_TRUE(differs([&](auto& v) { v.shape = other_shape; }));
 }
 
 TEST_F(VmTest, EveryOpcodeOfTheLanguageIsImplemented) {
