@@ -59,12 +59,15 @@ ValueDescription::ValueDescription(const DescriptionView& view)
     : dtype(view.dtype),
       shape(view.shape, view.shape + view.ndim),
       device(view.device),
-      requires_grad(view.requires_grad) {}
+      requires_grad(view.requires_grad),
+      seen_dtype(view.dtype),
+      seen_device(view.device) {}
 
 bool ValueDescription::matches(const DescriptionView& view) const {
   return requires_grad == view.requires_grad && shape.size() == static_cast<size_t>(view.ndim) &&
-         std::equal(shape.begin(), shape.end(), view.shape) && dtype == view.dtype &&
-         device == view.device;
+         std::equal(shape.begin(), shape.end(), view.shape) &&
+         (view.dtype == seen_dtype || dtype == view.dtype) &&
+         (view.device == seen_device || device == view.device);
 }
 
 const char* intern_name(const char* name) {
@@ -102,7 +105,8 @@ namespace {
 
 // Runs the describer of a described value's type and compares what it says with the
 // site's description in place: a site that keeps seeing one description allocates nothing.
-void describe(TypeFeedback* feedback, PyObject* value) {
+// Out of line: its shape buffer would make every record_slow set up a large frame.
+[[gnu::noinline]] void describe(TypeFeedback* feedback, PyObject* value) {
   if (!feedback->description_stable) return;  // unstable for good: nothing to learn
   for (const auto& entry : g_describers) {
     if (entry.type != Py_TYPE(value)) continue;

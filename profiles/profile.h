@@ -48,7 +48,10 @@ struct ValueDescription {
   std::vector<int64_t> shape;
   std::string device;
   bool requires_grad = false;
-  bool operator==(const ValueDescription&) const = default;
+  // The describer's own strings for dtype and device when first seen: a describer hands
+  // out the same static strings each time, so equal pointers skip comparing the text.
+  const char* seen_dtype = nullptr;
+  const char* seen_device = nullptr;
   explicit ValueDescription(const DescriptionView& view);
   bool matches(const DescriptionView& view) const;
 };

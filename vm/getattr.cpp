@@ -43,8 +43,8 @@ bool instance_dict_lookup_cannot_raise(PyObject* o) {
   return DK_IS_UNICODE(reinterpret_cast<PyDictObject*>(*dictptr)->ma_keys);
 }
 
-// What PyObject_GetAttr adds to an AttributeError leaving tp_getattro (3.10+: the name and
-// object, for "Did you mean" suggestions), unless the exception already has them.
+}  // namespace
+
 void add_attribute_error_context(PyObject* o, PyObject* name) {
   if (!PyErr_ExceptionMatches(PyExc_AttributeError)) return;
   PyObject *type, *value, *traceback;
@@ -64,8 +64,6 @@ void add_attribute_error_context(PyObject* o, PyObject* name) {
   }
   PyErr_Restore(type, value, traceback);
 }
-
-}  // namespace
 
 getattrofunc g_getattr_hook_slot = not_a_slot;
 
@@ -97,6 +95,10 @@ bool init_getattr() {
   return ok;
 }
 
+namespace {
+
+// The lookup for a class with __getattr__: slot_tp_getattr_hook with the generic lookup's
+// suppress flag (3.12's way).
 PyObject* getattr_with_hook(PyObject* o, PyObject* name) {
   PyTypeObject* tp = Py_TYPE(o);
   PyObject* getattr = _PyType_Lookup(tp, g_getattr_name);  // borrowed
@@ -116,6 +118,13 @@ PyObject* getattr_with_hook(PyObject* o, PyObject* name) {
   Py_DECREF(getattr);
   if (res == nullptr) add_attribute_error_context(o, name);
   return res;
+}
+
+}  // namespace
+
+PyObject* getattr_slow(PyObject* o, PyObject* name) {
+  if (Py_TYPE(o)->tp_getattro == g_getattr_hook_slot) return getattr_with_hook(o, name);
+  return PyObject_GetAttr(o, name);
 }
 
 }  // namespace janus::vm

@@ -19,23 +19,33 @@ extern getattrofunc g_getattr_hook_slot;
 // Call once, after Py_Initialize. False (with a Python error set) on failure.
 bool init_getattr();
 
-// Out of line: the lookup for a type whose tp_getattro is g_getattr_hook_slot.
-PyObject* getattr_with_hook(PyObject* o, PyObject* name);
+// Out of line: types whose tp_getattro is g_getattr_hook_slot (or null: PyObject_GetAttr).
+PyObject* getattr_slow(PyObject* o, PyObject* name);
+// What PyObject_GetAttr adds to an AttributeError that leaves tp_getattro: the name and
+// the object (3.10+, for "Did you mean" suggestions), unless it has them already.
+void add_attribute_error_context(PyObject* o, PyObject* name);
 
-// PyObject_GetAttr(o, name), same result, errors and side effects.
-inline PyObject* getattr(PyObject* o, PyObject* name) {
-  if (Py_TYPE(o)->tp_getattro == g_getattr_hook_slot) return getattr_with_hook(o, name);
-  return PyObject_GetAttr(o, name);
+// PyObject_GetAttr(o, name) for an exact str `name` (co_names holds only those), same
+// result, errors and side effects. PyObject_GetAttr's own steps are inlined: the tier-0
+// handlers pay one compare more than before, and no call layer.
+[[gnu::always_inline]] inline PyObject* getattr(PyObject* o, PyObject* name) {
+  getattrofunc get = Py_TYPE(o)->tp_getattro;
+  if (__builtin_expect(get == g_getattr_hook_slot || get == nullptr, 0)) {
+    return getattr_slow(o, name);
+  }
+  PyObject* res = get(o, name);
+  if (__builtin_expect(res == nullptr, 0)) add_attribute_error_context(o, name);
+  return res;
 }
 
-// _PyObject_GetMethod(o, name, method), same result: 3.11 binds the attribute of a class
-// with __getattr__ (returns 0), as it does here.
-inline int get_method(PyObject* o, PyObject* name, PyObject** method) {
-  if (Py_TYPE(o)->tp_getattro == g_getattr_hook_slot) {
-    *method = getattr_with_hook(o, name);
-    return 0;
+// _PyObject_GetMethod(o, name, method) for an exact str `name`, same result: a type with
+// its own tp_getattro gets the bound attribute (returns 0), through getattr().
+[[gnu::always_inline]] inline int get_method(PyObject* o, PyObject* name, PyObject** method) {
+  if (Py_TYPE(o)->tp_getattro == PyObject_GenericGetAttr) {
+    return _PyObject_GetMethod(o, name, method);
   }
-  return _PyObject_GetMethod(o, name, method);
+  *method = getattr(o, name);
+  return 0;
 }
 
 }  // namespace janus::vm
