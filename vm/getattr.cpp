@@ -14,8 +14,14 @@ PyObject* g_name_name = nullptr;          // "name": AttributeError's attributes
 PyObject* g_obj_name = nullptr;           // "obj"
 
 // slot_tp_getattr_hook's call_attribute: binds the class's __getattr__ (any descriptor)
-// to the instance and calls it with the name.
+// to the instance and calls it with the name. A plain function (the usual case; its type
+// cannot be subclassed, so its binding is always func_descr_get) is called with self
+// directly: the same call, without a bound method object made and freed each time.
 PyObject* call_attribute(PyObject* self, PyObject* attr, PyObject* name) {
+  if (PyFunction_Check(attr)) {
+    PyObject* args[2] = {self, name};
+    return PyObject_Vectorcall(attr, args, 2, nullptr);
+  }
   descrgetfunc get = Py_TYPE(attr)->tp_descr_get;
   PyObject* bound = nullptr;
   if (get != nullptr) {

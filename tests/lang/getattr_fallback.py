@@ -129,6 +129,20 @@ class CallableHook:
 print(CallableHook().anything)  # expect: found anything
 
 
+# __getattr__ as a staticmethod and as a classmethod: bound by their own descriptors.
+class StaticHook:
+    __getattr__ = staticmethod(lambda name: "static " + name)
+
+
+class ClassHook:
+    @classmethod
+    def __getattr__(cls, name):
+        return cls.__name__ + " " + name
+
+
+print(StaticHook().s, ClassHook().c)  # expect: static s ClassHook c
+
+
 # __getattr__ added and removed after the class exists.
 class Late:
     pass
