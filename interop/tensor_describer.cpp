@@ -12,7 +12,7 @@ JanusTensorDescribeFn g_describe = nullptr;
 // (the extension's dtype and device names are static strings, sizes go to the profiles'
 // buffer), so nothing is copied or allocated.
 bool describe_tensor(PyObject* value, int64_t* shape_buffer, profiles::DescriptionView* out) {
-  JanusTensorDescription description;
+  JanusTensorDescription description{};
   description.shape = shape_buffer;
   description.max_dims = profiles::kMaxDescribedDims;
   if (g_describe == nullptr || !g_describe(value, &description)) return false;
