@@ -6,6 +6,8 @@
 
 #include "interop/eval_hook.h"
 #include "interop/tensor_describer.h"
+#include "vm/code_info.h"
+#include "vm/getattr.h"
 #include "vm/vm.h"
 
 namespace janus::interop {
@@ -69,13 +71,8 @@ Selection decide(PyCodeObject* code) {
   return policy_selects_file(filename) ? Selection::Janus : Selection::Library;
 }
 
-CodeState* code_state(PyCodeObject* code) {
-  void* extra = nullptr;
-  if (_PyCode_GetExtra(reinterpret_cast<PyObject*>(code), g_hook.extra_index, &extra) < 0) {
-    PyErr_Clear();
-    return nullptr;
-  }
-  if (extra != nullptr) return static_cast<CodeState*>(extra);
+// First sight of `code`: decide and keep its state.
+[[gnu::noinline]] CodeState* new_code_state(PyCodeObject* code) {
   auto* state = new CodeState;
   state->selection = decide(code);
   if (_PyCode_SetExtra(reinterpret_cast<PyObject*>(code), g_hook.extra_index, state) < 0) {
@@ -84,6 +81,17 @@ CodeState* code_state(PyCodeObject* code) {
     return nullptr;
   }
   return state;
+}
+
+// The state of `code`, read from co_extra in place as vm/code_info.h does (the hook runs on
+// every frame; _PyCode_GetExtra's checks cost more than the read), created on first use.
+CodeState* code_state(PyCodeObject* code) {
+  auto* extra = static_cast<janus::vm::CodeExtraLayout*>(code->co_extra);
+  if (extra != nullptr && g_hook.extra_index < extra->size &&
+      extra->extras[g_hook.extra_index] != nullptr) {
+    return static_cast<CodeState*>(extra->extras[g_hook.extra_index]);
+  }
+  return new_code_state(code);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -229,7 +237,7 @@ void install_eval_hook(FramePolicy policy, const char* janus_python_dir) {
     PyErr_Clear();
     return;
   }
-  if (!janus::vm::initialize()) {
+  if (!janus::vm::initialize() || !janus::vm::init_getattr()) {
     PyErr_Print();
     return;
   }

@@ -8,17 +8,19 @@ namespace {
 
 JanusTensorDescribeFn g_describe = nullptr;
 
-bool describe_tensor(PyObject* value, profiles::ValueDescription* out) {
-  constexpr int kMaxDims = 16;
-  int64_t shape[kMaxDims];
+// Called by the site profiles for every tensor operand they see: fills the view in place
+// (the extension's dtype and device names are static strings, sizes go to the profiles'
+// buffer), so nothing is copied or allocated.
+bool describe_tensor(PyObject* value, int64_t* shape_buffer, profiles::DescriptionView* out) {
   JanusTensorDescription description{};
-  description.shape = shape;
-  description.max_dims = kMaxDims;
+  description.shape = shape_buffer;
+  description.max_dims = profiles::kMaxDescribedDims;
   if (g_describe == nullptr || !g_describe(value, &description)) return false;
-  if (description.ndim > kMaxDims) return false;  // no honest description: say nothing
+  if (description.ndim > profiles::kMaxDescribedDims) return false;  // no honest description
   out->dtype = description.dtype;
   out->device = description.device;
-  out->shape.assign(shape, shape + description.ndim);
+  out->shape = shape_buffer;
+  out->ndim = description.ndim;
   out->requires_grad = description.requires_grad != 0;
   return true;
 }

@@ -5,6 +5,7 @@
 
 #include "jit/cpython.h"
 #include "jit/trace.h"
+#include "vm/getattr.h"
 #include "vm/vm.h"
 
 namespace janus::jit {
@@ -181,7 +182,7 @@ uint64_t SETITEM(uint64_t a, uint64_t b, uint64_t c, int64_t, int64_t) {
 }
 
 uint64_t GETATTR(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
-  return raw(PyObject_GetAttr(obj(a), obj(static_cast<uint64_t>(imm))));
+  return raw(vm::getattr(obj(a), obj(static_cast<uint64_t>(imm))));
 }
 
 uint64_t SETATTR(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t) {

@@ -3,6 +3,7 @@
 
 #include "profiles/profile.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <unordered_set>
@@ -54,6 +55,21 @@ const char* site_kind_name(SiteKind kind) {
   return "?";
 }
 
+ValueDescription::ValueDescription(const DescriptionView& view)
+    : dtype(view.dtype),
+      shape(view.shape, view.shape + view.ndim),
+      device(view.device),
+      requires_grad(view.requires_grad),
+      seen_dtype(view.dtype),
+      seen_device(view.device) {}
+
+bool ValueDescription::matches(const DescriptionView& view) const {
+  return requires_grad == view.requires_grad && shape.size() == static_cast<size_t>(view.ndim) &&
+         std::equal(shape.begin(), shape.end(), view.shape) &&
+         (view.dtype == seen_dtype || dtype == view.dtype) &&
+         (view.device == seen_device || device == view.device);
+}
+
 const char* intern_name(const char* name) {
   static auto* pool = new std::unordered_set<std::string>;
   return pool->insert(name).first->c_str();
@@ -87,18 +103,21 @@ namespace {
   return TypeFeedback::kTypeSlots;
 }
 
-// Runs the describer of a described value's type (kept out of the common slow path: its
-// strings and vectors would make every call set up a large frame).
+// Runs the describer of a described value's type and compares what it says with the
+// site's description in place: a site that keeps seeing one description allocates nothing.
+// Out of line: its shape buffer would make every record_slow set up a large frame.
 [[gnu::noinline]] void describe(TypeFeedback* feedback, PyObject* value) {
+  if (!feedback->description_stable) return;  // unstable for good: nothing to learn
   for (const auto& entry : g_describers) {
     if (entry.type != Py_TYPE(value)) continue;
-    ValueDescription seen;
-    if (!entry.describer(value, &seen)) return;
-    if (!feedback->described) {
-      feedback->description = std::make_unique<ValueDescription>(std::move(seen));
+    int64_t shape[kMaxDescribedDims];
+    DescriptionView seen;
+    if (!entry.describer(value, shape, &seen)) return;
+    if (__builtin_expect(feedback->described, 1)) {
+      if (!feedback->description->matches(seen)) feedback->description_stable = false;
+    } else {
+      feedback->description = std::make_unique<ValueDescription>(seen);
       feedback->described = true;
-    } else if (feedback->description_stable && !(seen == *feedback->description)) {
-      feedback->description_stable = false;
     }
     return;
   }

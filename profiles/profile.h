@@ -29,21 +29,41 @@ enum class SiteKind : uint8_t {
 };
 const char* site_kind_name(SiteKind kind);
 
-// What a registered describer says about one value (tensors: dtype, shape, device, grad).
+// What a describer reports about one value (tensors: dtype, shape, device, grad), without
+// copies: a site compares it in place with the description it kept, so that the common
+// case (the same description again) allocates nothing. The strings must outlive the call
+// (static strings); `shape` points into the buffer the describer was given.
+constexpr int kMaxDescribedDims = 16;
+struct DescriptionView {
+  const char* dtype = nullptr;
+  const char* device = nullptr;
+  const int64_t* shape = nullptr;
+  int ndim = 0;
+  bool requires_grad = false;
+};
+
+// The description a site keeps: the first one its operand saw.
 struct ValueDescription {
   std::string dtype;
   std::vector<int64_t> shape;
   std::string device;
   bool requires_grad = false;
-  bool operator==(const ValueDescription&) const = default;
+  // The describer's own strings for dtype and device when first seen: a describer hands
+  // out the same static strings each time, so equal pointers skip comparing the text.
+  const char* seen_dtype = nullptr;
+  const char* seen_device = nullptr;
+  explicit ValueDescription(const DescriptionView& view);
+  bool matches(const DescriptionView& view) const;
 };
 
 // A process-lifetime copy of `name`, shared by every profile that mentions it (profiles
 // outlive the types and functions they name; one copy per name keeps sites small).
 const char* intern_name(const char* name);
 
-// A describer fills `out` for objects of the type it was registered for; false = no info.
-using Describer = bool (*)(PyObject* value, ValueDescription* out);
+// A describer fills `out` for objects of the type it was registered for, sizes into
+// `shape_buffer` (kMaxDescribedDims of them); false = no info (say nothing rather than
+// something partial: a value of higher rank is not described).
+using Describer = bool (*)(PyObject* value, int64_t* shape_buffer, DescriptionView* out);
 // Registers a describer for exact instances of `type` (interop registers the tensor type).
 // Holds a reference to `type`. Replaces an earlier describer for the same type.
 void register_describer(PyTypeObject* type, Describer describer);
@@ -66,6 +86,8 @@ struct TypeFeedback {
   uint64_t stored_total = 0;  // `other` plus stored_counts[i] for every i but `derived`
   uint8_t derived = 0;  // the slot whose count is derived from the site's count
   // The first description of a described value, and whether all later ones matched it.
+  // Once one did not, values are no longer described (nothing can make it stable again),
+  // and the site's inline check takes them like any other type's.
   bool described = false;
   bool description_stable = true;
   std::unique_ptr<ValueDescription> description;  // only for described values
@@ -76,9 +98,10 @@ struct TypeFeedback {
   // of line, when the inline check failed.
   void record_slow(PyObject* value, uint64_t site_count);
   // The type the site's inline check may compare with: types[derived] unless its values
-  // are described (then nullptr, which no value's type equals, so every value is recorded).
+  // are still described (then nullptr, which no value's type equals, so every value is
+  // recorded out of line and compared with the description).
   const PyTypeObject* fast_type() const {
-    return (described_slots & (1 << derived)) ? nullptr : types[derived];
+    return (described_slots & (1 << derived)) && description_stable ? nullptr : types[derived];
   }
   // How many values of types[slot] were seen, given the site's count.
   uint64_t type_count(int slot, uint64_t site_count) const {

@@ -9,6 +9,7 @@
 #include "profiles/profile.h"
 #include "vm/code_info.h"
 #include "vm/frame_ops.h"
+#include "vm/getattr.h"
 #include "vm/helpers.h"
 #include "vm/type_call.h"
 #include "vm/vm.h"

@@ -14,6 +14,7 @@
 
 #include "profiles/profile.h"
 #include "vm/code_info.h"
+#include "vm/getattr.h"
 #include "vm/helpers.h"
 
 namespace janus::vm {
@@ -128,9 +129,11 @@ expected = sorted((i.offset // 2, kinds.get(i.opname, 'branch'))
 }
 
 // Stands in for the tensor describer interop will register: "dtype" and shape of a list.
-bool describe_list(PyObject* value, profiles::ValueDescription* out) {
+bool describe_list(PyObject* value, int64_t* shape, profiles::DescriptionView* out) {
   out->dtype = "list";
-  out->shape = {static_cast<int64_t>(PyList_GET_SIZE(value))};
+  shape[0] = PyList_GET_SIZE(value);
+  out->shape = shape;
+  out->ndim = 1;
   out->device = "cpu";
   out->requires_grad = false;
   return true;
@@ -166,7 +169,123 @@ for i in range(5):
   ASSERT_NE(varying, nullptr);
   EXPECT_FALSE(varying->operands[0].description_stable);
   EXPECT_TRUE(varying->operands[1].description_stable);
+  // The first description is kept; counts stay exact whether or not values were described.
+  EXPECT_EQ(varying->operands[0].description->shape, std::vector<int64_t>{0});
+  EXPECT_EQ(varying->count, 5u);
+  EXPECT_EQ(varying->type_count(0, 0), 5u);
+  EXPECT_EQ(varying->type_count(1, 0), 5u);
+  // A stable description keeps every value on the describing path; an unstable one can
+  // never become stable again, so its values take the inline check like any other type's.
+  EXPECT_EQ(same->expected[0], nullptr);
+  EXPECT_EQ(varying->expected[0], &PyList_Type);
+  EXPECT_EQ(varying->expected[1], nullptr);
   Py_DECREF(ns);
+}
+
+// What a lookup gave: its value, or the exception's type and text (new references).
+struct Lookup {
+  PyObject* value = nullptr;
+  PyObject* error_type = nullptr;
+  std::string error_text;
+};
+Lookup outcome(PyObject* result) {
+  Lookup out;
+  out.value = result;
+  if (result == nullptr) {
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    out.error_type = type;
+    PyObject* text = PyObject_Str(value);
+    out.error_text = text ? PyUnicode_AsUTF8(text) : "?";
+    Py_XDECREF(text);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+  }
+  return out;
+}
+
+TEST_F(VmTest, GetattrFindsCPythonsHookSlotAndAgreesWithPyObjectGetAttr) {
+  ASSERT_TRUE(init_getattr());
+  PyObject* ns = run(R"(
+class G:
+    k = 'class attribute'
+    def __getattr__(self, name):
+        if name == 'raise_key':
+            raise KeyError(name)
+        if name == 'raise_attr':
+            raise AttributeError('no ' + name)
+        return 'fallback ' + name
+    @property
+    def prop(self):
+        raise AttributeError('from the property')
+    @property
+    def bad(self):
+        raise ValueError('from the property')
+class Plain:
+    k = 'plain class attribute'
+g = G()
+g.x = 'instance attribute'
+plain = Plain()
+)");
+  PyObject* g = PyDict_GetItemString(ns, "g");
+  ASSERT_NE(g, nullptr);
+  EXPECT_NE(g_getattr_hook_slot, PyObject_GenericGetAttr);
+  EXPECT_EQ(Py_TYPE(g)->tp_getattro, g_getattr_hook_slot);
+  for (const char* object : {"g", "plain"}) {
+    PyObject* o = PyDict_GetItemString(ns, object);
+    for (const char* attribute :
+         {"x", "k", "prop", "bad", "missing", "raise_key", "raise_attr", "__class__"}) {
+      SCOPED_TRACE(std::string(object) + "." + attribute);
+      PyObject* name = PyUnicode_InternFromString(attribute);
+      Lookup want = outcome(PyObject_GetAttr(o, name));
+      Lookup got = outcome(getattr(o, name));
+      ASSERT_EQ(got.value == nullptr, want.value == nullptr) << got.error_text;
+      if (want.value != nullptr) {
+        EXPECT_EQ(PyObject_RichCompareBool(got.value, want.value, Py_EQ), 1);
+      } else {
+        EXPECT_EQ(got.error_type, want.error_type);
+        EXPECT_EQ(got.error_text, want.error_text);
+      }
+      PyObject* method = nullptr;
+      get_method(o, name, &method);
+      Lookup got_method = outcome(method);
+      EXPECT_EQ(got_method.value == nullptr, want.value == nullptr);
+      for (Lookup* l : {&want, &got, &got_method}) {
+        Py_XDECREF(l->value);
+        Py_XDECREF(l->error_type);
+      }
+      Py_DECREF(name);
+    }
+  }
+  Py_DECREF(ns);
+}
+
+TEST(ValueDescription, MatchesOnlyTheSameDtypeShapeDeviceAndGrad) {
+  const int64_t shape[] = {4, 3};
+  profiles::DescriptionView view;
+  view.dtype = "float32";
+  view.device = "cpu";
+  view.shape = shape;
+  view.ndim = 2;
+  profiles::ValueDescription kept(view);
+  EXPECT_EQ(kept.dtype, "float32");
+  EXPECT_EQ(kept.shape, (std::vector<int64_t>{4, 3}));
+  std::string dtype_copy = "float32";  // equal text at another address
+  profiles::DescriptionView same = view;
+  same.dtype = dtype_copy.c_str();
+  EXPECT_TRUE(kept.matches(same));
+  auto differs = [&](auto change) {
+    profiles::DescriptionView other = view;
+    change(other);
+    return !kept.matches(other);
+  };
+  const int64_t other_shape[] = {4, 2};
+  EXPECT_TRUE(differs([](auto& v) { v.dtype = "float64"; }));
+  EXPECT_TRUE(differs([](auto& v) { v.device = "cuda"; }));
+  EXPECT_TRUE(differs([](auto& v) { v.requires_grad = true; }));
+  EXPECT_TRUE(differs([](auto& v) { v.ndim = 1; }));
+  EXPECT_TRUE(differs([&](auto& v) { v.shape = other_shape; }));
 }
 
 TEST_F(VmTest, EveryOpcodeOfTheLanguageIsImplemented) {
