@@ -34,11 +34,11 @@ extern bool g_library_call_allowed;
                                                          : CodeInfo::Inline::No;
   }
   // The hook sends traced frames to CPython's evaluator: so must we.
-  if (__builtin_expect(info->inline_calls == CodeInfo::Inline::WhileRecording, 0)) {
-    if (!g_library_call_allowed) return false;
+  if (__builtin_expect(info->inline_calls != CodeInfo::Inline::Yes, 0)) {
+    if (info->inline_calls != CodeInfo::Inline::WhileRecording || !g_library_call_allowed) {
+      return false;
+    }
     g_library_call_allowed = false;
-  } else if (info->inline_calls != CodeInfo::Inline::Yes) {
-    return false;
   }
   return !tstate->cframe->use_tracing &&
          tstate->c_tracefunc == nullptr && tstate->c_profilefunc == nullptr &&

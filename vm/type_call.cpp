@@ -1,12 +1,26 @@
 // The tp_call slot of classes defining __call__ (type_call.h).
 #include "vm/type_call.h"
 
+#include <cstdlib>
+
 #include "vm/vm.h"
 
 namespace janus::vm {
 
 ternaryfunc g_slot_tp_call = nullptr;
-thread_local std::vector<_PyInterpreterFrame*> t_type_call_frames;
+thread_local int t_type_call_count = 0;
+thread_local int t_type_call_capacity = 0;
+thread_local _PyInterpreterFrame** t_type_call_frames = nullptr;
+
+void grow_type_call_frames() {
+  // Kept for the thread's life (a few KiB at most: one slot per nested obj() frame).
+  int capacity = t_type_call_capacity == 0 ? 64 : 2 * t_type_call_capacity;
+  auto** frames = static_cast<_PyInterpreterFrame**>(
+      std::realloc(t_type_call_frames, sizeof(_PyInterpreterFrame*) * capacity));
+  if (frames == nullptr) std::abort();  // out of memory for a pointer array: nothing sane left
+  t_type_call_frames = frames;
+  t_type_call_capacity = capacity;
+}
 
 PyObject* call_slot_function(PyTypeObject* type) { return python_call_method(type); }
 bool take_call_slot_level(PyThreadState* tstate) { return enter_type_call(tstate); }

@@ -7,8 +7,6 @@
 // as CPython). Internal to vm/ and jit/ through vm.h.
 #pragma once
 
-#include <vector>
-
 #include "vm/cpython.h"
 
 namespace janus::vm {
@@ -25,22 +23,28 @@ bool init_type_call();
   return call != nullptr && Py_IS_TYPE(call, &PyFunction_Type) ? call : nullptr;
 }
 
-// Frames (innermost last) that hold the tp_call slot's extra recursion level.
-extern thread_local std::vector<_PyInterpreterFrame*> t_type_call_frames;
+// Frames (innermost last) that hold the tp_call slot's extra recursion level, per thread:
+// plain data (no TLS initializer runs on access), checked on every inline return.
+extern thread_local int t_type_call_count;
+extern thread_local int t_type_call_capacity;
+extern thread_local _PyInterpreterFrame** t_type_call_frames;
 
 // Takes the slot's level for a call about to run inline (false: RecursionError set).
 [[gnu::always_inline]] inline bool enter_type_call(PyThreadState* tstate) {
   return !_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object");
 }
 // The frame now holds the level taken by enter_type_call.
+void grow_type_call_frames();
 inline void hold_type_call_level(_PyInterpreterFrame* frame) {
-  t_type_call_frames.push_back(frame);
+  if (t_type_call_count == t_type_call_capacity) grow_type_call_frames();
+  t_type_call_frames[t_type_call_count++] = frame;
 }
 // A frame is popped: gives back its extra level if it holds one.
 [[gnu::always_inline]] inline void release_type_call_level(PyThreadState* tstate,
                                                            _PyInterpreterFrame* frame) {
-  if (__builtin_expect(!t_type_call_frames.empty(), 0) && t_type_call_frames.back() == frame) {
-    t_type_call_frames.pop_back();
+  const int n = t_type_call_count;
+  if (__builtin_expect(n != 0, 0) && t_type_call_frames[n - 1] == frame) {
+    t_type_call_count = n - 1;
     _Py_LeaveRecursiveCallTstate(tstate);
   }
 }
