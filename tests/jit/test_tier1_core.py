@@ -210,20 +210,25 @@ def test_tensors_changing_shape_every_step(tmp_path):
     assert counters["trace_entries"] >= 1
 
 
+# A loop whose trace follows ints while every other item is a str; {other} is the str branch.
+LENGTHS = """
+    {imports}
+    def lengths(items):
+        n = 0
+        for v in items:
+            if type(v) is int:
+                n += v
+            else:
+                {other}
+        return n
+    print(lengths([1, "ab"] * 3000))
+"""
+
+
 def test_alternating_guard_grows_a_side_trace(tmp_path):
-    # The trace follows ints; every other item takes the other branch: that exit gets hot
-    # and grows a side trace, which then runs the str iterations up to the loop head.
-    program = """
-        def lengths(items):
-            n = 0
-            for v in items:
-                if type(v) is int:
-                    n += v
-                else:
-                    n += len(v)
-            return n
-        print(lengths([1, "ab"] * 3000))
-    """
+    # The exit to the str branch gets hot and grows a side trace, which then runs the str
+    # iterations up to the loop head.
+    program = LENGTHS.format(imports="", other="n += len(v)")
     tier1, counters = check_same(program, tmp_path, log="tiers,traces")
     assert counters["side_traces"] >= 1
     assert counters["side_entries"] >= 2000  # most str items ran in the side trace
@@ -235,21 +240,10 @@ def test_alternating_guard_grows_a_side_trace(tmp_path):
 
 
 def test_guard_failing_every_iteration_gets_blacklisted(tmp_path):
-    # The other branch holds an instruction the recorder lacks (`with`): no side trace can
+    # The str branch holds an instruction the recorder lacks (`with`): no side trace can
     # grow there, and a trace that exits there on every entry is given up with a reason.
-    program = """
-        import contextlib
-        def lengths(items):
-            n = 0
-            for v in items:
-                if type(v) is int:
-                    n += v
-                else:
-                    with contextlib.nullcontext():
-                        n += len(v)
-            return n
-        print(lengths([1, "ab"] * 3000))
-    """
+    program = LENGTHS.format(imports="import contextlib",
+                             other="with contextlib.nullcontext(): n += len(v)")
     tier1, counters = check_same(program, tmp_path, log="tiers")
     assert counters["blacklisted"] >= 1
     line = line_of(program, "for v in items")
