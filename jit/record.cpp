@@ -49,20 +49,10 @@ class Recorder {
   _PyInterpreterFrame* frame = nullptr;
 
   void start(_PyInterpreterFrame* f, int loop_head, int depth, int max_length, int max_inline) {
-    *this = Recorder();
-    active = true;
+    begin(f->f_code, loop_head, loop_head, max_length, max_inline);
     frame = f;
     code_ = f->f_code;
-    loop_head_ = loop_head;
-    max_length_ = max_length;
-    max_inline_ = max_inline;
-    trace_ = std::make_unique<Trace>();
-    trace_->code = reinterpret_cast<PyObject*>(code_);
-    trace_->loop_head = loop_head;
     trace_->entry_stack_depth = depth;
-    b_ = std::make_unique<IRBuilder>(*trace_);
-    b_->set_pc(loop_head);
-    null_ = b_->emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef, 0);
     for (int i = 0; i < depth; i++) {
       Ref r = b_->emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, i);
       stack_.push_back(r);
@@ -79,21 +69,11 @@ class Recorder {
   // release them, Trace::entry_frame_stacks); their locals are loaded where used.
   void start_side(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
                   int loop_stack_depth, int max_length, int max_inline) {
-    *this = Recorder();
-    active = true;
     _PyInterpreterFrame* root = frames[0];
     const int k = static_cast<int>(frames.size()) - 1;
-    loop_head_ = loop_head;
+    begin(root->f_code, loop_head, pc, max_length, max_inline);
     loop_stack_depth_ = loop_stack_depth;
-    max_length_ = max_length;
-    max_inline_ = max_inline;
-    trace_ = std::make_unique<Trace>();
-    trace_->code = reinterpret_cast<PyObject*>(root->f_code);
-    trace_->loop_head = loop_head;
     trace_->side = true;
-    b_ = std::make_unique<IRBuilder>(*trace_);
-    b_->set_pc(pc);
-    null_ = b_->emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef, 0);
     auto depth_of = [](_PyInterpreterFrame* f) {
       return static_cast<int>(f->stacktop - f->f_code->co_nlocalsplus);
     };
@@ -241,6 +221,22 @@ class Recorder {
   }
 
  private:
+  // What every recording starts with: a fresh recorder, an empty trace of the loop at
+  // `loop_head` in `code`, its builder at `pc`, the NULL constant.
+  void begin(PyCodeObject* code, int loop_head, int pc, int max_length, int max_inline) {
+    *this = Recorder();
+    active = true;
+    loop_head_ = loop_head;
+    max_length_ = max_length;
+    max_inline_ = max_inline;
+    trace_ = std::make_unique<Trace>();
+    trace_->code = reinterpret_cast<PyObject*>(code);
+    trace_->loop_head = loop_head;
+    b_ = std::make_unique<IRBuilder>(*trace_);
+    b_->set_pc(pc);
+    null_ = b_->emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef, 0);
+  }
+
   PyCodeObject* code_ = nullptr;
   int loop_head_ = 0;
   int loop_stack_depth_ = 0;   // side traces: the loop head's stack depth
@@ -1434,23 +1430,15 @@ class Recorder {
   }
 
   // The back-edge: locals are already in the frame; LOOP polls the eval breaker.
+  // A side trace ends at the loop head with the loop head's stack depth (SIDE_END: the
+  // parent trace goes on from there); a loop trace with the very stack it entered with.
   bool close(int pc) {
-    if (trace_->side) {
-      // Back at the loop head: the parent trace goes on from there.
-      if (static_cast<int>(stack_.size()) != loop_stack_depth_) {
-        return fail("the value stack differs across an iteration", pc);
-      }
-      int exit = snapshot(Snapshot::Resume, loop_head_, stack_, {}, false);
-      b_->emit(Op::SIDE_END, kNoRef, kNoRef, kNoRef, 0, 0, exit);
-      active = false;
-      vm::allow_library_call(false);
-      result_.trace = std::move(trace_);
-      b_.reset();
-      return false;
+    const bool side = trace_->side;
+    if (side ? static_cast<int>(stack_.size()) != loop_stack_depth_ : stack_ != entry_stack_) {
+      return fail("the value stack differs across an iteration", pc);
     }
-    if (stack_ != entry_stack_) return fail("the value stack differs across an iteration", pc);
-    int exit = snapshot(Snapshot::Resume, loop_head_, entry_stack_, {}, false);
-    b_->emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, exit);
+    int exit = snapshot(Snapshot::Resume, loop_head_, stack_, {}, false);
+    b_->emit(side ? Op::SIDE_END : Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, exit);
     active = false;
     vm::allow_library_call(false);
     result_.trace = std::move(trace_);

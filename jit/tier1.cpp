@@ -96,6 +96,17 @@ PyObject* g_rec_globals = nullptr;
 PyObject* g_rec_builtins = nullptr;
 PyObject* g_rec_locals = nullptr;
 
+// A recording of the loop at `head` in `frame` starts (its trace will run only in frames
+// with the same namespaces).
+void note_recording(_PyInterpreterFrame* frame, int head) {
+  g_rec_code = frame->f_code;
+  g_rec_head = head;
+  g_rec_globals = frame->f_globals;
+  g_rec_builtins = frame->f_builtins;
+  g_rec_locals = frame->f_locals;
+  g_stats.recordings++;
+}
+
 void note_failure(PyCodeObject* code, int head, LoopState& loop, const std::string& why) {
   loop.failures++;
   if (loop.failures >= g_settings.blacklist_after) {
@@ -381,14 +392,9 @@ void start_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head,
   std::reverse(frames.begin(), frames.end());
   _PyInterpreterFrame* inner = frames.back();
   int pc = static_cast<int>(inner->prev_instr + 1 - _PyCode_CODE(inner->f_code));
-  g_rec_code = frame->f_code;
-  g_rec_head = head;
-  g_rec_globals = frame->f_globals;
-  g_rec_builtins = frame->f_builtins;
-  g_rec_locals = frame->f_locals;
+  note_recording(frame, head);
   g_rec_parent = compiled;
   g_rec_exit = exit;
-  g_stats.recordings++;
   if (log_enabled(LogCategory::Traces)) {
     log(LogCategory::Traces, "recording side trace of loop at " + where(frame->f_code, head) +
                                  " from exit " + std::to_string(exit) + " at " +
@@ -478,12 +484,7 @@ int on_loop(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
     return vm::kContinue;
   }
   int depth = static_cast<int>(stack_pointer - _PyFrame_Stackbase(frame));
-  g_rec_code = frame->f_code;
-  g_rec_head = target;
-  g_rec_globals = frame->f_globals;
-  g_rec_builtins = frame->f_builtins;
-  g_rec_locals = frame->f_locals;
-  g_stats.recordings++;
+  note_recording(frame, target);
   if (log_enabled(LogCategory::Traces)) {
     log(LogCategory::Traces, "recording loop at " + where(frame->f_code, target));
   }
