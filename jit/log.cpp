@@ -6,11 +6,11 @@ namespace janus::jit {
 
 namespace {
 bool g_enabled[3] = {false, false, false};
-bool g_dump = false;
+int g_dump = 0;
 const char* const kNames[3] = {"tiers", "traces", "deopts"};
 }  // namespace
 
-void configure_log(bool tiers, bool traces, bool deopts, bool dump) {
+void configure_log(bool tiers, bool traces, bool deopts, int dump) {
   g_enabled[0] = tiers;
   g_enabled[1] = traces;
   g_enabled[2] = deopts;
@@ -18,7 +18,8 @@ void configure_log(bool tiers, bool traces, bool deopts, bool dump) {
 }
 
 bool log_enabled(LogCategory category) { return g_enabled[static_cast<int>(category)]; }
-bool dump_enabled() { return g_dump; }
+bool dump_enabled() { return g_dump >= 1; }
+bool dump_asm_enabled() { return g_dump >= 2; }
 
 std::string where(PyCodeObject* code, int pc) {
   const char* qualname = PyUnicode_AsUTF8(code->co_qualname);

@@ -10,9 +10,11 @@ namespace janus::jit {
 
 enum class LogCategory { Tiers, Traces, Deopts };
 
-void configure_log(bool tiers, bool traces, bool deopts, bool dump);
+// dump: JANUS_JIT_DUMP (1: each compiled trace's IR, 2: also its x86-64 listing).
+void configure_log(bool tiers, bool traces, bool deopts, int dump);
 bool log_enabled(LogCategory category);
 bool dump_enabled();
+bool dump_asm_enabled();
 // "f (file.py:12)" for instruction `pc` (code units) of `code`.
 std::string where(PyCodeObject* code, int pc);
 void log(LogCategory category, const std::string& message);

@@ -139,8 +139,9 @@ std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Tr
     return nullptr;
   }
   auto compiled = std::make_shared<Compiled>();
-  std::string why_not;
-  compiled->code = compile(*trace, &why_not);
+  std::string why_not, listing;
+  const bool want_listing = dump_asm_enabled() && log_enabled(LogCategory::Traces);
+  compiled->code = compile(*trace, &why_not, want_listing ? &listing : nullptr);
   const size_t nsnap = trace->snapshots.size();
   compiled->exit_op.assign(nsnap, kNoRef);
   compiled->loop_end.assign(nsnap, false);
@@ -171,6 +172,7 @@ std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Tr
                                  std::to_string(ops) + " ops, " + std::to_string(guards) +
                                  " guards, " + std::to_string(nsnap) + " snapshots, runs on " + how);
     if (dump_enabled()) std::fputs(print_trace(*trace).c_str(), stderr);
+    if (want_listing) std::fputs(listing.c_str(), stderr);
   }
   compiled->trace = std::move(trace);
   return compiled;
@@ -514,7 +516,7 @@ bool install() {
   auto logs = [&](const char* name) {
     return opts.has(OptionId::Log, name) || opts.has(OptionId::Log, "all");
   };
-  configure_log(logs("tiers"), logs("traces"), logs("deopts"), int_option(OptionId::JitDump) > 0);
+  configure_log(logs("tiers"), logs("traces"), logs("deopts"), int_option(OptionId::JitDump));
   g_settings.max_trace = int_option(OptionId::JitMaxTrace);
   g_settings.max_inline = std::max(0, int_option(OptionId::JitMaxInline));
   g_settings.blacklist_after = std::max(1, int_option(OptionId::JitBlacklist));
