@@ -371,6 +371,8 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::CALL_EX:
     case Op::EXTEND_LIST:
     case Op::LIST_AS_TUPLE:
+    case Op::WITH_ENTER:
+    case Op::WITH_EXIT:
     case Op::ENTRY_FRAME:
       lower_call(ref, in);
       break;

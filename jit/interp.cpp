@@ -228,6 +228,8 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::CALL_EX:
         case Op::EXTEND_LIST:
         case Op::LIST_AS_TUPLE:
+        case Op::WITH_ENTER:
+        case Op::WITH_EXIT:
         case Op::ENTRY_FRAME: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,

@@ -510,6 +510,24 @@ class Recorder {
         push(b_->emit(Op::OBJ_ITER, v, kNoRef, kNoRef, 0, 0, raise()));
         return true;
       }
+      case BEFORE_WITH: {
+        // As tier 0: __enter__ then __exit__ looked up (either raising with the manager on
+        // the stack), __exit__ replaces the manager, then __enter__() runs with __exit__ on
+        // the stack. The body's exceptions leave the trace at their instruction, and tier 0
+        // unwinds through the `with` handler of the exception table, so only the normal
+        // path (`__exit__(None, None, None)`, an ordinary CALL) is recorded.
+        Ref mgr = as_obj(pop());
+        Ref enter = b_->emit(Op::WITH_ENTER, mgr, kNoRef, kNoRef, 0, 0, raise());
+        Ref exit = b_->emit(Op::WITH_EXIT, mgr, kNoRef, kNoRef, 0, 0, raise());
+        push(exit);
+        const int raise_in_enter = snapshot(Snapshot::RaiseAt, op_pc_, stack_, pre_written_, false);
+        Ref res = b_->emit_list(Op::OBJ_CALL, {}, enter, 0, 0, raise_in_enter);
+        push(res);
+        // __enter__ may have turned tracing on: leave with the instruction done.
+        int after = snapshot(Snapshot::Resume, expected_, stack_, written_, false);
+        b_->emit(Op::GUARD_NOT_TRACING, kNoRef, kNoRef, kNoRef, 0, 0, after);
+        return true;
+      }
       case MAKE_FUNCTION: {
         // Stack: [defaults] [kwdefaults] [annotations] [closure] code (flags 1, 2, 4, 8).
         std::vector<Ref> parts(5, null_);
@@ -729,6 +747,13 @@ class Recorder {
       case LIST_APPEND: {
         Ref v = as_obj(pop());
         b_->emit(Op::APPEND, peek(oparg), v, kNoRef, 0, 0, raise());
+        return true;
+      }
+      case MAP_ADD: {
+        // A dict comprehension's `d[key] = value` (the dict is BUILD_MAP's: exact).
+        Ref value = as_obj(pop());
+        Ref key = as_obj(pop());
+        b_->emit(Op::SETITEM, peek(oparg), key, value, 0, 0, raise());
         return true;
       }
       case LIST_EXTEND: {

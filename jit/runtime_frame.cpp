@@ -171,3 +171,27 @@ uint64_t LIST_AS_TUPLE(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
 }
 
 }  // namespace janus::jit::rt
+
+namespace janus::jit::rt {
+
+namespace {
+// BEFORE_WITH's lookups, as tier 0 (vm/handlers/exceptions.inc) and CPython's ceval do them.
+uint64_t lookup_special(PyObject* mgr, PyObject* name, const char* missing) {
+  PyObject* res = _PyObject_LookupSpecial(mgr, name);
+  if (res == nullptr && !PyErr_Occurred()) {
+    PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the context manager protocol%s",
+                 Py_TYPE(mgr)->tp_name, missing);
+  }
+  return reinterpret_cast<uint64_t>(res);
+}
+}  // namespace
+
+uint64_t WITH_ENTER(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return lookup_special(reinterpret_cast<PyObject*>(a), &_Py_ID(__enter__), "");
+}
+
+uint64_t WITH_EXIT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return lookup_special(reinterpret_cast<PyObject*>(a), &_Py_ID(__exit__), " (missed __exit__ method)");
+}
+
+}  // namespace janus::jit::rt
