@@ -133,6 +133,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::GUARD_NOT_TRACING:
         case Op::GUARD_ATTR_SLOT:
         case Op::GUARD_FUNC_VERSION:
+        case Op::GUARD_FUNC_CODE:
         case Op::GUARD_DICT_EMPTY:
           GUARD(rt::call_helper(static_cast<int>(in.op))(a, b, c, in.imm, in.aux) != 0)
         case Op::ADD_I64_OVF: {

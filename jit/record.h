@@ -37,6 +37,8 @@ void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth,
 // deep): the trace tier 1 runs when that exit is taken again.
 void start_side_recording(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
                           int loop_stack_depth, int max_length, int max_inline);
+// JANUS_JIT_MAX_UNROLL (0: callees holding a loop are not inlined).
+void set_max_unroll(int back_edges);
 bool is_recording();
 // The loop's frame (the bottom one when the recording is inside an inlined call).
 _PyInterpreterFrame* recording_frame();

@@ -19,6 +19,12 @@ uint64_t GUARD_FUNC_VERSION(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t
   return reinterpret_cast<PyFunctionObject*>(a)->func_version == static_cast<uint32_t>(imm);
 }
 
+uint64_t GUARD_FUNC_CODE(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
+  auto* func = reinterpret_cast<PyFunctionObject*>(a);
+  return func->func_code == reinterpret_cast<PyObject*>(imm) && func->func_defaults == nullptr &&
+         func->func_kwdefaults == nullptr;
+}
+
 uint64_t PUSH_FRAME(const uint64_t* list, int64_t count, uint64_t a, int64_t imm,
                     int64_t aux) {
   PyThreadState* tstate = _PyThreadState_GET();
