@@ -373,6 +373,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::LIST_AS_TUPLE:
     case Op::WITH_ENTER:
     case Op::WITH_EXIT:
+    case Op::DESCR_GET:
     case Op::GUARD_FUNC_CODE:
     case Op::ENTRY_FRAME:
       lower_call(ref, in);

@@ -231,6 +231,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::LIST_AS_TUPLE:
         case Op::WITH_ENTER:
         case Op::WITH_EXIT:
+        case Op::DESCR_GET:
         case Op::ENTRY_FRAME: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,

@@ -987,6 +987,14 @@ class Recorder {
       b_->emit(Op::GUARD_ATTR_SLOT, owner, kNoRef, kNoRef, imm,
                static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0)), pre());
     }
+    if (plan.what == AttrPlan::kBind) {
+      Ref res = b_->emit(Op::DESCR_GET, owner, kNoRef, kNoRef,
+                         reinterpret_cast<int64_t>(plan.value), 0, raise());
+      pop();
+      if (method) push(null_);
+      push(res);
+      return true;
+    }
     pop();
     if (plan.what == AttrPlan::kMethod) {
       push(pinned_value(plan.value));
