@@ -373,8 +373,11 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::LIST_AS_TUPLE:
     case Op::WITH_ENTER:
     case Op::WITH_EXIT:
+    case Op::DICT_STORE_ENTRY:
+    case Op::DICT_ENTRY:
     case Op::DESCR_GET:
     case Op::GUARD_FUNC_CODE:
+    case Op::GUARD_DICT_KEYS:
     case Op::ENTRY_FRAME:
       lower_call(ref, in);
       break;

@@ -134,6 +134,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::GUARD_ATTR_SLOT:
         case Op::GUARD_FUNC_VERSION:
         case Op::GUARD_FUNC_CODE:
+        case Op::GUARD_DICT_KEYS:
         case Op::GUARD_DICT_EMPTY:
           GUARD(rt::call_helper(static_cast<int>(in.op))(a, b, c, in.imm, in.aux) != 0)
         case Op::ADD_I64_OVF: {
@@ -231,6 +232,8 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::LIST_AS_TUPLE:
         case Op::WITH_ENTER:
         case Op::WITH_EXIT:
+        case Op::DICT_STORE_ENTRY:
+        case Op::DICT_ENTRY:
         case Op::DESCR_GET:
         case Op::ENTRY_FRAME: {
           uint64_t res;

@@ -55,6 +55,7 @@ class Recorder {
     begin(f->f_code, loop_head, loop_head, max_length, max_inline);
     frame = f;
     code_ = f->f_code;
+    note_names_dict(f);
     trace_->entry_stack_depth = depth;
     for (int i = 0; i < depth; i++) {
       Ref r = b_->emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, i);
@@ -75,6 +76,7 @@ class Recorder {
     _PyInterpreterFrame* root = frames[0];
     const int k = static_cast<int>(frames.size()) - 1;
     begin(root->f_code, loop_head, pc, max_length, max_inline);
+    note_names_dict(root);
     loop_stack_depth_ = loop_stack_depth;
     trace_->side = true;
     auto depth_of = [](_PyInterpreterFrame* f) {
@@ -248,6 +250,7 @@ class Recorder {
   int live_entry_frames_ = 0;  // side traces: entry frames above the loop's still there
   int max_length_ = 0;
   int count_ = 0;
+  PyObject* names_dict_ = nullptr;  // the loop frame's names dict when it stores names
   std::vector<int> unrolled_;  // per inline depth: back-edges its frame's loops unrolled
   int unrolled_depth_ = -1;   // the outermost inlined frame on the stack unrolling a loop
   std::unique_ptr<Trace> trace_;
@@ -640,6 +643,22 @@ class Recorder {
           return fail("names in something other than plain dicts", pc);
         }
         PyObject* name = PyTuple_GET_ITEM(code_->co_names, oparg);
+        // A name the loop's names dict already holds: read or replaced at its entry, the
+        // dict's keys version pinning where it is (as for keyed globals).
+        const int entry = name_entry(frame->f_locals, name);
+        if (entry >= 0) {
+          Ref dref = const_obj(frame->f_locals);
+          b_->emit(Op::GUARD_DICT_KEYS, dref, kNoRef, kNoRef,
+                   _PyDictKeys_GetVersionForCurrentState(
+                       reinterpret_cast<PyDictObject*>(frame->f_locals)->ma_keys),
+                   entry, pre());
+          if (opcode == STORE_NAME) {
+            b_->emit(Op::DICT_STORE_ENTRY, dref, as_obj(pop()), kNoRef, 0, entry);
+          } else {
+            push(b_->emit(Op::DICT_ENTRY, dref, kNoRef, kNoRef, 0, entry));
+          }
+          return true;
+        }
         if (opcode == STORE_NAME) {
           Ref v = as_obj(pop());
           b_->emit(Op::NAME_STORE, const_obj(frame->f_locals), v, kNoRef,
@@ -884,6 +903,58 @@ class Recorder {
     return true;
   }
 
+  // A module-level (or class-body) loop stores its names into its locals dict, for a
+  // module its globals, on every iteration (the loop variable at least): that dict's
+  // version changes each time, so globals read from it are guarded by its keys instead.
+  void note_names_dict(_PyInterpreterFrame* root) {
+    PyObject* names = root->f_locals;
+    names_dict_ = !(root->f_code->co_flags & CO_OPTIMIZED) && names != nullptr &&
+                          PyDict_CheckExact(names)
+                      ? names
+                      : nullptr;
+  }
+
+  // LOAD_GLOBAL from the loop's own names dict, as 3.11's LOAD_GLOBAL_MODULE: the keys'
+  // version pins where each name is (or that it is absent), and the value is read at run
+  // time (no constant: a store to that name between iterations is seen). Returns false
+  // to use the dict-version pinning instead; sets *absent when the name is not there.
+  bool keyed_global(PyObject* globals, PyObject* name, int oparg, bool* absent) {
+    *absent = false;
+    auto* dict = reinterpret_cast<PyDictObject*>(globals);
+    if (globals != names_dict_ || dict->ma_values != nullptr || !DK_IS_UNICODE(dict->ma_keys)) {
+      return false;
+    }
+    const Py_ssize_t ix = _PyDictKeys_StringLookup(dict->ma_keys, name);
+    if (ix < 0 && ix != DKIX_EMPTY) return false;
+    if (ix >= 0 && DK_UNICODE_ENTRIES(dict->ma_keys)[ix].me_value == nullptr) return false;
+    const uint32_t keys_version = _PyDictKeys_GetVersionForCurrentState(dict->ma_keys);
+    if (keys_version == 0) return false;  // versions ran out
+    Ref gref = const_obj(globals);
+    b_->emit(Op::GUARD_DICT_KEYS, gref, kNoRef, kNoRef, keys_version,
+             static_cast<int32_t>(ix < 0 ? -1 : ix), pre());
+    if (ix < 0) {
+      *absent = true;
+      return true;
+    }
+    Ref value = b_->emit(Op::DICT_ENTRY, gref, kNoRef, kNoRef, 0, static_cast<int32_t>(ix));
+    if (oparg & 1) push(null_);
+    push(value);
+    return true;
+  }
+
+  // The entry index of `name` in `dict` when it is the loop's names dict (a combined,
+  // str-keyed one with a keys version to pin) and holds a value for it; else -1.
+  int name_entry(PyObject* dict_obj, PyObject* name) const {
+    auto* dict = reinterpret_cast<PyDictObject*>(dict_obj);
+    if (dict_obj != names_dict_ || dict->ma_values != nullptr || !DK_IS_UNICODE(dict->ma_keys)) {
+      return -1;
+    }
+    const Py_ssize_t ix = _PyDictKeys_StringLookup(dict->ma_keys, name);
+    if (ix < 0 || ix > INT32_MAX || DK_UNICODE_ENTRIES(dict->ma_keys)[ix].me_value == nullptr) return -1;
+    if (_PyDictKeys_GetVersionForCurrentState(dict->ma_keys) == 0) return -1;
+    return static_cast<int>(ix);
+  }
+
   bool load_global(int oparg, int pc) {
     PyObject* name = PyTuple_GET_ITEM(code_->co_names, oparg >> 1);
     PyObject* globals = frame->f_globals;
@@ -892,9 +963,15 @@ class Recorder {
       return fail("globals or builtins are not plain dicts", pc);
     }
     PyObject* v = PyDict_GetItemWithError(globals, name);
-    Ref gref = const_obj(globals);
-    b_->emit(Op::GUARD_DICT_VERSION, gref, kNoRef, kNoRef,
-             static_cast<int64_t>(reinterpret_cast<PyDictObject*>(globals)->ma_version_tag), 0, pre());
+    bool absent = false;
+    if (v != nullptr || !PyErr_Occurred()) {
+      if (keyed_global(globals, name, oparg, &absent) && !absent) return true;
+    }
+    if (!absent) {
+      b_->emit(Op::GUARD_DICT_VERSION, const_obj(globals), kNoRef, kNoRef,
+               static_cast<int64_t>(reinterpret_cast<PyDictObject*>(globals)->ma_version_tag), 0,
+               pre());
+    }
     if (v == nullptr) {
       if (PyErr_Occurred()) {
         PyErr_Clear();

@@ -120,6 +120,32 @@ uint64_t SET_ATTR_SLOT(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t au
   return 0;
 }
 
+uint64_t GUARD_DICT_KEYS(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t aux) {
+  auto* dict = reinterpret_cast<PyDictObject*>(a);
+  PyDictKeysObject* keys = dict->ma_keys;
+  if (keys->dk_version != static_cast<uint32_t>(imm)) return 0;
+  return aux < 0 || DK_UNICODE_ENTRIES(keys)[aux].me_value != nullptr;
+}
+
+uint64_t DICT_ENTRY(uint64_t a, uint64_t, uint64_t, int64_t, int64_t aux) {
+  auto* dict = reinterpret_cast<PyDictObject*>(a);
+  return raw(Py_NewRef(DK_UNICODE_ENTRIES(dict->ma_keys)[aux].me_value));
+}
+
+uint64_t DICT_STORE_ENTRY(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t aux) {
+  auto* dict = reinterpret_cast<PyDictObject*>(a);
+  PyObject* v = obj(b);
+  PyDictUnicodeEntry* entry = DK_UNICODE_ENTRIES(dict->ma_keys) + aux;
+  if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v)) _PyObject_GC_TRACK(dict);
+  PyObject* old = entry->me_value;
+  if (old != v) {
+    entry->me_value = Py_NewRef(v);
+    dict->ma_version_tag = DICT_NEXT_VERSION();
+    Py_DECREF(old);  // may run __del__, as insertdict's release does
+  }
+  return 0;
+}
+
 uint64_t DESCR_GET(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
   PyObject* descr = reinterpret_cast<PyObject*>(imm);
   PyObject* o = obj(a);
