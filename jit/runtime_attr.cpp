@@ -147,9 +147,13 @@ uint64_t DICT_STORE_ENTRY(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t aux
 }
 
 uint64_t DESCR_GET(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
-  PyObject* descr = reinterpret_cast<PyObject*>(imm);
+  // Held during the call, as PyObject_GenericGetAttr holds it: a getter that deletes the
+  // class attribute must not free the descriptor it runs in.
+  PyObject* descr = Py_NewRef(reinterpret_cast<PyObject*>(imm));
   PyObject* o = obj(a);
-  return raw(Py_TYPE(descr)->tp_descr_get(descr, o, reinterpret_cast<PyObject*>(Py_TYPE(o))));
+  PyObject* res = Py_TYPE(descr)->tp_descr_get(descr, o, reinterpret_cast<PyObject*>(Py_TYPE(o)));
+  Py_DECREF(descr);
+  return raw(res);
 }
 
 }  // namespace janus::jit::rt

@@ -306,10 +306,30 @@ TEST_F(JitAttrTest, UnversionedOrCustomAccessKeepsTheGenericPath) {
   Py_XDECREF(py("class H:\n    def __setattr__(self, n, v):\n        pass\no = H()"));
   o = PyDict_GetItemString(ns_, "o");
   EXPECT_EQ(plan_store_attr(o, name("x")).what, AttrPlan::kGeneric);
-  Py_XDECREF(py("class R:\n    @property\n    def x(self):\n        return 1\no = R()"));
+  // A property: reads run its getter (DESCR_GET, as generic getattr calls it first),
+  // stores stay generic (its setter).
+  Py_XDECREF(py("class R:\n    @property\n    def x(self):\n        return 41 + 1\no = R()"));
   o = PyDict_GetItemString(ns_, "o");
-  EXPECT_EQ(plan_load_attr(o, name("x"), false).what, AttrPlan::kGeneric);
+  AttrPlan prop = plan_load_attr(o, name("x"), false);
+  EXPECT_EQ(prop.what, AttrPlan::kBind);
+  EXPECT_FALSE(prop.guard_absent);  // a data descriptor wins over the instance dict
+  {
+    PyObject* v = reinterpret_cast<PyObject*>(rt::call_helper(static_cast<int>(Op::DESCR_GET))(
+        reinterpret_cast<uint64_t>(o), 0, 0, reinterpret_cast<int64_t>(prop.value), 0));
+    ASSERT_NE(v, nullptr);
+    EXPECT_EQ(PyLong_AsLong(v), 42);
+    Py_DECREF(v);
+  }
   EXPECT_EQ(plan_store_attr(o, name("x")).what, AttrPlan::kGeneric);
+  // With __getattr__ (consulted after misses), a method still binds directly, but a
+  // property does not: its AttributeError would go to __getattr__.
+  Py_XDECREF(py("class A:\n    def __getattr__(self, n):\n        return n\n"
+                "    def m(self):\n        return 1\n    @property\n    def p(self):\n"
+                "        raise AttributeError('p')\no = A()"));
+  o = PyDict_GetItemString(ns_, "o");
+  EXPECT_EQ(plan_load_attr(o, name("m"), false).what, AttrPlan::kBind);
+  EXPECT_EQ(plan_load_attr(o, name("p"), false).what, AttrPlan::kGeneric);
+  EXPECT_EQ(plan_load_attr(o, name("missing"), false).what, AttrPlan::kGeneric);
 }
 
 TEST_F(JitAttrTest, AnyChangeToTheClassLeavesAtTheVersionGuard) {

@@ -87,3 +87,38 @@ def stores(n):
 
 print(bound(300))
 print(stores(300))
+
+
+class WithGetattr:
+    def __init__(self):
+        self.n = 0
+
+    def __getattr__(self, name):
+        return "fallback:" + name
+
+    @property
+    def flaky(self):
+        self.n += 1
+        if self.n % 3 == 0:
+            raise AttributeError("flaky")  # swallowed: __getattr__ answers instead
+        return self.n
+
+    def meth(self):
+        return self.n
+
+
+def data_descriptors(n):
+    w = WithGetattr()
+    c = complex(1, 2)
+    out = []
+    for i in range(n):
+        out.append(w.flaky)
+        out.append(w.meth())
+        out.append(w.missing)
+        out.append(c.real + c.imag)          # C getset descriptors
+        if i == n // 2:
+            WithGetattr.flaky = property(lambda self: "redefined")
+    return out[-8:], len(out)
+
+
+print(data_descriptors(200))
