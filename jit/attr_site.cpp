@@ -117,7 +117,10 @@ AttrPlan plan_load_attr(PyObject* o, PyObject* name, bool method) {
     return plan;
   }
   descrgetfunc get = Py_TYPE(descr)->tp_descr_get;
-  if (method && PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) {
+  // LOAD_METHOD leaves [function, self] only with the generic getattr slot; with
+  // __getattr__, CPython's _PyObject_GetMethod binds (tier 0 pushes [NULL, bound method]).
+  if (method && PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR) &&
+      tp->tp_getattro == PyObject_GenericGetAttr) {
     plan.what = AttrPlan::kMethod;
   } else if (get == nullptr) {
     plan.what = AttrPlan::kClassValue;

@@ -328,6 +328,9 @@ TEST_F(JitAttrTest, UnversionedOrCustomAccessKeepsTheGenericPath) {
                 "        raise AttributeError('p')\no = A()"));
   o = PyDict_GetItemString(ns_, "o");
   EXPECT_EQ(plan_load_attr(o, name("m"), false).what, AttrPlan::kBind);
+  // LOAD_METHOD there leaves [NULL, bound method], as CPython's _PyObject_GetMethod does
+  // for a class whose getattr slot is not the generic one.
+  EXPECT_EQ(plan_load_attr(o, name("m"), true).what, AttrPlan::kBind);
   EXPECT_EQ(plan_load_attr(o, name("p"), false).what, AttrPlan::kGeneric);
   EXPECT_EQ(plan_load_attr(o, name("missing"), false).what, AttrPlan::kGeneric);
 }
