@@ -82,6 +82,18 @@ void TraceLowering::emit_stub(int32_t snapshot, const Label& label) {
   cc_.ret(result);
 }
 
+// A stitched side trace's entry value: slot `aux` of the parent's exit buffer.
+void TraceLowering::lower_entry(Ref ref, const Instr& in) {
+  x86::Gp entry = cc_.newIntPtr();
+  cc_.mov(entry, x86::qword_ptr(ctx_, kCtxEntryValues));
+  x86::Mem slot = x86::qword_ptr(entry, int32_t(in.aux) * 8);
+  if (type_of(ref) == Type::F64) {
+    cc_.movsd(xmm(ref), slot);
+  } else {
+    cc_.mov(gp(ref), slot);
+  }
+}
+
 bool TraceLowering::run(std::string* why) {
   const Ref n = static_cast<Ref>(trace_.ops.size());
   std::string problem = verify(trace_);

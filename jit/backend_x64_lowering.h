@@ -24,6 +24,7 @@ inline constexpr int32_t kCtxLocals = offsetof(TraceContext, localsplus);
 inline constexpr int32_t kCtxStack = offsetof(TraceContext, stack_base);
 inline constexpr int32_t kCtxEvalBreaker = offsetof(TraceContext, eval_breaker);
 inline constexpr int32_t kCtxExitValues = offsetof(TraceContext, exit_values);
+inline constexpr int32_t kCtxEntryValues = offsetof(TraceContext, entry_values);
 inline constexpr int32_t kCtxExitId = offsetof(TraceContext, exit_id);
 inline constexpr int32_t kCtxIterations = offsetof(TraceContext, iterations);
 
@@ -45,6 +46,7 @@ class TraceLowering {
   void define(Ref ref);  // creates the virtual register of an op's result
   asmjit::Label stub(int32_t snapshot);  // the exit stub of a snapshot (emitted at the end)
   void emit_stub(int32_t snapshot, const asmjit::Label& label);
+  void lower_entry(Ref ref, const Instr& in);  // ENTRY_*: a slot of ctx->entry_values
 
   // backend_x64_ops.cpp
   void lower(Ref ref, const Instr& in);

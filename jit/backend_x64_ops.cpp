@@ -118,6 +118,13 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::SIDE_END:
       cc_.jmp(stub(in.exit));
       break;
+    case Op::ENTRY_OBJ:
+    case Op::ENTRY_PTR:
+    case Op::ENTRY_I64:
+    case Op::ENTRY_F64:
+    case Op::ENTRY_BOOL:
+      lower_entry(ref, in);
+      break;
 
     // ---- reference counts -----------------------------------------------------------
     case Op::INCREF:
@@ -371,7 +378,6 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::CALL_EX:
     case Op::EXTEND_LIST:
     case Op::LIST_AS_TUPLE:
-    case Op::ENTRY_FRAME:
       lower_call(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline

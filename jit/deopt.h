@@ -15,4 +15,9 @@ namespace janus::jit {
 // Returns vm::kResumed, or vm::kRaiseAt when the exit is a raise (an exception is set).
 int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpreterFrame* frame);
 
+// True when exit `exit` (a resume at the loop head) would write back exactly the loop-head
+// stack the trace entered with and release nothing: a trace entered again at the loop head
+// right away may skip deoptimize() (tier 0 itself needs it: stacktop and prev_instr).
+bool exit_keeps_entry_state(const Trace& trace, int exit);
+
 }  // namespace janus::jit

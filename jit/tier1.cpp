@@ -48,6 +48,7 @@ struct Compiled {
   std::vector<bool> loop_end;         // snapshot is the loop's normal end (not a failure)
   std::vector<unsigned long long> exit_counts;
   std::vector<SideExit> sides;        // per snapshot (loop traces only)
+  std::vector<bool> keeps_entry_state;  // per snapshot: deopt.h exit_keeps_entry_state
   int exit_values = 0;
   // The namespaces of the recorded frame: the trace's constants (globals, builtins, names)
   // come from them, so it only runs in frames with the same ones (compared by identity).
@@ -147,6 +148,10 @@ std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Tr
   compiled->loop_end.assign(nsnap, false);
   compiled->exit_counts.assign(nsnap, 0);
   compiled->sides.resize(nsnap);
+  compiled->keeps_entry_state.assign(nsnap, false);
+  for (size_t s = 0; s < nsnap; s++) {
+    compiled->keeps_entry_state[s] = exit_keeps_entry_state(*trace, static_cast<int>(s));
+  }
   int guards = 0, ops = 0;
   for (Ref r = 0; r < static_cast<Ref>(trace->ops.size()); r++) {
     const Instr& in = trace->ops[r];
@@ -281,11 +286,12 @@ struct ExitBuffer {
   }
 };
 
-// Runs `c` on the loop's frame (as it stands: its entry state) and returns the exit taken,
-// its values in `values`.
+// Runs `c` on the loop's frame (as it stands: its entry state; a side trace's also `entry`,
+// its parent's exit buffer) and returns the exit taken, its values in `values`.
 int execute(const Compiled& c, PyThreadState* tstate, _PyInterpreterFrame* frame,
-            uint64_t* values, uint64_t* iterations) {
+            uint64_t* values, uint64_t* iterations, const uint64_t* entry = nullptr) {
   TraceContext ctx;
+  ctx.entry_values = entry;
   ctx.tstate = tstate;
   ctx.frame = frame;
   ctx.localsplus = frame->localsplus;
@@ -327,30 +333,37 @@ unsigned long long note_exit(Compiled& c, int exit, PyCodeObject* code) {
   return count;
 }
 
-// run_side's result when the side trace reached the loop head (tier 0's frame is there).
+// run_side's result when the side trace reached the loop head and the parent trace may go
+// on (the loop frame is as the parent entered it: written back, or never touched).
 constexpr int kBackAtHead = -1000;
 
-// Runs the side trace of an exit whose state deoptimize has just written: kBackAtHead when
-// it reached the loop head (the parent goes on), else tier 0's result at its exit. A side
-// trace that keeps leaving before the loop head is dropped (a failure of that exit).
-int run_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, SideExit& side,
+// Runs the side trace of an exit of `parent` just taken, stitched: the parent's exit was
+// not deoptimized, and the side trace starts from its exit buffer `entry`. Returns
+// kBackAtHead when it reached the loop head and the parent goes on, else tier 0's result
+// at its exit (deoptimized). A side trace that keeps leaving before the loop head is
+// dropped (a failure of that exit).
+int run_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopState& loop,
+             const std::shared_ptr<Compiled>& parent, SideExit& side, const uint64_t* entry,
              ExitBuffer& buffer) {
   std::shared_ptr<Compiled> s = side.trace;  // keeps it alive while it runs
   const Trace& trace = *s->trace;
   g_stats.side_entries++;
   uint64_t* values = buffer.reserve(s->exit_values);
   uint64_t iterations = 0;
-  int exit = execute(*s, tstate, frame, values, &iterations);
+  int exit = execute(*s, tstate, frame, values, &iterations, entry);
   note_exit(*s, exit, frame->f_code);
   Ref op = s->exit_op[exit];
-  bool at_head = op >= 0 && trace.ops[op].op == Op::SIDE_END;
-  int result = deoptimize(trace, exit, values, frame);
-  if (at_head) {
+  if (op >= 0 && trace.ops[op].op == Op::SIDE_END) {
     g_stats.iterations++;
     side.early_runs = 0;
     bool breaker = tstate->interp->ceval.eval_breaker._value != 0;
+    // Back at the loop head with the loop head's very stack: the parent reads the frame as
+    // it is, only tier 0 needs it written.
+    if (!breaker && loop.compiled == parent && s->keeps_entry_state[exit]) return kBackAtHead;
+    int result = deoptimize(trace, exit, values, frame);
     return result == vm::kResumed && !breaker ? kBackAtHead : result;
   }
+  int result = deoptimize(trace, exit, values, frame);
   if (trace.snapshots[exit].kind == Snapshot::Resume && force_deopt_period() == 0 &&
       ++side.early_runs >= 2 * g_settings.blacklist_after && side.trace == s) {
     g_stats.dropped++;
@@ -402,7 +415,7 @@ void start_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head,
                                  " from exit " + std::to_string(exit) + " at " +
                                  where(inner->f_code, pc));
   }
-  start_side_recording(frames, head, pc, compiled->trace->entry_stack_depth, g_settings.max_trace,
+  start_side_recording(frames, head, pc, *compiled->trace, exit, g_settings.max_trace,
                        g_settings.max_inline);
 }
 
@@ -422,7 +435,7 @@ int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopS
     log(LogCategory::Tiers, "loop at " + where(code, head) + " entered tier 1");
   }
   loop.entered = true;
-  ExitBuffer buffer;
+  ExitBuffer buffer, side_buffer;  // the parent's exit values are the side trace's entry
   for (;;) {
     uint64_t* values = buffer.reserve(compiled->exit_values);
     uint64_t iterations = 0;
@@ -432,15 +445,16 @@ int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopS
     unsigned long long count = note_exit(*compiled, exit, code);
     const Snapshot& snap = trace.snapshots[exit];
     Ref op = compiled->exit_op[exit];
-    int result = deoptimize(trace, exit, values, frame);
-    if (result != vm::kResumed) return result;
     SideExit& side = compiled->sides[exit];
     if (side.trace) {
-      int next = run_side(tstate, frame, head, side, buffer);
+      // Stitched: the side trace takes the exit's state as it is (no deoptimize between).
+      int next = run_side(tstate, frame, head, loop, compiled, side, values, side_buffer);
       if (next != kBackAtHead) return next;
       if (loop.compiled != compiled) return vm::kResumed;  // dropped meanwhile: tier 0 goes on
       continue;
     }
+    int result = deoptimize(trace, exit, values, frame);
+    if (result != vm::kResumed) return result;
     if (wants_side_trace(*compiled, exit, count, head)) {
       start_side(tstate, frame, head, compiled, exit);
       return result | vm::kRecordResumed;

@@ -18,12 +18,12 @@ struct Trace {
   _object* code = nullptr;    // the PyCodeObject (borrowed: the trace hangs off it)
   int32_t loop_head = 0;      // code units: where each iteration starts
   int32_t entry_stack_depth = 0;  // value-stack depth at the loop head (LOAD_STACK range)
-  // A side trace (entered where a parent trace's exit left tier 0's frames, inside inlined
-  // calls maybe): entry_stack_depth is the loop frame's stack depth there, and
-  // entry_frame_stacks[d - 1] the stack depth of the entry frame at depth d >= 1. Exits
-  // release those entry stacks as they release the loop frame's (Snapshot::entry_frames).
+  // A side trace: entered straight from one exit of its parent (a loop trace), with the
+  // frames as the parent left them, unwritten: the loop frame still holds the loop head's
+  // stack (entry_stack_depth, the parent's: LOAD_STACK reads it and exits release it), the
+  // inlined frames the parent pushed have empty stacks, and everything the exit's snapshot
+  // names comes from the parent's exit buffer (ENTRY_* ops, ctx->entry_values).
   bool side = false;
-  std::vector<int32_t> entry_frame_stacks;
   std::vector<Instr> ops;
   std::vector<Ref> lists;     // operands of variadic ops
   std::vector<Snapshot> snapshots;
@@ -46,6 +46,9 @@ struct TraceContext {
   _object** stack_base = nullptr;   // the value stack's bottom (LOAD_STACK reads it)
   const int* eval_breaker = nullptr;  // non-zero: LOOP exits (signals, GIL hand-off)
   uint64_t* exit_values = nullptr;  // one raw 64-bit slot per entry of the exit's snapshot
+  // A side trace's entry state: its parent's exit_values at the exit it grew from (read by
+  // ENTRY_* ops; a different buffer from exit_values). Unused by loop traces.
+  const uint64_t* entry_values = nullptr;
   int32_t exit_id = -1;             // set by the executor too (same as the return value)
   uint64_t iterations = 0;          // LOOP adds 1 each time it jumps back to op 0 (the JIT
                                     // spots traces that exit before doing any work)
