@@ -116,7 +116,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       break;  // the jump back to the head follows the last op
     }
     case Op::SIDE_END:
-      cc_.jmp(stub(in.exit));
+      lower_side_end(in);
       break;
     case Op::ENTRY_OBJ:
     case Op::ENTRY_PTR:

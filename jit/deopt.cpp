@@ -116,6 +116,13 @@ int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpre
   return raise ? vm::kRaiseAt : vm::kResumed;
 }
 
+int resume_at_loop_head(const Trace& trace, _PyInterpreterFrame* frame) {
+  PyCodeObject* code = frame->f_code;
+  frame->stacktop = code->co_nlocalsplus + trace.entry_stack_depth;
+  frame->prev_instr = _PyCode_CODE(code) + trace.loop_head - 1;
+  return vm::kResumed;
+}
+
 bool exit_keeps_entry_state(const Trace& trace, int exit) {
   const Snapshot& snap = trace.snapshots[exit];
   if (snap.kind != Snapshot::Resume || !snap.callers.empty() || snap.pc != trace.loop_head ||

@@ -20,4 +20,9 @@ int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpre
 // right away may skip deoptimize() (tier 0 itself needs it: stacktop and prev_instr).
 bool exit_keeps_entry_state(const Trace& trace, int exit);
 
+// Tier 0's view of a frame in that state (the loop frame holding the loop head's stack,
+// as `trace` entered it): stacktop and prev_instr, for tier 0 to go on at the loop head.
+// Returns vm::kResumed.
+int resume_at_loop_head(const Trace& trace, _PyInterpreterFrame* frame);
+
 }  // namespace janus::jit

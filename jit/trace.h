@@ -34,6 +34,10 @@ struct Trace {
   ~Trace();
 };
 
+// A compiled trace's entry (the entry contract below).
+struct TraceContext;
+using TraceEntry = int (*)(TraceContext*);
+
 // Everything a running trace reads. The executor fills exit_values (at least
 // max_exit_values(trace) slots) and returns the snapshot index.
 struct TraceContext {
@@ -52,15 +56,33 @@ struct TraceContext {
   int32_t exit_id = -1;             // set by the executor too (same as the return value)
   uint64_t iterations = 0;          // LOOP adds 1 each time it jumps back to op 0 (the JIT
                                     // spots traces that exit before doing any work)
+  // Linked side traces (backend_x64.h ExitLinks): an exit of a loop trace whose side trace
+  // is linked calls it from its exit stub with entry_values = this exit's values and
+  // exit_values = side_exit_values (kLinkedExitValues slots), and goes on at op 0 when it
+  // comes back at the loop head. When it leaves elsewhere, the loop trace returns its own
+  // exit with side_exit = the side trace's exit (its values in side_exit_values) and
+  // side_code = the side trace's entry.
+  uint64_t* side_exit_values = nullptr;
+  int32_t side_exit = -1;
+  TraceEntry side_code = nullptr;
 };
 
+// The most exit values a side trace may have to be linked (the size of side_exit_values).
+inline constexpr int kLinkedExitValues = 64;
+
+// What a side trace's SIDE_END may return instead of its exit's index when that exit
+// would write back exactly the loop-head stack the parent entered with
+// (deopt.h exit_keeps_entry_state) and the eval breaker is clear: it stored nothing and
+// added 1 to ctx->iterations; the parent goes on at the loop head.
+inline constexpr int kSideBackAtHead = -2;
+
 // The entry contract: run iterations from op 0 until an exit; store the values named by
-// snapshot[exit].entries, in order, into ctx->exit_values; return the exit's index.
+// snapshot[exit].entries, in order, into ctx->exit_values; return the exit's index (a side
+// trace's SIDE_END: or kSideBackAtHead, above).
 // A guard that fails exits without performing the op; a kMayRaise op that fails exits
 // with its exception set. Before testing a guard's condition, when
 // force_deopt_period() > 0 and the guard's snapshot is `forceable`, the executor calls
 // force_deopt_roll() once; true means the guard fails now.
-using TraceEntry = int (*)(TraceContext*);
 
 // The IR interpreter: the reference semantics (and the fallback for traces the backend
 // refuses).
