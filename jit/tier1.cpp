@@ -369,6 +369,7 @@ unsigned long long note_exit(Compiled& c, int exit, PyCodeObject* code) {
 // run_side's result when the side trace reached the loop head and the parent trace goes
 // on (the loop frame holds the loop head's state: written back, or never touched).
 constexpr int kBackAtHead = -1000;
+constexpr int kNoSideRun = -1001;  // the exit has no side trace
 
 // What follows a run of side trace `s` of exit `pexit` of `parent` (stitched: entered by
 // run_side, or by the parent's exit stub), which left at `exit` (its values in `values`) or
@@ -384,13 +385,16 @@ int finish_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, Com
   const Trace& trace = *s->trace;
   note_exit(*s, exit, frame->f_code);
   Ref op = s->exit_op[exit];
-  int result = deoptimize(trace, exit, values, frame);
   if (op >= 0 && trace.ops[op].op == Op::SIDE_END) {
     g_stats.iterations++;
     parent.early_runs[pexit] = 0;
     bool breaker = tstate->interp->ceval.eval_breaker._value != 0;
+    // What the machine code's kSideBackAtHead does, for a side trace the IR interpreter ran.
+    if (!breaker && s->keeps_entry_state[exit]) return kBackAtHead;
+    int result = deoptimize(trace, exit, values, frame);
     return result == vm::kResumed && !breaker ? kBackAtHead : result;
   }
+  int result = deoptimize(trace, exit, values, frame);
   SideExit& side = parent.sides[pexit];
   if (trace.snapshots[exit].kind == Snapshot::Resume && force_deopt_period() == 0 &&
       ++parent.early_runs[pexit] >= 2 * g_settings.blacklist_after && side.trace == s) {
@@ -503,14 +507,14 @@ int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopS
     Ref op = compiled->exit_op[exit];
     // Stitched: the side trace takes the exit's state as it is (no deoptimize between),
     // called by the exit stub itself (linked; it left before the loop head) or from here.
-    int next = kBackAtHead - 1;
+    int next = kNoSideRun;
     if (linked.exit >= 0) {
       std::shared_ptr<Compiled> s = linked_side(*compiled, exit, linked.code);
       next = finish_side(tstate, frame, head, *compiled, exit, s, linked.exit, linked.values);
     } else if (compiled->sides[exit].trace) {
       next = run_side(tstate, frame, head, *compiled, exit, values, side_buffer);
     }
-    if (next != kBackAtHead - 1) {
+    if (next != kNoSideRun) {
       if (next != kBackAtHead) return next;
       // Dropped meanwhile (a recursive run): tier 0 goes on at the loop head.
       if (loop.compiled != compiled) return resume_at_loop_head(trace, frame);
