@@ -77,8 +77,10 @@ AttrPlan plan_load_attr(PyObject* o, PyObject* name, bool method) {
     plan.what = AttrPlan::kMethod;
   } else if (get == nullptr) {
     plan.what = AttrPlan::kClassValue;
+  } else if (Py_TYPE(descr)->tp_descr_set == nullptr) {
+    plan.what = AttrPlan::kBind;  // `f = o.method`, classmethods: the descriptor binds
   } else {
-    return plan;  // properties, classmethods, bound methods for LOAD_ATTR: generic
+    return plan;  // data descriptors (properties, ...): generic
   }
   plan.value = descr;
   plan.guard_absent = has_dict;

@@ -378,6 +378,10 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::CALL_EX:
     case Op::EXTEND_LIST:
     case Op::LIST_AS_TUPLE:
+    case Op::WITH_ENTER:
+    case Op::WITH_EXIT:
+    case Op::DESCR_GET:
+    case Op::GUARD_FUNC_CODE:
       lower_call(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline

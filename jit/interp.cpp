@@ -140,6 +140,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::GUARD_NOT_TRACING:
         case Op::GUARD_ATTR_SLOT:
         case Op::GUARD_FUNC_VERSION:
+        case Op::GUARD_FUNC_CODE:
         case Op::GUARD_DICT_EMPTY:
           GUARD(rt::call_helper(static_cast<int>(in.op))(a, b, c, in.imm, in.aux) != 0)
         case Op::ADD_I64_OVF: {
@@ -234,7 +235,10 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::LOAD_FIELD:
         case Op::CALL_EX:
         case Op::EXTEND_LIST:
-        case Op::LIST_AS_TUPLE: {
+        case Op::LIST_AS_TUPLE:
+        case Op::WITH_ENTER:
+        case Op::WITH_EXIT:
+        case Op::DESCR_GET: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,
           // sys._getframe): its line is the instruction's.

@@ -43,6 +43,9 @@ int64_t concrete_i64(PyObject* o) {
 // Code whose body a recording could not follow when inlined: called, never inlined.
 std::unordered_set<PyCodeObject*> g_not_inlined;
 
+// JANUS_JIT_MAX_UNROLL: back-edges of loops inside inlined callees one recording unrolls.
+int g_max_unroll = 8;
+
 class Recorder {
  public:
   bool active = false;
@@ -246,7 +249,9 @@ class Recorder {
     if (sp - _PyFrame_Stackbase(frame) != static_cast<Py_ssize_t>(stack_.size())) {
       return fail("value stack out of step with the recording", offset);
     }
-    if (++count_ > max_length_) return fail("trace too long", offset);
+    // Too long with a callee's loop unrolled: that callee is called from now on (not the
+    // innermost code, which may be fine inlined on its own).
+    if (++count_ > max_length_) return fail("trace too long", offset, unrolled_depth_);
     sp_ = sp;
     PyCodeObject* code_before = code_;
     if (!instruction(offset)) return false;
@@ -322,6 +327,8 @@ class Recorder {
   int live_entry_frames_ = 0;  // side traces: entry frames above the loop's still there
   int max_length_ = 0;
   int count_ = 0;
+  std::vector<int> unrolled_;  // per inline depth: back-edges its frame's loops unrolled
+  int unrolled_depth_ = -1;   // the outermost inlined frame on the stack unrolling a loop
   std::unique_ptr<Trace> trace_;
   std::unique_ptr<IRBuilder> b_;
   std::vector<Ref> stack_;
@@ -348,7 +355,9 @@ class Recorder {
   int raise_snap_ = -1;
   RecordResult result_;
 
-  bool fail(const std::string& reason, int pc) {
+  // `blame_depth`: the inline depth whose code is blamed when the failure is a callee's
+  // (-1: the innermost frame's).
+  bool fail(const std::string& reason, int pc, int blame_depth = -1) {
     if (!active) return false;
     active = false;
     vm::allow_library_call(false);
@@ -358,9 +367,10 @@ class Recorder {
     result_.abort_code = code_;
     // Inside an inlined callee (not a side trace's entry frame): that code's body is what
     // the recorder cannot follow (`with`, a generator, ...), so it is called from now on.
-    if (!callers_.empty() && static_cast<int>(callers_.size()) > live_entry_frames_ &&
-        pc >= 0 && g_not_inlined.insert(code_).second) {
-      Py_INCREF(code_);  // kept: a freed code's address must not match a new one
+    const int depth = blame_depth >= 0 ? blame_depth : static_cast<int>(callers_.size());
+    PyCodeObject* blamed = depth == static_cast<int>(callers_.size()) ? code_ : callers_[depth].code;
+    if (depth > 0 && depth > live_entry_frames_ && pc >= 0 && g_not_inlined.insert(blamed).second) {
+      Py_INCREF(blamed);  // kept: a freed code's address must not match a new one
       result_.callee_blamed = true;
     }
     trace_.reset();
@@ -588,6 +598,24 @@ class Recorder {
         push(b_->emit(Op::OBJ_ITER, v, kNoRef, kNoRef, 0, 0, raise()));
         return true;
       }
+      case BEFORE_WITH: {
+        // As tier 0: __enter__ then __exit__ looked up (either raising with the manager on
+        // the stack), __exit__ replaces the manager, then __enter__() runs with __exit__ on
+        // the stack. The body's exceptions leave the trace at their instruction, and tier 0
+        // unwinds through the `with` handler of the exception table, so only the normal
+        // path (`__exit__(None, None, None)`, an ordinary CALL) is recorded.
+        Ref mgr = as_obj(pop());
+        Ref enter = b_->emit(Op::WITH_ENTER, mgr, kNoRef, kNoRef, 0, 0, raise());
+        Ref exit = b_->emit(Op::WITH_EXIT, mgr, kNoRef, kNoRef, 0, 0, raise());
+        push(exit);
+        const int raise_in_enter = snapshot(Snapshot::RaiseAt, op_pc_, stack_, pre_written_, false);
+        Ref res = b_->emit_list(Op::OBJ_CALL, {}, enter, 0, 0, raise_in_enter);
+        push(res);
+        // __enter__ may have turned tracing on: leave with the instruction done.
+        int after = snapshot(Snapshot::Resume, expected_, stack_, written_, false);
+        b_->emit(Op::GUARD_NOT_TRACING, kNoRef, kNoRef, kNoRef, 0, 0, after);
+        return true;
+      }
       case MAKE_FUNCTION: {
         // Stack: [defaults] [kwdefaults] [annotations] [closure] code (flags 1, 2, 4, 8).
         std::vector<Ref> parts(5, null_);
@@ -809,6 +837,13 @@ class Recorder {
         b_->emit(Op::APPEND, peek(oparg), v, kNoRef, 0, 0, raise());
         return true;
       }
+      case MAP_ADD: {
+        // A dict comprehension's `d[key] = value` (the dict is BUILD_MAP's: exact).
+        Ref value = as_obj(pop());
+        Ref key = as_obj(pop());
+        b_->emit(Op::SETITEM, peek(oparg), key, value, 0, 0, raise());
+        return true;
+      }
       case LIST_EXTEND: {
         // `[*a, *b]`, `f(*a, *b)`: an exact list or tuple extends the list without running
         // code (other iterables, and tier 0's error for a non-iterable, are not recorded).
@@ -875,7 +910,8 @@ class Recorder {
         return true;
       }
       case JUMP_BACKWARD:
-        if (next - oparg != loop_head_ || frame_ref_ != kNoRef) return fail("an inner loop", pc);
+        if (frame_ref_ != kNoRef) return unrolled_back_edge(next - oparg, pc);
+        if (next - oparg != loop_head_) return fail("an inner loop", pc);
         return close(pc);
       default: {
         const char* name = "?";
@@ -893,6 +929,21 @@ class Recorder {
         return fail(reason, pc);
       }
     }
+  }
+
+  // JUMP_BACKWARD of a loop inside an inlined callee (a comprehension, a helper's loop):
+  // recorded as a plain jump, so the trace holds the iterations it ran, each FOR_ITER
+  // guarded. A call whose loops take more than JANUS_JIT_MAX_UNROLL back-edges becomes a
+  // call (blamed: not inlined from now on).
+  bool unrolled_back_edge(int target, int pc) {
+    const int depth = static_cast<int>(callers_.size());
+    if (unrolled_depth_ < 0 || depth < unrolled_depth_) unrolled_depth_ = depth;
+    if (static_cast<int>(unrolled_.size()) <= depth) unrolled_.resize(depth + 1, 0);
+    if (++unrolled_[depth] > g_max_unroll) {
+      return fail("a loop of more than JANUS_JIT_MAX_UNROLL iterations in an inlined call", pc);
+    }
+    expected_ = target;
+    return check_breaker();
   }
 
   // Backward jumps check the eval breaker in tier 0 (after the jump).
@@ -1014,6 +1065,14 @@ class Recorder {
       b_->emit(Op::GUARD_ATTR_SLOT, owner, kNoRef, kNoRef, imm,
                static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0)), pre());
     }
+    if (plan.what == AttrPlan::kBind) {
+      Ref res = b_->emit(Op::DESCR_GET, owner, kNoRef, kNoRef,
+                         reinterpret_cast<int64_t>(plan.value), 0, raise());
+      pop();
+      if (method) push(null_);
+      push(res);
+      return true;
+    }
     pop();
     if (plan.what == AttrPlan::kMethod) {
       push(pinned_value(plan.value));
@@ -1129,7 +1188,10 @@ class Recorder {
     for (const CallerRec& c : callers_) {
       if (c.code == code) return false;
     }
-    if (!vm::runs_inline_while_recording(_PyThreadState_GET(), code) || has_backward_jump(code)) return false;
+    if (!vm::runs_inline_while_recording(_PyThreadState_GET(), code) ||
+        (g_max_unroll == 0 && has_backward_jump(code))) {
+      return false;
+    }
     uint32_t version = func->func_version;
     if (version == 0) version = _PyFunction_GetVersionForCurrentState(func);
     if (version == 0) return false;
@@ -1157,7 +1219,14 @@ class Recorder {
     // reference to it, so a closure made per call does not outlive its last use.
     Ref fref = as_obj(peek(is_meth ? oparg + 2 : oparg + 1));
     guard_type(fref, &PyFunction_Type);
-    b_->emit(Op::GUARD_FUNC_VERSION, fref, kNoRef, kNoRef, version, 0, pre());
+    // A function the trace made itself (a comprehension's, a closure per call) is a new
+    // object with no version each time, but its globals and closure are the recorded
+    // frame's: its __code__ (and no defaults, which PUSH_FRAME bakes in) pins the rest.
+    if (made_by_trace(fref)) {
+      b_->emit(Op::GUARD_FUNC_CODE, fref, kNoRef, kNoRef, reinterpret_cast<int64_t>(code), 0, pre());
+    } else {
+      b_->emit(Op::GUARD_FUNC_VERSION, fref, kNoRef, kNoRef, version, 0, pre());
+    }
     std::vector<Ref> params;
     std::vector<Ref> extra;  // what *args collects
     for (int i = nargs; i >= 1; i--) {
@@ -1187,6 +1256,9 @@ class Recorder {
                         std::move(stack_), return_pc});
     code_ = code;
     frame_ref_ = fr;
+    if (static_cast<int>(unrolled_.size()) > static_cast<int>(callers_.size())) {
+      unrolled_[callers_.size()] = 0;  // a new frame at this depth: its own loops' budget
+    }
     loaded_.clear();
     consts_.clear();
     stack_.clear();
@@ -1199,6 +1271,14 @@ class Recorder {
     return true;
   }
 
+  // Whether `fn` is this trace's MAKE_FUNC result with no defaults (the only assignable
+  // function attributes besides __code__ that PUSH_FRAME depends on).
+  bool made_by_trace(Ref fn) const {
+    const Instr& make = instr(fn);
+    if (make.op != Op::MAKE_FUNC) return false;
+    return trace_->lists[make.list_start + 3] == null_ && trace_->lists[make.list_start + 4] == null_;
+  }
+
   // RETURN_VALUE of an inlined callee: its frame is popped; the value (a reference of its
   // own, as tier 0 moves it) goes on the caller's stack, which continues after its CALL.
   bool return_from_inlined() {
@@ -1209,6 +1289,7 @@ class Recorder {
     // A side trace's entry frame returned (a failure past here blames the callee's code).
     const int popped_depth = static_cast<int>(callers_.size());
     if (popped_depth <= live_entry_frames_) live_entry_frames_ = popped_depth - 1;
+    if (popped_depth == unrolled_depth_) unrolled_depth_ = -1;
     CallerRec c = std::move(callers_.back());
     callers_.pop_back();
     code_ = c.code;
@@ -1429,7 +1510,8 @@ class Recorder {
     if (tp == &PyListIter_Type || (tp == &PyRangeIter_Type && range_iter_layout_ok())) {
       bool is_range = tp == &PyRangeIter_Type;
       if (!rt::GUARD_ITER_NOT_DONE(reinterpret_cast<uint64_t>(c), 0, 0, 0, is_range)) {
-        return fail(kLoopEndedWhileRecording, pc);
+        if (frame_ref_ == kNoRef) return fail(kLoopEndedWhileRecording, pc);
+        return loop_exhausted(it, target);
       }
       guard_type(it, tp);
       b_->emit(Op::GUARD_ITER_NOT_DONE, it, kNoRef, kNoRef, 0, is_range, pre());
@@ -1441,16 +1523,53 @@ class Recorder {
                         reinterpret_cast<int64_t>(exhausted_sentinel()), 0, raise());
     std::vector<Ref> after(stack_.begin(), stack_.end() - 1);
     int exit = snapshot(Snapshot::Resume, target, after, written_, false);
-    b_->emit(Op::GUARD_IS_NOT, item, kNoRef, kNoRef,
-             reinterpret_cast<int64_t>(exhausted_sentinel()), 0, exit);
+    Ref guard = b_->emit(Op::GUARD_IS_NOT, item, kNoRef, kNoRef,
+                         reinterpret_cast<int64_t>(exhausted_sentinel()), 0, exit);
     push(item);
     int next = expected_;
+    // Inside an inlined callee the loop's end is recorded too (unrolling): then the guard
+    // turns into "exhausted", leaving with the item for the body when there is one.
+    const bool inner = frame_ref_ != kNoRef;
+    std::vector<Ref> with_item = stack_;
+    int more = inner ? snapshot(Snapshot::Resume, next, with_item, written_, false) : -1;
     expected_ = -1;
-    pending_ = [this, next, target](int offset) {
-      if (offset == target) return fail(kLoopEndedWhileRecording, offset);
+    // A generator tier 0 resumes inline (vm FOR_ITER) that returns brings this FOR_ITER
+    // back, which then finds it exhausted and jumps: the end of the loop too.
+    const bool generator = PyGen_CheckExact(c);
+    pending_ = [this, next, target, inner, guard, more, generator, pc](int offset) {
+      const bool ended = offset == target || (generator && offset == pc);
+      if (ended && inner) {
+        Instr& g = trace_->ops[guard];
+        g.op = Op::GUARD_IS;
+        g.exit = more;
+        pop();  // the sentinel
+        pop();  // the iterator (tier 0 releases it)
+        expected_ = target;
+        // FOR_ITER running again after the generator's return: the trace's next() saw
+        // the end already.
+        if (offset != target) skip_offset_ = offset;
+        return true;  // step() now records the instruction at `target`
+      }
+      if (ended) return fail(kLoopEndedWhileRecording, offset);
       expected_ = next;
       return true;
     };
+    return true;
+  }
+
+  // A list or range iterator inside an inlined callee ran out: next() gives the sentinel
+  // (tier 0's FOR_ITER calls the same tp_iternext, which drops a list iterator's list), and
+  // the guard leaves with the item for the body when a later run has one more.
+  bool loop_exhausted(Ref it, int target) {
+    Ref item = b_->emit(Op::ITER_NEXT, it, kNoRef, kNoRef,
+                        reinterpret_cast<int64_t>(exhausted_sentinel()), 0, raise());
+    std::vector<Ref> with_item = stack_;
+    with_item.push_back(item);
+    int more = snapshot(Snapshot::Resume, expected_, with_item, written_, false);
+    b_->emit(Op::GUARD_IS, item, kNoRef, kNoRef, reinterpret_cast<int64_t>(exhausted_sentinel()),
+             0, more);
+    pop();  // the iterator
+    expected_ = target;
     return true;
   }
 
@@ -1528,6 +1647,8 @@ class Recorder {
 Recorder g_recorder;
 
 }  // namespace
+
+void set_max_unroll(int back_edges) { g_max_unroll = back_edges < 0 ? 0 : back_edges; }
 
 void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length,
                      int max_inline) {

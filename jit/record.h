@@ -38,6 +38,8 @@ void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth,
 // state is that exit's buffer (trace.h: TraceContext::entry_values).
 void start_side_recording(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
                           const Trace& parent, int exit, int max_length, int max_inline);
+// JANUS_JIT_MAX_UNROLL (0: callees holding a loop are not inlined).
+void set_max_unroll(int back_edges);
 bool is_recording();
 // The loop's frame (the bottom one when the recording is inside an inlined call).
 _PyInterpreterFrame* recording_frame();

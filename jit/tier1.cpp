@@ -601,6 +601,7 @@ bool install() {
   g_settings.max_trace = int_option(OptionId::JitMaxTrace);
   g_settings.max_inline = std::max(0, int_option(OptionId::JitMaxInline));
   g_settings.blacklist_after = std::max(1, int_option(OptionId::JitBlacklist));
+  set_max_unroll(int_option(OptionId::JitMaxUnroll));
   g_settings.hot_exit = static_cast<unsigned long long>(std::max(0, int_option(OptionId::JitHotExit)));
   set_force_deopt_period(int_option(OptionId::JitForceDeopt));
   range_iter_layout_ok();

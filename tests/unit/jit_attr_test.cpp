@@ -216,7 +216,21 @@ TEST_F(JitAttrTest, ClassAttributesAndMethodsNeedTheInstanceNotToShadowThem) {
   EXPECT_TRUE(k.guard_absent);
   AttrPlan m = plan_load_attr(o, name("m"), true);
   EXPECT_EQ(m.what, AttrPlan::kMethod);
-  EXPECT_EQ(plan_load_attr(o, name("m"), false).what, AttrPlan::kGeneric);  // a bound method
+  // `o.m` as a value: the function binds (DESCR_GET), as getattr does.
+  AttrPlan bind = plan_load_attr(o, name("m"), false);
+  EXPECT_EQ(bind.what, AttrPlan::kBind);
+  EXPECT_TRUE(bind.guard_absent);
+  {
+    auto* bound = reinterpret_cast<PyObject*>(rt::call_helper(static_cast<int>(Op::DESCR_GET))(
+        reinterpret_cast<uint64_t>(o), 0, 0, reinterpret_cast<int64_t>(bind.value), 0));
+    PyObject* oracle = PyObject_GetAttrString(o, "m");
+    ASSERT_NE(bound, nullptr);
+    ASSERT_NE(oracle, nullptr);
+    EXPECT_EQ(PyObject_RichCompareBool(bound, oracle, Py_EQ), 1);
+    EXPECT_EQ(Py_TYPE(bound), Py_TYPE(oracle));
+    Py_DECREF(bound);
+    Py_DECREF(oracle);
+  }
   const int32_t absent = static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0));
   // Both executors call the same helper for this guard: checked directly, twice (the
   // second round on a new instance of a class whose shared keys now know `k` and `m`).
