@@ -116,7 +116,14 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       break;  // the jump back to the head follows the last op
     }
     case Op::SIDE_END:
-      cc_.jmp(stub(in.exit));
+      lower_side_end(in);
+      break;
+    case Op::ENTRY_OBJ:
+    case Op::ENTRY_PTR:
+    case Op::ENTRY_I64:
+    case Op::ENTRY_F64:
+    case Op::ENTRY_BOOL:
+      lower_entry(ref, in);
       break;
 
     // ---- reference counts -----------------------------------------------------------
@@ -378,7 +385,6 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::DESCR_GET:
     case Op::GUARD_FUNC_CODE:
     case Op::GUARD_DICT_KEYS:
-    case Op::ENTRY_FRAME:
       lower_call(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline

@@ -91,6 +91,13 @@ int interpret(const Trace& trace, TraceContext* ctx) {
           break;
         case Op::SIDE_END:
           return take_exit(in.exit);
+        case Op::ENTRY_OBJ:
+        case Op::ENTRY_PTR:
+        case Op::ENTRY_I64:
+        case Op::ENTRY_F64:
+        case Op::ENTRY_BOOL:
+          v[r] = ctx->entry_values[in.aux];
+          break;
         case Op::INCREF:
           Py_INCREF(obj(a));
           break;
@@ -234,8 +241,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::WITH_EXIT:
         case Op::DICT_STORE_ENTRY:
         case Op::DICT_ENTRY:
-        case Op::DESCR_GET:
-        case Op::ENTRY_FRAME: {
+        case Op::DESCR_GET: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,
           // sys._getframe): its line is the instruction's.

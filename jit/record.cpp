@@ -67,55 +67,134 @@ class Recorder {
 
   // A side trace: recording starts at `pc` of the innermost of `frames` (frames[0] is the
   // loop's frame; frames[d] was called by frames[d - 1], each caller suspended after its
-  // CALL), whose state an exit of the loop's trace has just written, and ends at the
-  // loop's back-edge with the loop head's stack depth `loop_stack_depth`. The frames'
-  // stacks are the trace's entry values (borrowed: the frames keep holding them, and exits
-  // release them, Trace::entry_frame_stacks); their locals are loaded where used.
+  // CALL), whose state exit `exit` of the loop trace `parent` has just written, and ends at
+  // the loop's back-edge with the loop head's stack depth. When the side trace runs, that
+  // exit is not deoptimized: the side trace starts from the parent's exit buffer (its
+  // snapshot's values, unboxed where the parent had them unboxed, the callee frames'
+  // pointers) and from the frames as the parent left them (locals written, loop frame
+  // holding the loop head's stack, callee frames with empty stacks). So each stack slot of
+  // the snapshot becomes an entry value here:
+  //   - a constant stays that constant (NULL: null_);
+  //   - the parent's LOAD_STACK #j stays LOAD_STACK #j (the loop frame still holds it);
+  //   - a value the parent owned (one of the snapshot's Release entries) is ENTRY_OBJ: its
+  //     reference passes to the side trace, whose refcount pass releases it;
+  //   - a value the parent borrowed is ENTRY_PTR + NEWREF (tier 0's stack would hold a
+  //     reference of its own; its lender may go away);
+  //   - unboxed values are ENTRY_I64 / ENTRY_F64 / ENTRY_BOOL.
+  // Owned values that are on no stack (live in the parent past the exit) are ENTRY_OBJ too,
+  // unused, so they are released at once. Exits of the side trace then write every frame
+  // from its own snapshots (deoptimize), as exits of any trace do.
   void start_side(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
-                  int loop_stack_depth, int max_length, int max_inline) {
+                  const Trace& parent, int exit, int max_length, int max_inline) {
     _PyInterpreterFrame* root = frames[0];
     const int k = static_cast<int>(frames.size()) - 1;
     begin(root->f_code, loop_head, pc, max_length, max_inline);
     note_names_dict(root);
-    loop_stack_depth_ = loop_stack_depth;
+    loop_stack_depth_ = parent.entry_stack_depth;
     trace_->side = true;
-    auto depth_of = [](_PyInterpreterFrame* f) {
-      return static_cast<int>(f->stacktop - f->f_code->co_nlocalsplus);
-    };
-    // A NULL slot (PUSH_NULL before a call) is null_, as the recorder's calls expect.
-    auto entry_stack = [&](_PyInterpreterFrame* f, Ref fr) {
-      std::vector<Ref> stack;
-      const int n = depth_of(f);
-      PyObject** base = _PyFrame_Stackbase(f);
-      for (int i = 0; i < n; i++) {
-        if (base[i] == nullptr) {
-          stack.push_back(null_);
-        } else if (fr == kNoRef) {
-          stack.push_back(b_->emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, i));
-        } else {
-          stack.push_back(b_->emit(Op::FRAME_LOAD, fr, kNoRef, kNoRef, 0,
-                                   f->f_code->co_nlocalsplus + i));
-        }
+    trace_->entry_stack_depth = parent.entry_stack_depth;
+    const Snapshot& snap = parent.snapshots[exit];
+    // Where each frame's stack slots and frame pointer are in the exit buffer.
+    std::vector<std::vector<int>> slots(k + 1);
+    std::vector<int> frame_ptr(k + 1, -1);
+    std::map<Ref, std::vector<int>> owned;  // parent ref -> its Release entries
+    if (static_cast<int>(snap.callers.size()) != k) {
+      fail("internal: the side trace's frames do not match its exit", pc);
+      return;
+    }
+    for (int d = 0; d <= k; d++) {
+      const int depth = d < k ? snap.callers[d].stack_depth : snap.stack_depth;
+      const _PyInterpreterFrame* f = frames[d];
+      if (f->stacktop - f->f_code->co_nlocalsplus != depth) {
+        fail("internal: the side trace's frames do not match its exit", pc);
+        return;
       }
-      return stack;
+      slots[d].assign(depth, -1);
+    }
+    for (size_t i = 0; i < snap.entries.size(); i++) {
+      const SnapEntry& e = snap.entries[i];
+      const int idx = static_cast<int>(i);
+      if (e.kind == SnapEntry::Stack) slots[e.depth][e.index] = idx;
+      if (e.kind == SnapEntry::FramePtr) frame_ptr[e.index] = idx;
+      if (e.kind == SnapEntry::Release) owned[e.ref].push_back(idx);
+      if (e.kind == SnapEntry::Local) {
+        fail("internal: a snapshot with locals cannot start a side trace", pc);
+        return;
+      }
+    }
+    // Borrowed values first: every NEWREF is taken before any owned value is released.
+    auto entry_value = [&](int idx, bool* deferred) -> Ref {
+      const Ref p = snap.entries[idx].ref;
+      const Instr& in = parent.ops[p];
+      switch (in.type) {
+        case Type::I64: return b_->emit(Op::ENTRY_I64, kNoRef, kNoRef, kNoRef, 0, idx);
+        case Type::F64: return b_->emit(Op::ENTRY_F64, kNoRef, kNoRef, kNoRef, 0, idx);
+        case Type::Bool: return b_->emit(Op::ENTRY_BOOL, kNoRef, kNoRef, kNoRef, 0, idx);
+        default: break;
+      }
+      if (in.op == Op::CONST_OBJ) {
+        return in.imm == 0 ? null_ : const_obj(reinterpret_cast<PyObject*>(in.imm));
+      }
+      if (in.op == Op::LOAD_STACK) return b_->emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, in.aux);
+      auto it = owned.find(p);
+      if (it != owned.end() && !it->second.empty()) {
+        *deferred = true;
+        return kNoRef;
+      }
+      return b_->emit(Op::NEWREF, b_->emit(Op::ENTRY_PTR, kNoRef, kNoRef, kNoRef, 0, idx));
     };
+    std::vector<std::vector<Ref>> stacks(k + 1);
+    std::vector<std::pair<int, int>> deferred;  // (depth, slot) of owned values
+    for (int d = 0; d <= k; d++) {
+      for (int i = 0; i < static_cast<int>(slots[d].size()); i++) {
+        if (slots[d][i] < 0) {
+          fail("internal: a stack slot the exit's snapshot does not name", pc);
+          return;
+        }
+        const Instr& in = parent.ops[snap.entries[slots[d][i]].ref];
+        if (_PyFrame_Stackbase(frames[d])[i] == nullptr && in.op != Op::CONST_OBJ &&
+            in.op != Op::LOAD_STACK) {
+          fail("internal: a NULL stack slot the parent did not know as NULL", pc);
+          return;
+        }
+        bool later = false;
+        stacks[d].push_back(entry_value(slots[d][i], &later));
+        if (later) deferred.push_back({d, i});
+      }
+    }
+    for (auto [d, i] : deferred) {
+      std::vector<int>& releases = owned[snap.entries[slots[d][i]].ref];
+      if (releases.empty()) {  // the same owned value twice: the second one is borrowed
+        stacks[d][i] = b_->emit(Op::NEWREF, b_->emit(Op::ENTRY_PTR, kNoRef, kNoRef, kNoRef, 0,
+                                                     slots[d][i]));
+        continue;
+      }
+      releases.pop_back();
+      stacks[d][i] = b_->emit(Op::ENTRY_OBJ, kNoRef, kNoRef, kNoRef, 0, slots[d][i]);
+    }
+    for (const auto& [ref, releases] : owned) {
+      for (int idx : releases) b_->emit(Op::ENTRY_OBJ, kNoRef, kNoRef, kNoRef, 0, idx);
+    }
     auto return_pc = [](_PyInterpreterFrame* f) {
       return static_cast<int>(f->prev_instr - _PyCode_CODE(f->f_code)) + 1;
     };
-    trace_->entry_stack_depth = depth_of(root);
     for (int d = 0; d <= k; d++) {
       _PyInterpreterFrame* f = frames[d];
-      Ref fr = d == 0 ? kNoRef
-                      : b_->emit(Op::ENTRY_FRAME, kNoRef, kNoRef, kNoRef, k - d, 0);
-      if (d > 0) trace_->entry_frame_stacks.push_back(depth_of(f));
-      std::vector<Ref> stack = entry_stack(f, fr);
+      Ref fr = kNoRef;
+      if (d > 0) {
+        if (frame_ptr[d] < 0) {
+          fail("internal: the exit's snapshot names no frame at depth " + std::to_string(d), pc);
+          return;
+        }
+        fr = b_->emit(Op::ENTRY_PTR, kNoRef, kNoRef, kNoRef, 0, frame_ptr[d]);
+      }
       if (d < k) {
-        callers_.push_back({f->f_code, f, fr, {}, {}, std::move(stack), return_pc(f)});
+        callers_.push_back({f->f_code, f, fr, {}, {}, std::move(stacks[d]), return_pc(f)});
       } else {
         code_ = f->f_code;
         frame = f;
         frame_ref_ = fr;
-        stack_ = std::move(stack);
+        stack_ = std::move(stacks[d]);
       }
     }
     live_entry_frames_ = k;
@@ -337,7 +416,6 @@ class Recorder {
       s.entries.push_back({SnapEntry::FramePtr, depth, frame_ref_});
       s.code = code_;
     }
-    s.entry_frames = live_entry_frames_;
     for (const auto& [slot, ref] : written) {
       s.entries.push_back({SnapEntry::Local, slot, ref, depth});
     }
@@ -1285,7 +1363,7 @@ class Recorder {
     if (!is_owned(rv)) rv = newref(rv);
     if (!stack_.empty()) return fail("a value stack left at a return", op_pc_);
     b_->emit(Op::POP_FRAME, frame_ref_);
-    // A side trace's entry frame returned: its entry stack went with it.
+    // A side trace's entry frame returned (a failure past here blames the callee's code).
     const int popped_depth = static_cast<int>(callers_.size());
     if (popped_depth <= live_entry_frames_) live_entry_frames_ = popped_depth - 1;
     if (popped_depth == unrolled_depth_) unrolled_depth_ = -1;
@@ -1655,8 +1733,8 @@ void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth,
 }
 
 void start_side_recording(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
-                          int loop_stack_depth, int max_length, int max_inline) {
-  g_recorder.start_side(frames, loop_head, pc, loop_stack_depth, max_length, max_inline);
+                          const Trace& parent, int exit, int max_length, int max_inline) {
+  g_recorder.start_side(frames, loop_head, pc, parent, exit, max_length, max_inline);
 }
 
 bool is_recording() { return g_recorder.active; }

@@ -105,12 +105,6 @@ uint64_t POP_FRAME(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
   return 0;
 }
 
-uint64_t ENTRY_FRAME(uint64_t, uint64_t, uint64_t, int64_t imm, int64_t) {
-  _PyInterpreterFrame* frame = _PyThreadState_GET()->cframe->current_frame;
-  for (int64_t i = 0; i < imm; i++) frame = frame->previous;
-  return reinterpret_cast<uint64_t>(frame);
-}
-
 uint64_t FRAME_LOAD(uint64_t a, uint64_t, uint64_t, int64_t, int64_t aux) {
   return reinterpret_cast<uint64_t>(as_frame(a)->localsplus[aux]);
 }
