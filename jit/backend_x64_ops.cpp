@@ -118,6 +118,30 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::SIDE_END:
       lower_side_end(in);
       break;
+    case Op::CHECK_BREAKER: {
+      // The helper's first test inline (the interpreter's eval breaker, as LOOP reads
+      // it); only a set breaker calls it (signal handlers, a pending exception). The
+      // frame's instruction is set either way, as interpret() sets it before any effect.
+      set_frame_instr(in);
+      asmjit::Label clear = cc_.newLabel();
+      x86::Gp breaker = cc_.newIntPtr();
+      cc_.mov(breaker, x86::qword_ptr(ctx_, kCtxEvalBreaker));
+      cc_.cmp(x86::dword_ptr(breaker), 0);
+      cc_.je(clear);
+      lower_call(ref, in);
+      cc_.bind(clear);
+      break;
+    }
+    case Op::GUARD_NOT_TRACING: {
+      // The helper inline: tstate->cframe->use_tracing == 0.
+      roll(in);
+      x86::Gp cframe = cc_.newIntPtr();
+      cc_.mov(cframe, x86::qword_ptr(ctx_, kCtxTstate));
+      cc_.mov(cframe, x86::qword_ptr(cframe, offsetof(PyThreadState, cframe)));
+      cc_.cmp(x86::byte_ptr(cframe, offsetof(_PyCFrame, use_tracing)), 0);
+      cc_.jne(stub(in.exit));
+      break;
+    }
     case Op::ENTRY_OBJ:
     case Op::ENTRY_PTR:
     case Op::ENTRY_I64:
@@ -359,8 +383,6 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::ITER_NEXT:
     case Op::LIST_STORE:
     case Op::APPEND:
-    case Op::GUARD_NOT_TRACING:  // reads the thread state: a helper call
-    case Op::CHECK_BREAKER:  // the helper reads the interpreter's breaker: kept exact
     case Op::NAME_LOAD:
     case Op::NAME_STORE:
     case Op::CELL_GET:
