@@ -1256,6 +1256,8 @@ class Recorder {
   // on and whose argument count fits them), with the guards that pin it emitted; `self` is
   // what CALL_C passes as list[0] (kNoRef: the first of the call's operands, a method
   // descriptor's receiver). False: an OBJ_CALL (the C code's own checks and errors run).
+  // Builtin-function values whose PyMethodDef a guard has checked, and their m_self.
+  std::unordered_map<Ref, std::pair<PyMethodDef*, Ref>> cfunc_self_;
   struct DirectC {
     PyMethodDef* def = nullptr;
     rt::CKind kind = rt::kCNoArgs;
@@ -1289,11 +1291,19 @@ class Recorder {
         return true;
       }
       if (no_self) return false;  // another function of this def may have one
+      // m_ml and m_self never change: one guard and one load per value serve every call of
+      // it in the trace (a bound method kept in a local and called twice).
+      auto known = cfunc_self_.find(callable);
+      if (known != cfunc_self_.end() && known->second.first == f->m_ml) {
+        out->self = known->second.second;
+        return true;
+      }
       guard_type(callable, &PyCFunction_Type);
       b_->emit(Op::GUARD_CFUNC_DEF, callable, kNoRef, kNoRef, reinterpret_cast<int64_t>(f->m_ml),
                0, pre());
       out->self = b_->emit(Op::LOAD_FIELD, callable, kNoRef, kNoRef, 0,
                            offsetof(PyCFunctionObject, m_self));
+      cfunc_self_[callable] = {f->m_ml, out->self};
       return true;
     }
     if (is_meth && Py_IS_TYPE(fn, &PyMethodDescr_Type) && pinned == fn) {
