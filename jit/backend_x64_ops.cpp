@@ -419,6 +419,8 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       }
       break;
     case Op::CALL_C:
+      lower_call_c(ref, in);
+      break;
     case Op::PUSH_FRAME:
     case Op::MAKE_FUNC:
     case Op::OBJ_CALL:
