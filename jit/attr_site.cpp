@@ -49,22 +49,66 @@ int32_t instance_aux(PyObject* o, PyObject* name) {
   return static_cast<int32_t>(rt::attr_aux(rt::kAttrDictHint, hint));
 }
 
+// CPython's tp_getattro for classes that define __getattr__ (typeobject.c keeps it
+// static): read once from a probe class.
+getattrofunc getattr_hook() {
+  static getattrofunc hook = [] {
+    getattrofunc found = nullptr;
+    PyObject* type = PyObject_CallFunction(reinterpret_cast<PyObject*>(&PyType_Type), "s(O){sO}",
+                                           "_janus_getattr_probe", &PyBaseObject_Type,
+                                           "__getattr__", Py_None);
+    if (type != nullptr) {
+      found = reinterpret_cast<PyTypeObject*>(type)->tp_getattro;
+      Py_DECREF(type);
+    }
+    PyErr_Clear();
+    return found;
+  }();
+  return hook;
+}
+
+// Whether o.name is looked up as PyObject_GenericGetAttr does: the generic slot, or a
+// class with __getattr__ (only consulted after a miss, which the plans never take) whose
+// __getattribute__ is object's.
+bool generic_lookup(PyTypeObject* tp) {
+  if (tp->tp_getattro == PyObject_GenericGetAttr) return true;
+  if (tp->tp_getattro == nullptr || tp->tp_getattro != getattr_hook()) return false;
+  PyObject* mine = _PyType_Lookup(tp, &_Py_ID(__getattribute__));
+  return mine != nullptr && mine == _PyType_Lookup(&PyBaseObject_Type, &_Py_ID(__getattribute__));
+}
+
 }  // namespace
 
 AttrPlan plan_load_attr(PyObject* o, PyObject* name, bool method) {
   AttrPlan plan;
   PyTypeObject* tp = Py_TYPE(o);
-  if (!PyUnicode_CheckExact(name) || tp->tp_getattro != PyObject_GenericGetAttr) return plan;
+  if (!PyUnicode_CheckExact(name) || !generic_lookup(tp)) return plan;
   bool has_dict = managed(tp);
-  if (!has_dict && tp->tp_dictoffset != 0) return plan;  // a dict the helpers do not read
   PyObject* descr = _PyType_Lookup(tp, name);  // first: assigns the version tag if it can
   if (!versioned(tp)) return plan;
+  // With __getattr__, an AttributeError from a descriptor's getter is swallowed and
+  // __getattr__ runs instead: only getters that cannot raise it bind directly there.
+  if (tp->tp_getattro != PyObject_GenericGetAttr && descr != nullptr &&
+      Py_TYPE(descr)->tp_descr_get != nullptr && !PyFunction_Check(descr) &&
+      Py_TYPE(descr) != &PyMethodDescr_Type && slot_aux(descr) < 0) {
+    return plan;
+  }
+  if (descr != nullptr && Py_TYPE(descr)->tp_descr_get != nullptr &&
+      Py_TYPE(descr)->tp_descr_set != nullptr && slot_aux(descr) < 0) {
+    // A data descriptor other than an object slot (a C getset such as Tensor.grad, a
+    // property) wins over any instance dict: its getter runs, whatever the instance holds.
+    plan.what = AttrPlan::kBind;
+    plan.value = descr;
+    return plan;
+  }
+  if (!has_dict && tp->tp_dictoffset != 0) return plan;  // a dict the helpers do not read
   int32_t slot = slot_aux(descr);
   if (slot >= 0) {  // a data descriptor: wins over the instance dict
     plan.what = AttrPlan::kInstance;
     plan.aux = slot;
     return plan;
   }
+
   if (descr == nullptr) {
     int32_t aux = has_dict ? instance_aux(o, name) : -1;
     if (aux < 0) return plan;
@@ -73,12 +117,17 @@ AttrPlan plan_load_attr(PyObject* o, PyObject* name, bool method) {
     return plan;
   }
   descrgetfunc get = Py_TYPE(descr)->tp_descr_get;
-  if (method && PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) {
+  // LOAD_METHOD leaves [function, self] only with the generic getattr slot; with
+  // __getattr__, CPython's _PyObject_GetMethod binds (tier 0 pushes [NULL, bound method]).
+  if (method && PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR) &&
+      tp->tp_getattro == PyObject_GenericGetAttr) {
     plan.what = AttrPlan::kMethod;
   } else if (get == nullptr) {
     plan.what = AttrPlan::kClassValue;
+  } else if (Py_TYPE(descr)->tp_descr_set == nullptr) {
+    plan.what = AttrPlan::kBind;  // `f = o.method`, classmethods: the descriptor binds
   } else {
-    return plan;  // properties, classmethods, bound methods for LOAD_ATTR: generic
+    return plan;  // data descriptors (properties, ...): generic
   }
   plan.value = descr;
   plan.guard_absent = has_dict;

@@ -15,9 +15,13 @@ struct AttrPlan {
     kInstance,    // the instance's values, dict entry or slot at `aux`
     kClassValue,  // a plain (non-descriptor) class attribute: `value`
     kMethod,      // LOAD_METHOD: the method descriptor `value`, called with self
+    kBind,        // a descriptor `value` whose __get__(o, type(o)) is the result, as
+                  // PyObject_GenericGetAttr calls it: a data descriptor (C getset,
+                  // property) always, a non-data one (a function or C method read as an
+                  // attribute, classmethod, ...) when the instance does not shadow it
   } what = kGeneric;
   int32_t aux = 0;           // rt::attr_aux(...) for kInstance
-  bool guard_absent = false;  // kClassValue/kMethod: the instance may shadow the name
+  bool guard_absent = false;  // kClassValue/kMethod/kBind: the instance may shadow the name
   PyObject* value = nullptr;  // borrowed; the type (pinned by its version) holds it
 };
 

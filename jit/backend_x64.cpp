@@ -11,6 +11,7 @@
 #include "jit/backend_x64.h"
 
 #include "jit/backend_x64_lowering.h"
+#include "jit/deopt.h"
 
 namespace janus::jit {
 
@@ -76,10 +77,78 @@ void TraceLowering::emit_stub(int32_t snapshot, const Label& label) {
       }
     }
   }
+  if (links_ != nullptr && snap.kind == Snapshot::Resume) emit_link(snapshot);
   cc_.mov(x86::dword_ptr(ctx_, kCtxExitId), snapshot);
   x86::Gp result = cc_.newInt32();
   cc_.mov(result, snapshot);
   cc_.ret(result);
+}
+
+// Stitching in machine code (ExitLinks): with the exit's values stored, call the side
+// trace linked to this exit, if any, on the same context (its entry values are this exit's
+// buffer, its own exit values go to ctx->side_exit_values); back at the loop head with
+// nothing to write, go on at op 0; else return this exit with ctx->side_exit set.
+void TraceLowering::emit_link(int32_t snapshot) {
+  Label plain = cc_.newLabel();
+  Label left = cc_.newLabel();
+  x86::Gp side = cc_.newIntPtr();
+  x86::Gp t = cc_.newIntPtr();
+  cc_.mov(side, imm(&links_->slots[snapshot]));
+  cc_.mov(side, x86::qword_ptr(side));
+  cc_.test(side, side);
+  cc_.jz(plain);
+  cc_.mov(t, x86::qword_ptr(ctx_, kCtxExitValues));
+  cc_.mov(x86::qword_ptr(ctx_, kCtxEntryValues), t);
+  cc_.mov(t, x86::qword_ptr(ctx_, kCtxSideExitValues));
+  cc_.mov(x86::qword_ptr(ctx_, kCtxExitValues), t);
+  cc_.mov(t, imm(links_->entries));
+  cc_.add(x86::qword_ptr(t), 1);
+  x86::Gp result = cc_.newInt32();
+  InvokeNode* call;
+  cc_.invoke(&call, side, FuncSignatureT<int, TraceContext*>(CallConvId::kHost));
+  call->setArg(0, ctx_);
+  call->setRet(0, result);
+  cc_.mov(t, x86::qword_ptr(ctx_, kCtxEntryValues));  // this trace's buffer again
+  cc_.mov(x86::qword_ptr(ctx_, kCtxExitValues), t);
+  cc_.cmp(result, kSideBackAtHead);
+  cc_.jne(left);
+  cc_.mov(t, imm(&links_->early_runs[snapshot]));
+  cc_.mov(x86::dword_ptr(t), 0);
+  cc_.jmp(head_);
+  cc_.bind(left);
+  cc_.mov(x86::dword_ptr(ctx_, kCtxSideExit), result);
+  cc_.mov(x86::qword_ptr(ctx_, kCtxSideCode), side);
+  cc_.bind(plain);
+}
+
+// SIDE_END: an exit at the loop head; when it would write back just the loop-head stack
+// the parent entered with, and the eval breaker is clear, return kSideBackAtHead instead
+// (the parent goes on without anything written).
+void TraceLowering::lower_side_end(const Instr& in) {
+  if (!exit_keeps_entry_state(trace_, in.exit)) {
+    cc_.jmp(stub(in.exit));
+    return;
+  }
+  x86::Gp breaker = cc_.newIntPtr();
+  cc_.mov(breaker, x86::qword_ptr(ctx_, kCtxEvalBreaker));
+  cc_.cmp(x86::dword_ptr(breaker), 0);
+  cc_.jne(stub(in.exit));
+  cc_.add(x86::qword_ptr(ctx_, kCtxIterations), 1);
+  x86::Gp result = cc_.newInt32();
+  cc_.mov(result, kSideBackAtHead);
+  cc_.ret(result);
+}
+
+// A stitched side trace's entry value: slot `aux` of the parent's exit buffer.
+void TraceLowering::lower_entry(Ref ref, const Instr& in) {
+  x86::Gp entry = cc_.newIntPtr();
+  cc_.mov(entry, x86::qword_ptr(ctx_, kCtxEntryValues));
+  x86::Mem slot = x86::qword_ptr(entry, int32_t(in.aux) * 8);
+  if (type_of(ref) == Type::F64) {
+    cc_.movsd(xmm(ref), slot);
+  } else {
+    cc_.mov(gp(ref), slot);
+  }
 }
 
 bool TraceLowering::run(std::string* why) {
@@ -126,12 +195,12 @@ bool TraceLowering::run(std::string* why) {
     if (!op(r).dead) define(r);
   }
 
-  Label head = cc_.newLabel();
-  cc_.bind(head);
+  head_ = cc_.newLabel();
+  cc_.bind(head_);
   for (Ref r = 0; r < n; r++) {
     if (!op(r).dead) lower(r, op(r));
   }
-  cc_.jmp(head);
+  cc_.jmp(head_);
   for (size_t s = 0; s < stubs_.size(); s++) {
     if (stub_used_[s]) emit_stub(static_cast<int32_t>(s), stubs_[s]);
   }
@@ -146,7 +215,7 @@ MachineCode::~MachineCode() {
 }
 
 std::unique_ptr<MachineCode> compile(const Trace& trace, std::string* why,
-                                     std::string* listing) {
+                                     std::string* listing, const ExitLinks* links) {
   std::string ignored;
   if (why == nullptr) why = &ignored;
   CodeHolder code;
@@ -156,7 +225,7 @@ std::unique_ptr<MachineCode> compile(const Trace& trace, std::string* why,
   code.setErrorHandler(&errors);
   if (listing != nullptr) code.setLogger(&logger);
   x86::Compiler cc(&code);
-  x64::TraceLowering lowering(trace, cc);
+  x64::TraceLowering lowering(trace, cc, trace.side ? nullptr : links);
   if (!lowering.run(why)) return nullptr;
   if (errors.error == kErrorOk) cc.finalize();
   if (listing != nullptr) *listing = logger.data();

@@ -29,12 +29,26 @@ class MachineCode {
   size_t size_;
 };
 
+// Where the exits of a loop trace find their side traces, for stitching in machine code.
+// Each exit stub of a resume snapshot s, after storing the exit's values, calls slots[s]
+// when it is set (tier 1 fills it once s's side trace is compiled: a native side trace with
+// at most kLinkedExitValues exit values), as the TraceContext comment says, adding 1 to
+// *entries; when the side trace returns kSideBackAtHead the stub zeroes early_runs[s] and
+// jumps back to op 0. The arrays have one element per snapshot and outlive the code.
+struct ExitLinks {
+  const TraceEntry* slots = nullptr;
+  int32_t* early_runs = nullptr;
+  unsigned long long* entries = nullptr;
+};
+
 // Compiles `trace` (which must pass verify()). Returns nullptr and says why in `why`
 // when the backend refuses it (an op marked kInterpOnly, a shape the lowering does not
 // handle, an asmjit error): the caller runs the trace with interpret() instead.
 // The force-deopt period is read now: a trace compiled with JANUS_JIT_FORCE_DEOPT=0 never
 // rolls. Calls nothing in CPython. `listing` (optional) receives the assembly text.
+// `links` (loop traces only, optional): the exits' side-trace slots.
 std::unique_ptr<MachineCode> compile(const Trace& trace, std::string* why,
-                                     std::string* listing = nullptr);
+                                     std::string* listing = nullptr,
+                                     const ExitLinks* links = nullptr);
 
 }  // namespace janus::jit

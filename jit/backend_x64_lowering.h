@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "jit/backend_x64.h"
 #include "jit/cpython.h"
 #include "jit/runtime.h"
 #include "jit/trace.h"
@@ -24,14 +25,19 @@ inline constexpr int32_t kCtxLocals = offsetof(TraceContext, localsplus);
 inline constexpr int32_t kCtxStack = offsetof(TraceContext, stack_base);
 inline constexpr int32_t kCtxEvalBreaker = offsetof(TraceContext, eval_breaker);
 inline constexpr int32_t kCtxExitValues = offsetof(TraceContext, exit_values);
+inline constexpr int32_t kCtxEntryValues = offsetof(TraceContext, entry_values);
 inline constexpr int32_t kCtxExitId = offsetof(TraceContext, exit_id);
 inline constexpr int32_t kCtxIterations = offsetof(TraceContext, iterations);
+inline constexpr int32_t kCtxSideExitValues = offsetof(TraceContext, side_exit_values);
+inline constexpr int32_t kCtxSideExit = offsetof(TraceContext, side_exit);
+inline constexpr int32_t kCtxSideCode = offsetof(TraceContext, side_code);
 
 // Every SSA value lives in one virtual register for the whole trace: Obj/I64/Bool in a
 // 64-bit general register (Bool as 0/1), F64 in an xmm register.
 class TraceLowering {
  public:
-  TraceLowering(const Trace& trace, x86::Compiler& cc) : trace_(trace), cc_(cc) {}
+  TraceLowering(const Trace& trace, x86::Compiler& cc, const ExitLinks* links)
+      : trace_(trace), cc_(cc), links_(links) {}
 
   // Emits the whole function; false with a reason when the trace holds something this
   // backend does not lower.
@@ -45,6 +51,9 @@ class TraceLowering {
   void define(Ref ref);  // creates the virtual register of an op's result
   asmjit::Label stub(int32_t snapshot);  // the exit stub of a snapshot (emitted at the end)
   void emit_stub(int32_t snapshot, const asmjit::Label& label);
+  void lower_entry(Ref ref, const Instr& in);  // ENTRY_*: a slot of ctx->entry_values
+  void lower_side_end(const Instr& in);
+  void emit_link(int32_t snapshot);  // an exit stub's call of its linked side trace
 
   // backend_x64_ops.cpp
   void lower(Ref ref, const Instr& in);
@@ -86,6 +95,8 @@ class TraceLowering {
   x86::Mem list_area_;  // CallV operand lists
   x86::Mem scratch_;    // 8 bytes for xmm <-> gp moves
   bool force_deopt_ = false;
+  const ExitLinks* links_ = nullptr;
+  asmjit::Label head_;  // op 0
 };
 
 }  // namespace janus::jit::x64

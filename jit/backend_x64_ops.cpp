@@ -117,7 +117,14 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       break;  // the jump back to the head follows the last op
     }
     case Op::SIDE_END:
-      cc_.jmp(stub(in.exit));
+      lower_side_end(in);
+      break;
+    case Op::ENTRY_OBJ:
+    case Op::ENTRY_PTR:
+    case Op::ENTRY_I64:
+    case Op::ENTRY_F64:
+    case Op::ENTRY_BOOL:
+      lower_entry(ref, in);
       break;
 
     // ---- reference counts -----------------------------------------------------------
@@ -372,7 +379,13 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::CALL_EX:
     case Op::EXTEND_LIST:
     case Op::LIST_AS_TUPLE:
-    case Op::ENTRY_FRAME:
+    case Op::WITH_ENTER:
+    case Op::WITH_EXIT:
+    case Op::DICT_STORE_ENTRY:
+    case Op::DICT_ENTRY:
+    case Op::DESCR_GET:
+    case Op::GUARD_FUNC_CODE:
+    case Op::GUARD_DICT_KEYS:
       lower_call(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline

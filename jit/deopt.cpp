@@ -72,23 +72,15 @@ int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpre
     if (fresh[i] == nullptr && type != Type::Obj) boxing_failed = true;  // MemoryError set
   }
   PyObject** stack = _PyFrame_Stackbase(frame);
-  // The values the frames held before (released last): the loop-head stack, then each
-  // local a snapshot entry overwrites.
-  size_t entry_values = trace.entry_stack_depth;
-  for (int32_t d = 1; d <= snap.entry_frames; d++) entry_values += trace.entry_frame_stacks[d - 1];
-  Scratch<PyObject*, 64> old(entry_values + n, nullptr);
+  // The values the frames held before (released last): the loop-head stack (the only
+  // stack a trace enters with: the inlined frames above it, a side trace's entry frames
+  // too, were pushed by the trace's parent with empty stacks), then each local a snapshot
+  // entry overwrites.
+  Scratch<PyObject*, 64> old(trace.entry_stack_depth + n, nullptr);
   size_t nold = 0;
   for (int i = 0; i < trace.entry_stack_depth; i++) {
     old[nold++] = stack[i];
     stack[i] = nullptr;
-  }
-  // A side trace's entry frames that are still there: their entry stacks go too.
-  for (int32_t d = 1; d <= snap.entry_frames; d++) {
-    PyObject** entry = _PyFrame_Stackbase(frames[d]);
-    for (int i = 0; i < trace.entry_frame_stacks[d - 1]; i++) {
-      old[nold++] = entry[i];
-      entry[i] = nullptr;
-    }
   }
   for (size_t i = 0; i < n; i++) {
     const SnapEntry& e = snap.entries[i];
@@ -122,6 +114,31 @@ int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpre
     }
   }
   return raise ? vm::kRaiseAt : vm::kResumed;
+}
+
+int resume_at_loop_head(const Trace& trace, _PyInterpreterFrame* frame) {
+  PyCodeObject* code = frame->f_code;
+  frame->stacktop = code->co_nlocalsplus + trace.entry_stack_depth;
+  frame->prev_instr = _PyCode_CODE(code) + trace.loop_head - 1;
+  return vm::kResumed;
+}
+
+bool exit_keeps_entry_state(const Trace& trace, int exit) {
+  const Snapshot& snap = trace.snapshots[exit];
+  if (snap.kind != Snapshot::Resume || !snap.callers.empty() || snap.pc != trace.loop_head ||
+      snap.stack_depth != trace.entry_stack_depth ||
+      snap.entries.size() != static_cast<size_t>(trace.entry_stack_depth)) {
+    return false;
+  }
+  for (size_t i = 0; i < snap.entries.size(); i++) {
+    const SnapEntry& e = snap.entries[i];
+    const Instr& in = trace.ops[e.ref];
+    if (e.kind != SnapEntry::Stack || e.depth != 0 || e.index != static_cast<int32_t>(i) ||
+        in.op != Op::LOAD_STACK || in.aux != e.index) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace janus::jit

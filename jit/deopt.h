@@ -15,4 +15,14 @@ namespace janus::jit {
 // Returns vm::kResumed, or vm::kRaiseAt when the exit is a raise (an exception is set).
 int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpreterFrame* frame);
 
+// True when exit `exit` (a resume at the loop head) would write back exactly the loop-head
+// stack the trace entered with and release nothing: a trace entered again at the loop head
+// right away may skip deoptimize() (tier 0 itself needs it: stacktop and prev_instr).
+bool exit_keeps_entry_state(const Trace& trace, int exit);
+
+// Tier 0's view of a frame in that state (the loop frame holding the loop head's stack,
+// as `trace` entered it): stacktop and prev_instr, for tier 0 to go on at the loop head.
+// Returns vm::kResumed.
+int resume_at_loop_head(const Trace& trace, _PyInterpreterFrame* frame);
+
 }  // namespace janus::jit

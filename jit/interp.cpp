@@ -93,6 +93,13 @@ int interpret(const Trace& trace, TraceContext* ctx) {
           break;
         case Op::SIDE_END:
           return take_exit(in.exit);
+        case Op::ENTRY_OBJ:
+        case Op::ENTRY_PTR:
+        case Op::ENTRY_I64:
+        case Op::ENTRY_F64:
+        case Op::ENTRY_BOOL:
+          v[r] = ctx->entry_values[in.aux];
+          break;
         case Op::INCREF:
           Py_INCREF(obj(a));
           break;
@@ -140,6 +147,8 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::GUARD_NOT_TRACING:
         case Op::GUARD_ATTR_SLOT:
         case Op::GUARD_FUNC_VERSION:
+        case Op::GUARD_FUNC_CODE:
+        case Op::GUARD_DICT_KEYS:
         case Op::GUARD_DICT_EMPTY:
           GUARD(rt::call_helper(static_cast<int>(in.op))(a, b, c, in.imm, in.aux) != 0)
         case Op::ADD_I64_OVF: {
@@ -236,7 +245,11 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::CALL_EX:
         case Op::EXTEND_LIST:
         case Op::LIST_AS_TUPLE:
-        case Op::ENTRY_FRAME:
+        case Op::WITH_ENTER:
+        case Op::WITH_EXIT:
+        case Op::DICT_STORE_ENTRY:
+        case Op::DICT_ENTRY:
+        case Op::DESCR_GET:
         case Op::CALL_C: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,

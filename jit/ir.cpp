@@ -173,6 +173,11 @@ std::string print_instr(const Trace& trace, Ref ref) {
     case Op::LOAD_LOCAL:
     case Op::STORE_LOCAL:
     case Op::LOAD_STACK:
+    case Op::ENTRY_OBJ:
+    case Op::ENTRY_PTR:
+    case Op::ENTRY_I64:
+    case Op::ENTRY_F64:
+    case Op::ENTRY_BOOL:
     case Op::CMP_I64:
     case Op::CMP_F64:
     case Op::OBJ_BINARY:

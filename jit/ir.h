@@ -98,9 +98,6 @@ struct Snapshot {
   // fields above describe the innermost frame, depth callers.size().
   std::vector<CallerState> callers;
   void* code = nullptr;  // the innermost frame's PyCodeObject when inside a call (for logs)
-  // Side traces: how many of the entry frames above the loop frame (depths 1..) are still
-  // there at this exit (a return pops them); their entry stacks are released at the exit.
-  int32_t entry_frames = 0;
 };
 
 // Builds instructions, checking operand counts and types as it goes (a mistake in the

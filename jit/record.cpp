@@ -45,6 +45,9 @@ int64_t concrete_i64(PyObject* o) {
 // Code whose body a recording could not follow when inlined: called, never inlined.
 std::unordered_set<PyCodeObject*> g_not_inlined;
 
+// JANUS_JIT_MAX_UNROLL: back-edges of loops inside inlined callees one recording unrolls.
+int g_max_unroll = 8;
+
 class Recorder {
  public:
   bool active = false;
@@ -54,6 +57,7 @@ class Recorder {
     begin(f->f_code, loop_head, loop_head, max_length, max_inline);
     frame = f;
     code_ = f->f_code;
+    note_names_dict(f);
     trace_->entry_stack_depth = depth;
     for (int i = 0; i < depth; i++) {
       Ref r = b_->emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, i);
@@ -65,54 +69,134 @@ class Recorder {
 
   // A side trace: recording starts at `pc` of the innermost of `frames` (frames[0] is the
   // loop's frame; frames[d] was called by frames[d - 1], each caller suspended after its
-  // CALL), whose state an exit of the loop's trace has just written, and ends at the
-  // loop's back-edge with the loop head's stack depth `loop_stack_depth`. The frames'
-  // stacks are the trace's entry values (borrowed: the frames keep holding them, and exits
-  // release them, Trace::entry_frame_stacks); their locals are loaded where used.
+  // CALL), whose state exit `exit` of the loop trace `parent` has just written, and ends at
+  // the loop's back-edge with the loop head's stack depth. When the side trace runs, that
+  // exit is not deoptimized: the side trace starts from the parent's exit buffer (its
+  // snapshot's values, unboxed where the parent had them unboxed, the callee frames'
+  // pointers) and from the frames as the parent left them (locals written, loop frame
+  // holding the loop head's stack, callee frames with empty stacks). So each stack slot of
+  // the snapshot becomes an entry value here:
+  //   - a constant stays that constant (NULL: null_);
+  //   - the parent's LOAD_STACK #j stays LOAD_STACK #j (the loop frame still holds it);
+  //   - a value the parent owned (one of the snapshot's Release entries) is ENTRY_OBJ: its
+  //     reference passes to the side trace, whose refcount pass releases it;
+  //   - a value the parent borrowed is ENTRY_PTR + NEWREF (tier 0's stack would hold a
+  //     reference of its own; its lender may go away);
+  //   - unboxed values are ENTRY_I64 / ENTRY_F64 / ENTRY_BOOL.
+  // Owned values that are on no stack (live in the parent past the exit) are ENTRY_OBJ too,
+  // unused, so they are released at once. Exits of the side trace then write every frame
+  // from its own snapshots (deoptimize), as exits of any trace do.
   void start_side(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
-                  int loop_stack_depth, int max_length, int max_inline) {
+                  const Trace& parent, int exit, int max_length, int max_inline) {
     _PyInterpreterFrame* root = frames[0];
     const int k = static_cast<int>(frames.size()) - 1;
     begin(root->f_code, loop_head, pc, max_length, max_inline);
-    loop_stack_depth_ = loop_stack_depth;
+    note_names_dict(root);
+    loop_stack_depth_ = parent.entry_stack_depth;
     trace_->side = true;
-    auto depth_of = [](_PyInterpreterFrame* f) {
-      return static_cast<int>(f->stacktop - f->f_code->co_nlocalsplus);
-    };
-    // A NULL slot (PUSH_NULL before a call) is null_, as the recorder's calls expect.
-    auto entry_stack = [&](_PyInterpreterFrame* f, Ref fr) {
-      std::vector<Ref> stack;
-      const int n = depth_of(f);
-      PyObject** base = _PyFrame_Stackbase(f);
-      for (int i = 0; i < n; i++) {
-        if (base[i] == nullptr) {
-          stack.push_back(null_);
-        } else if (fr == kNoRef) {
-          stack.push_back(b_->emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, i));
-        } else {
-          stack.push_back(b_->emit(Op::FRAME_LOAD, fr, kNoRef, kNoRef, 0,
-                                   f->f_code->co_nlocalsplus + i));
-        }
+    trace_->entry_stack_depth = parent.entry_stack_depth;
+    const Snapshot& snap = parent.snapshots[exit];
+    // Where each frame's stack slots and frame pointer are in the exit buffer.
+    std::vector<std::vector<int>> slots(k + 1);
+    std::vector<int> frame_ptr(k + 1, -1);
+    std::map<Ref, std::vector<int>> owned;  // parent ref -> its Release entries
+    if (static_cast<int>(snap.callers.size()) != k) {
+      fail("internal: the side trace's frames do not match its exit", pc);
+      return;
+    }
+    for (int d = 0; d <= k; d++) {
+      const int depth = d < k ? snap.callers[d].stack_depth : snap.stack_depth;
+      const _PyInterpreterFrame* f = frames[d];
+      if (f->stacktop - f->f_code->co_nlocalsplus != depth) {
+        fail("internal: the side trace's frames do not match its exit", pc);
+        return;
       }
-      return stack;
+      slots[d].assign(depth, -1);
+    }
+    for (size_t i = 0; i < snap.entries.size(); i++) {
+      const SnapEntry& e = snap.entries[i];
+      const int idx = static_cast<int>(i);
+      if (e.kind == SnapEntry::Stack) slots[e.depth][e.index] = idx;
+      if (e.kind == SnapEntry::FramePtr) frame_ptr[e.index] = idx;
+      if (e.kind == SnapEntry::Release) owned[e.ref].push_back(idx);
+      if (e.kind == SnapEntry::Local) {
+        fail("internal: a snapshot with locals cannot start a side trace", pc);
+        return;
+      }
+    }
+    // Borrowed values first: every NEWREF is taken before any owned value is released.
+    auto entry_value = [&](int idx, bool* deferred) -> Ref {
+      const Ref p = snap.entries[idx].ref;
+      const Instr& in = parent.ops[p];
+      switch (in.type) {
+        case Type::I64: return b_->emit(Op::ENTRY_I64, kNoRef, kNoRef, kNoRef, 0, idx);
+        case Type::F64: return b_->emit(Op::ENTRY_F64, kNoRef, kNoRef, kNoRef, 0, idx);
+        case Type::Bool: return b_->emit(Op::ENTRY_BOOL, kNoRef, kNoRef, kNoRef, 0, idx);
+        default: break;
+      }
+      if (in.op == Op::CONST_OBJ) {
+        return in.imm == 0 ? null_ : const_obj(reinterpret_cast<PyObject*>(in.imm));
+      }
+      if (in.op == Op::LOAD_STACK) return b_->emit(Op::LOAD_STACK, kNoRef, kNoRef, kNoRef, 0, in.aux);
+      auto it = owned.find(p);
+      if (it != owned.end() && !it->second.empty()) {
+        *deferred = true;
+        return kNoRef;
+      }
+      return b_->emit(Op::NEWREF, b_->emit(Op::ENTRY_PTR, kNoRef, kNoRef, kNoRef, 0, idx));
     };
+    std::vector<std::vector<Ref>> stacks(k + 1);
+    std::vector<std::pair<int, int>> deferred;  // (depth, slot) of owned values
+    for (int d = 0; d <= k; d++) {
+      for (int i = 0; i < static_cast<int>(slots[d].size()); i++) {
+        if (slots[d][i] < 0) {
+          fail("internal: a stack slot the exit's snapshot does not name", pc);
+          return;
+        }
+        const Instr& in = parent.ops[snap.entries[slots[d][i]].ref];
+        if (_PyFrame_Stackbase(frames[d])[i] == nullptr && in.op != Op::CONST_OBJ &&
+            in.op != Op::LOAD_STACK) {
+          fail("internal: a NULL stack slot the parent did not know as NULL", pc);
+          return;
+        }
+        bool later = false;
+        stacks[d].push_back(entry_value(slots[d][i], &later));
+        if (later) deferred.push_back({d, i});
+      }
+    }
+    for (auto [d, i] : deferred) {
+      std::vector<int>& releases = owned[snap.entries[slots[d][i]].ref];
+      if (releases.empty()) {  // the same owned value twice: the second one is borrowed
+        stacks[d][i] = b_->emit(Op::NEWREF, b_->emit(Op::ENTRY_PTR, kNoRef, kNoRef, kNoRef, 0,
+                                                     slots[d][i]));
+        continue;
+      }
+      releases.pop_back();
+      stacks[d][i] = b_->emit(Op::ENTRY_OBJ, kNoRef, kNoRef, kNoRef, 0, slots[d][i]);
+    }
+    for (const auto& [ref, releases] : owned) {
+      for (int idx : releases) b_->emit(Op::ENTRY_OBJ, kNoRef, kNoRef, kNoRef, 0, idx);
+    }
     auto return_pc = [](_PyInterpreterFrame* f) {
       return static_cast<int>(f->prev_instr - _PyCode_CODE(f->f_code)) + 1;
     };
-    trace_->entry_stack_depth = depth_of(root);
     for (int d = 0; d <= k; d++) {
       _PyInterpreterFrame* f = frames[d];
-      Ref fr = d == 0 ? kNoRef
-                      : b_->emit(Op::ENTRY_FRAME, kNoRef, kNoRef, kNoRef, k - d, 0);
-      if (d > 0) trace_->entry_frame_stacks.push_back(depth_of(f));
-      std::vector<Ref> stack = entry_stack(f, fr);
+      Ref fr = kNoRef;
+      if (d > 0) {
+        if (frame_ptr[d] < 0) {
+          fail("internal: the exit's snapshot names no frame at depth " + std::to_string(d), pc);
+          return;
+        }
+        fr = b_->emit(Op::ENTRY_PTR, kNoRef, kNoRef, kNoRef, 0, frame_ptr[d]);
+      }
       if (d < k) {
-        callers_.push_back({f->f_code, f, fr, {}, {}, std::move(stack), return_pc(f)});
+        callers_.push_back({f->f_code, f, fr, {}, {}, std::move(stacks[d]), return_pc(f)});
       } else {
         code_ = f->f_code;
         frame = f;
         frame_ref_ = fr;
-        stack_ = std::move(stack);
+        stack_ = std::move(stacks[d]);
       }
     }
     live_entry_frames_ = k;
@@ -169,7 +253,9 @@ class Recorder {
     if (sp - _PyFrame_Stackbase(frame) != static_cast<Py_ssize_t>(stack_.size())) {
       return fail("value stack out of step with the recording", offset);
     }
-    if (++count_ > max_length_) return fail("trace too long", offset);
+    // Too long with a callee's loop unrolled: that callee is called from now on (not the
+    // innermost code, which may be fine inlined on its own).
+    if (++count_ > max_length_) return fail("trace too long", offset, unrolled_depth_);
     sp_ = sp;
     PyCodeObject* code_before = code_;
     if (!instruction(offset)) return false;
@@ -245,6 +331,9 @@ class Recorder {
   int live_entry_frames_ = 0;  // side traces: entry frames above the loop's still there
   int max_length_ = 0;
   int count_ = 0;
+  PyObject* names_dict_ = nullptr;  // the loop frame's names dict when it stores names
+  std::vector<int> unrolled_;  // per inline depth: back-edges its frame's loops unrolled
+  int unrolled_depth_ = -1;   // the outermost inlined frame on the stack unrolling a loop
   std::unique_ptr<Trace> trace_;
   std::unique_ptr<IRBuilder> b_;
   std::vector<Ref> stack_;
@@ -271,7 +360,9 @@ class Recorder {
   int raise_snap_ = -1;
   RecordResult result_;
 
-  bool fail(const std::string& reason, int pc) {
+  // `blame_depth`: the inline depth whose code is blamed when the failure is a callee's
+  // (-1: the innermost frame's).
+  bool fail(const std::string& reason, int pc, int blame_depth = -1) {
     if (!active) return false;
     active = false;
     vm::allow_library_call(false);
@@ -281,9 +372,10 @@ class Recorder {
     result_.abort_code = code_;
     // Inside an inlined callee (not a side trace's entry frame): that code's body is what
     // the recorder cannot follow (`with`, a generator, ...), so it is called from now on.
-    if (!callers_.empty() && static_cast<int>(callers_.size()) > live_entry_frames_ &&
-        pc >= 0 && g_not_inlined.insert(code_).second) {
-      Py_INCREF(code_);  // kept: a freed code's address must not match a new one
+    const int depth = blame_depth >= 0 ? blame_depth : static_cast<int>(callers_.size());
+    PyCodeObject* blamed = depth == static_cast<int>(callers_.size()) ? code_ : callers_[depth].code;
+    if (depth > 0 && depth > live_entry_frames_ && pc >= 0 && g_not_inlined.insert(blamed).second) {
+      Py_INCREF(blamed);  // kept: a freed code's address must not match a new one
       result_.callee_blamed = true;
     }
     trace_.reset();
@@ -326,7 +418,6 @@ class Recorder {
       s.entries.push_back({SnapEntry::FramePtr, depth, frame_ref_});
       s.code = code_;
     }
-    s.entry_frames = live_entry_frames_;
     for (const auto& [slot, ref] : written) {
       s.entries.push_back({SnapEntry::Local, slot, ref, depth});
     }
@@ -512,6 +603,24 @@ class Recorder {
         push(b_->emit(Op::OBJ_ITER, v, kNoRef, kNoRef, 0, 0, raise()));
         return true;
       }
+      case BEFORE_WITH: {
+        // As tier 0: __enter__ then __exit__ looked up (either raising with the manager on
+        // the stack), __exit__ replaces the manager, then __enter__() runs with __exit__ on
+        // the stack. The body's exceptions leave the trace at their instruction, and tier 0
+        // unwinds through the `with` handler of the exception table, so only the normal
+        // path (`__exit__(None, None, None)`, an ordinary CALL) is recorded.
+        Ref mgr = as_obj(pop());
+        Ref enter = b_->emit(Op::WITH_ENTER, mgr, kNoRef, kNoRef, 0, 0, raise());
+        Ref exit = b_->emit(Op::WITH_EXIT, mgr, kNoRef, kNoRef, 0, 0, raise());
+        push(exit);
+        const int raise_in_enter = snapshot(Snapshot::RaiseAt, op_pc_, stack_, pre_written_, false);
+        Ref res = b_->emit_list(Op::OBJ_CALL, {}, enter, 0, 0, raise_in_enter);
+        push(res);
+        // __enter__ may have turned tracing on: leave with the instruction done.
+        int after = snapshot(Snapshot::Resume, expected_, stack_, written_, false);
+        b_->emit(Op::GUARD_NOT_TRACING, kNoRef, kNoRef, kNoRef, 0, 0, after);
+        return true;
+      }
       case MAKE_FUNCTION: {
         // Stack: [defaults] [kwdefaults] [annotations] [closure] code (flags 1, 2, 4, 8).
         std::vector<Ref> parts(5, null_);
@@ -614,6 +723,22 @@ class Recorder {
           return fail("names in something other than plain dicts", pc);
         }
         PyObject* name = PyTuple_GET_ITEM(code_->co_names, oparg);
+        // A name the loop's names dict already holds: read or replaced at its entry, the
+        // dict's keys version pinning where it is (as for keyed globals).
+        const int entry = name_entry(frame->f_locals, name);
+        if (entry >= 0) {
+          Ref dref = const_obj(frame->f_locals);
+          b_->emit(Op::GUARD_DICT_KEYS, dref, kNoRef, kNoRef,
+                   _PyDictKeys_GetVersionForCurrentState(
+                       reinterpret_cast<PyDictObject*>(frame->f_locals)->ma_keys),
+                   entry, pre());
+          if (opcode == STORE_NAME) {
+            b_->emit(Op::DICT_STORE_ENTRY, dref, as_obj(pop()), kNoRef, 0, entry);
+          } else {
+            push(b_->emit(Op::DICT_ENTRY, dref, kNoRef, kNoRef, 0, entry));
+          }
+          return true;
+        }
         if (opcode == STORE_NAME) {
           Ref v = as_obj(pop());
           b_->emit(Op::NAME_STORE, const_obj(frame->f_locals), v, kNoRef,
@@ -733,6 +858,13 @@ class Recorder {
         b_->emit(Op::APPEND, peek(oparg), v, kNoRef, 0, 0, raise());
         return true;
       }
+      case MAP_ADD: {
+        // A dict comprehension's `d[key] = value` (the dict is BUILD_MAP's: exact).
+        Ref value = as_obj(pop());
+        Ref key = as_obj(pop());
+        b_->emit(Op::SETITEM, peek(oparg), key, value, 0, 0, raise());
+        return true;
+      }
       case LIST_EXTEND: {
         // `[*a, *b]`, `f(*a, *b)`: an exact list or tuple extends the list without running
         // code (other iterables, and tier 0's error for a non-iterable, are not recorded).
@@ -799,7 +931,8 @@ class Recorder {
         return true;
       }
       case JUMP_BACKWARD:
-        if (next - oparg != loop_head_ || frame_ref_ != kNoRef) return fail("an inner loop", pc);
+        if (frame_ref_ != kNoRef) return unrolled_back_edge(next - oparg, pc);
+        if (next - oparg != loop_head_) return fail("an inner loop", pc);
         return close(pc);
       default: {
         const char* name = "?";
@@ -819,6 +952,21 @@ class Recorder {
     }
   }
 
+  // JUMP_BACKWARD of a loop inside an inlined callee (a comprehension, a helper's loop):
+  // recorded as a plain jump, so the trace holds the iterations it ran, each FOR_ITER
+  // guarded. A call whose loops take more than JANUS_JIT_MAX_UNROLL back-edges becomes a
+  // call (blamed: not inlined from now on).
+  bool unrolled_back_edge(int target, int pc) {
+    const int depth = static_cast<int>(callers_.size());
+    if (unrolled_depth_ < 0 || depth < unrolled_depth_) unrolled_depth_ = depth;
+    if (static_cast<int>(unrolled_.size()) <= depth) unrolled_.resize(depth + 1, 0);
+    if (++unrolled_[depth] > g_max_unroll) {
+      return fail("a loop of more than JANUS_JIT_MAX_UNROLL iterations in an inlined call", pc);
+    }
+    expected_ = target;
+    return check_breaker();
+  }
+
   // Backward jumps check the eval breaker in tier 0 (after the jump).
   bool check_breaker() {
     if (pending_) {
@@ -835,6 +983,58 @@ class Recorder {
     return true;
   }
 
+  // A module-level (or class-body) loop stores its names into its locals dict, for a
+  // module its globals, on every iteration (the loop variable at least): that dict's
+  // version changes each time, so globals read from it are guarded by its keys instead.
+  void note_names_dict(_PyInterpreterFrame* root) {
+    PyObject* names = root->f_locals;
+    names_dict_ = !(root->f_code->co_flags & CO_OPTIMIZED) && names != nullptr &&
+                          PyDict_CheckExact(names)
+                      ? names
+                      : nullptr;
+  }
+
+  // LOAD_GLOBAL from the loop's own names dict, as 3.11's LOAD_GLOBAL_MODULE: the keys'
+  // version pins where each name is (or that it is absent), and the value is read at run
+  // time (no constant: a store to that name between iterations is seen). Returns false
+  // to use the dict-version pinning instead; sets *absent when the name is not there.
+  bool keyed_global(PyObject* globals, PyObject* name, int oparg, bool* absent) {
+    *absent = false;
+    auto* dict = reinterpret_cast<PyDictObject*>(globals);
+    if (globals != names_dict_ || dict->ma_values != nullptr || !DK_IS_UNICODE(dict->ma_keys)) {
+      return false;
+    }
+    const Py_ssize_t ix = _PyDictKeys_StringLookup(dict->ma_keys, name);
+    if (ix < 0 && ix != DKIX_EMPTY) return false;
+    if (ix >= 0 && DK_UNICODE_ENTRIES(dict->ma_keys)[ix].me_value == nullptr) return false;
+    const uint32_t keys_version = _PyDictKeys_GetVersionForCurrentState(dict->ma_keys);
+    if (keys_version == 0) return false;  // versions ran out
+    Ref gref = const_obj(globals);
+    b_->emit(Op::GUARD_DICT_KEYS, gref, kNoRef, kNoRef, keys_version,
+             static_cast<int32_t>(ix < 0 ? -1 : ix), pre());
+    if (ix < 0) {
+      *absent = true;
+      return true;
+    }
+    Ref value = b_->emit(Op::DICT_ENTRY, gref, kNoRef, kNoRef, 0, static_cast<int32_t>(ix));
+    if (oparg & 1) push(null_);
+    push(value);
+    return true;
+  }
+
+  // The entry index of `name` in `dict` when it is the loop's names dict (a combined,
+  // str-keyed one with a keys version to pin) and holds a value for it; else -1.
+  int name_entry(PyObject* dict_obj, PyObject* name) const {
+    auto* dict = reinterpret_cast<PyDictObject*>(dict_obj);
+    if (dict_obj != names_dict_ || dict->ma_values != nullptr || !DK_IS_UNICODE(dict->ma_keys)) {
+      return -1;
+    }
+    const Py_ssize_t ix = _PyDictKeys_StringLookup(dict->ma_keys, name);
+    if (ix < 0 || ix > INT32_MAX || DK_UNICODE_ENTRIES(dict->ma_keys)[ix].me_value == nullptr) return -1;
+    if (_PyDictKeys_GetVersionForCurrentState(dict->ma_keys) == 0) return -1;
+    return static_cast<int>(ix);
+  }
+
   bool load_global(int oparg, int pc) {
     PyObject* name = PyTuple_GET_ITEM(code_->co_names, oparg >> 1);
     PyObject* globals = frame->f_globals;
@@ -843,9 +1043,15 @@ class Recorder {
       return fail("globals or builtins are not plain dicts", pc);
     }
     PyObject* v = PyDict_GetItemWithError(globals, name);
-    Ref gref = const_obj(globals);
-    b_->emit(Op::GUARD_DICT_VERSION, gref, kNoRef, kNoRef,
-             static_cast<int64_t>(reinterpret_cast<PyDictObject*>(globals)->ma_version_tag), 0, pre());
+    bool absent = false;
+    if (v != nullptr || !PyErr_Occurred()) {
+      if (keyed_global(globals, name, oparg, &absent) && !absent) return true;
+    }
+    if (!absent) {
+      b_->emit(Op::GUARD_DICT_VERSION, const_obj(globals), kNoRef, kNoRef,
+               static_cast<int64_t>(reinterpret_cast<PyDictObject*>(globals)->ma_version_tag), 0,
+               pre());
+    }
     if (v == nullptr) {
       if (PyErr_Occurred()) {
         PyErr_Clear();
@@ -937,6 +1143,14 @@ class Recorder {
     if (plan.guard_absent) {
       b_->emit(Op::GUARD_ATTR_SLOT, owner, kNoRef, kNoRef, imm,
                static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0)), pre());
+    }
+    if (plan.what == AttrPlan::kBind) {
+      Ref res = b_->emit(Op::DESCR_GET, owner, kNoRef, kNoRef,
+                         reinterpret_cast<int64_t>(plan.value), 0, raise());
+      pop();
+      if (method) push(null_);
+      push(res);
+      return true;
     }
     pop();
     if (plan.what == AttrPlan::kMethod) {
@@ -1053,7 +1267,10 @@ class Recorder {
     for (const CallerRec& c : callers_) {
       if (c.code == code) return false;
     }
-    if (!vm::runs_inline_while_recording(_PyThreadState_GET(), code) || has_backward_jump(code)) return false;
+    if (!vm::runs_inline_while_recording(_PyThreadState_GET(), code) ||
+        (g_max_unroll == 0 && has_backward_jump(code))) {
+      return false;
+    }
     uint32_t version = func->func_version;
     if (version == 0) version = _PyFunction_GetVersionForCurrentState(func);
     if (version == 0) return false;
@@ -1081,7 +1298,14 @@ class Recorder {
     // reference to it, so a closure made per call does not outlive its last use.
     Ref fref = as_obj(peek(is_meth ? oparg + 2 : oparg + 1));
     guard_type(fref, &PyFunction_Type);
-    b_->emit(Op::GUARD_FUNC_VERSION, fref, kNoRef, kNoRef, version, 0, pre());
+    // A function the trace made itself (a comprehension's, a closure per call) is a new
+    // object with no version each time, but its globals and closure are the recorded
+    // frame's: its __code__ (and no defaults, which PUSH_FRAME bakes in) pins the rest.
+    if (made_by_trace(fref)) {
+      b_->emit(Op::GUARD_FUNC_CODE, fref, kNoRef, kNoRef, reinterpret_cast<int64_t>(code), 0, pre());
+    } else {
+      b_->emit(Op::GUARD_FUNC_VERSION, fref, kNoRef, kNoRef, version, 0, pre());
+    }
     std::vector<Ref> params;
     std::vector<Ref> extra;  // what *args collects
     for (int i = nargs; i >= 1; i--) {
@@ -1111,6 +1335,9 @@ class Recorder {
                         std::move(stack_), return_pc});
     code_ = code;
     frame_ref_ = fr;
+    if (static_cast<int>(unrolled_.size()) > static_cast<int>(callers_.size())) {
+      unrolled_[callers_.size()] = 0;  // a new frame at this depth: its own loops' budget
+    }
     loaded_.clear();
     consts_.clear();
     stack_.clear();
@@ -1123,6 +1350,14 @@ class Recorder {
     return true;
   }
 
+  // Whether `fn` is this trace's MAKE_FUNC result with no defaults (the only assignable
+  // function attributes besides __code__ that PUSH_FRAME depends on).
+  bool made_by_trace(Ref fn) const {
+    const Instr& make = instr(fn);
+    if (make.op != Op::MAKE_FUNC) return false;
+    return trace_->lists[make.list_start + 3] == null_ && trace_->lists[make.list_start + 4] == null_;
+  }
+
   // RETURN_VALUE of an inlined callee: its frame is popped; the value (a reference of its
   // own, as tier 0 moves it) goes on the caller's stack, which continues after its CALL.
   bool return_from_inlined() {
@@ -1130,9 +1365,10 @@ class Recorder {
     if (!is_owned(rv)) rv = newref(rv);
     if (!stack_.empty()) return fail("a value stack left at a return", op_pc_);
     b_->emit(Op::POP_FRAME, frame_ref_);
-    // A side trace's entry frame returned: its entry stack went with it.
+    // A side trace's entry frame returned (a failure past here blames the callee's code).
     const int popped_depth = static_cast<int>(callers_.size());
     if (popped_depth <= live_entry_frames_) live_entry_frames_ = popped_depth - 1;
+    if (popped_depth == unrolled_depth_) unrolled_depth_ = -1;
     CallerRec c = std::move(callers_.back());
     callers_.pop_back();
     code_ = c.code;
@@ -1486,7 +1722,8 @@ class Recorder {
     if (tp == &PyListIter_Type || (tp == &PyRangeIter_Type && range_iter_layout_ok())) {
       bool is_range = tp == &PyRangeIter_Type;
       if (!rt::GUARD_ITER_NOT_DONE(reinterpret_cast<uint64_t>(c), 0, 0, 0, is_range)) {
-        return fail(kLoopEndedWhileRecording, pc);
+        if (frame_ref_ == kNoRef) return fail(kLoopEndedWhileRecording, pc);
+        return loop_exhausted(it, target);
       }
       guard_type(it, tp);
       b_->emit(Op::GUARD_ITER_NOT_DONE, it, kNoRef, kNoRef, 0, is_range, pre());
@@ -1498,16 +1735,53 @@ class Recorder {
                         reinterpret_cast<int64_t>(exhausted_sentinel()), 0, raise());
     std::vector<Ref> after(stack_.begin(), stack_.end() - 1);
     int exit = snapshot(Snapshot::Resume, target, after, written_, false);
-    b_->emit(Op::GUARD_IS_NOT, item, kNoRef, kNoRef,
-             reinterpret_cast<int64_t>(exhausted_sentinel()), 0, exit);
+    Ref guard = b_->emit(Op::GUARD_IS_NOT, item, kNoRef, kNoRef,
+                         reinterpret_cast<int64_t>(exhausted_sentinel()), 0, exit);
     push(item);
     int next = expected_;
+    // Inside an inlined callee the loop's end is recorded too (unrolling): then the guard
+    // turns into "exhausted", leaving with the item for the body when there is one.
+    const bool inner = frame_ref_ != kNoRef;
+    std::vector<Ref> with_item = stack_;
+    int more = inner ? snapshot(Snapshot::Resume, next, with_item, written_, false) : -1;
     expected_ = -1;
-    pending_ = [this, next, target](int offset) {
-      if (offset == target) return fail(kLoopEndedWhileRecording, offset);
+    // A generator tier 0 resumes inline (vm FOR_ITER) that returns brings this FOR_ITER
+    // back, which then finds it exhausted and jumps: the end of the loop too.
+    const bool generator = PyGen_CheckExact(c);
+    pending_ = [this, next, target, inner, guard, more, generator, pc](int offset) {
+      const bool ended = offset == target || (generator && offset == pc);
+      if (ended && inner) {
+        Instr& g = trace_->ops[guard];
+        g.op = Op::GUARD_IS;
+        g.exit = more;
+        pop();  // the sentinel
+        pop();  // the iterator (tier 0 releases it)
+        expected_ = target;
+        // FOR_ITER running again after the generator's return: the trace's next() saw
+        // the end already.
+        if (offset != target) skip_offset_ = offset;
+        return true;  // step() now records the instruction at `target`
+      }
+      if (ended) return fail(kLoopEndedWhileRecording, offset);
       expected_ = next;
       return true;
     };
+    return true;
+  }
+
+  // A list or range iterator inside an inlined callee ran out: next() gives the sentinel
+  // (tier 0's FOR_ITER calls the same tp_iternext, which drops a list iterator's list), and
+  // the guard leaves with the item for the body when a later run has one more.
+  bool loop_exhausted(Ref it, int target) {
+    Ref item = b_->emit(Op::ITER_NEXT, it, kNoRef, kNoRef,
+                        reinterpret_cast<int64_t>(exhausted_sentinel()), 0, raise());
+    std::vector<Ref> with_item = stack_;
+    with_item.push_back(item);
+    int more = snapshot(Snapshot::Resume, expected_, with_item, written_, false);
+    b_->emit(Op::GUARD_IS, item, kNoRef, kNoRef, reinterpret_cast<int64_t>(exhausted_sentinel()),
+             0, more);
+    pop();  // the iterator
+    expected_ = target;
     return true;
   }
 
@@ -1586,14 +1860,16 @@ Recorder g_recorder;
 
 }  // namespace
 
+void set_max_unroll(int back_edges) { g_max_unroll = back_edges < 0 ? 0 : back_edges; }
+
 void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length,
                      int max_inline) {
   g_recorder.start(frame, loop_head, stack_depth, max_length, max_inline);
 }
 
 void start_side_recording(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
-                          int loop_stack_depth, int max_length, int max_inline) {
-  g_recorder.start_side(frames, loop_head, pc, loop_stack_depth, max_length, max_inline);
+                          const Trace& parent, int exit, int max_length, int max_inline) {
+  g_recorder.start_side(frames, loop_head, pc, parent, exit, max_length, max_inline);
 }
 
 bool is_recording() { return g_recorder.active; }

@@ -32,11 +32,14 @@ inline constexpr const char* kLoopEndedWhileRecording = "the loop ended while re
 void start_recording(_PyInterpreterFrame* frame, int loop_head, int stack_depth, int max_length,
                      int max_inline);
 // Starts recording a side trace at `pc` of the innermost of `frames` (frames[0] the loop's
-// frame, each next one called by the one before), which a trace exit has just written,
-// up to the loop's back-edge (loop head `loop_head`, where the stack is `loop_stack_depth`
-// deep): the trace tier 1 runs when that exit is taken again.
+// frame, each next one called by the one before), which exit `exit` of the loop trace
+// `parent` has just written, up to the loop's back-edge (loop head `loop_head`): the trace
+// tier 1 runs, instead of deoptimizing, each time that exit is taken again; its entry
+// state is that exit's buffer (trace.h: TraceContext::entry_values).
 void start_side_recording(const std::vector<_PyInterpreterFrame*>& frames, int loop_head, int pc,
-                          int loop_stack_depth, int max_length, int max_inline);
+                          const Trace& parent, int exit, int max_length, int max_inline);
+// JANUS_JIT_MAX_UNROLL (0: callees holding a loop are not inlined).
+void set_max_unroll(int back_edges);
 bool is_recording();
 // The loop's frame (the bottom one when the recording is inside an inlined call).
 _PyInterpreterFrame* recording_frame();

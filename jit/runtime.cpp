@@ -236,7 +236,8 @@ uint64_t ITER_NEXT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
     if (!PyErr_ExceptionMatches(PyExc_StopIteration)) return 0;
     PyErr_Clear();
   }
-  return raw(exhausted_sentinel());
+  // A reference of its own, as every kOwned result: the trace releases it like an item.
+  return raw(Py_NewRef(exhausted_sentinel()));
 }
 
 uint64_t LIST_ITER_NEXT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
@@ -300,7 +301,8 @@ uint64_t NAME_LOAD(uint64_t a, uint64_t b, uint64_t c, int64_t imm, int64_t) {
     if (v != nullptr) return raw(Py_NewRef(v));
     if (PyErr_Occurred()) return 0;
   }
-  return raw(exhausted_sentinel());  // absent: tier 0 re-runs LOAD_NAME and raises
+  // Absent: tier 0 re-runs LOAD_NAME and raises. A new reference, as any kOwned result.
+  return raw(Py_NewRef(exhausted_sentinel()));
 }
 
 uint64_t NAME_STORE(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t) {

@@ -63,11 +63,12 @@ bool attr_absent(PyObject* o, PyObject* name) {
   if (!PyDict_CheckExact(d) || !DK_IS_UNICODE(reinterpret_cast<PyDictObject*>(d)->ma_keys)) {
     return false;  // a dict subclass or non-str keys could run code: not absent for sure
   }
-  PyObject* v = PyDict_GetItemWithError(d, name);
-  if (v == nullptr && PyErr_Occurred()) {
-    PyErr_Clear();
-    return false;
-  }
+  // A str-keyed table looked up by a str (the name is exact and interned): no code runs.
+  auto* dict = reinterpret_cast<PyDictObject*>(d);
+  Py_ssize_t ix = _PyDictKeys_StringLookup(dict->ma_keys, name);
+  if (ix < 0) return ix == DKIX_EMPTY;
+  PyObject* v = dict->ma_values != nullptr ? dict->ma_values->values[ix]
+                                           : DK_UNICODE_ENTRIES(dict->ma_keys)[ix].me_value;
   return v == nullptr;
 }
 
@@ -90,7 +91,24 @@ uint64_t SET_ATTR_SLOT(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t au
   PyObject* o = obj(a);
   PyObject* v = obj(b);
   if (kind_of(aux) == kAttrDictHint) {
-    // Through the dict: its version tag and watchers stay right.
+    // A combined str-keyed dict with the name still at the hint: the value is replaced in
+    // place, as 3.11's STORE_ATTR_WITH_HINT does (GC tracking and a new version tag, PEP
+    // 509); anything else goes through PyDict_SetItem.
+    PyDictObject* dict = managed_dict(o);
+    Py_ssize_t index = index_of(aux);
+    if (dict != nullptr && dict->ma_values == nullptr && index < dict->ma_keys->dk_nentries) {
+      PyDictUnicodeEntry* entry = DK_UNICODE_ENTRIES(dict->ma_keys) + index;
+      PyObject* old = entry->me_value;
+      if (entry->me_key == reinterpret_cast<PyObject*>(imm) && old != nullptr) {
+        entry->me_value = Py_NewRef(v);
+        if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v)) {
+          _PyObject_GC_TRACK(dict);
+        }
+        dict->ma_version_tag = DICT_NEXT_VERSION();
+        Py_DECREF(old);  // may run __del__, as tier 0's store does
+        return 0;
+      }
+    }
     int rc = PyDict_SetItem(*_PyObject_ManagedDictPointer(o), reinterpret_cast<PyObject*>(imm), v);
     return rc < 0 ? static_cast<uint64_t>(-1) : 0;
   }
@@ -100,6 +118,42 @@ uint64_t SET_ATTR_SLOT(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t au
   *at = v;
   Py_XDECREF(old);  // may run __del__, as tier 0's store does
   return 0;
+}
+
+uint64_t GUARD_DICT_KEYS(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t aux) {
+  auto* dict = reinterpret_cast<PyDictObject*>(a);
+  PyDictKeysObject* keys = dict->ma_keys;
+  if (keys->dk_version != static_cast<uint32_t>(imm)) return 0;
+  return aux < 0 || DK_UNICODE_ENTRIES(keys)[aux].me_value != nullptr;
+}
+
+uint64_t DICT_ENTRY(uint64_t a, uint64_t, uint64_t, int64_t, int64_t aux) {
+  auto* dict = reinterpret_cast<PyDictObject*>(a);
+  return raw(Py_NewRef(DK_UNICODE_ENTRIES(dict->ma_keys)[aux].me_value));
+}
+
+uint64_t DICT_STORE_ENTRY(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t aux) {
+  auto* dict = reinterpret_cast<PyDictObject*>(a);
+  PyObject* v = obj(b);
+  PyDictUnicodeEntry* entry = DK_UNICODE_ENTRIES(dict->ma_keys) + aux;
+  if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v)) _PyObject_GC_TRACK(dict);
+  PyObject* old = entry->me_value;
+  if (old != v) {
+    entry->me_value = Py_NewRef(v);
+    dict->ma_version_tag = DICT_NEXT_VERSION();
+    Py_DECREF(old);  // may run __del__, as insertdict's release does
+  }
+  return 0;
+}
+
+uint64_t DESCR_GET(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
+  // Held during the call, as PyObject_GenericGetAttr holds it: a getter that deletes the
+  // class attribute must not free the descriptor it runs in.
+  PyObject* descr = Py_NewRef(reinterpret_cast<PyObject*>(imm));
+  PyObject* o = obj(a);
+  PyObject* res = Py_TYPE(descr)->tp_descr_get(descr, o, reinterpret_cast<PyObject*>(Py_TYPE(o)));
+  Py_DECREF(descr);
+  return raw(res);
 }
 
 }  // namespace janus::jit::rt

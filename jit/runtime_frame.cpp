@@ -19,6 +19,12 @@ uint64_t GUARD_FUNC_VERSION(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t
   return reinterpret_cast<PyFunctionObject*>(a)->func_version == static_cast<uint32_t>(imm);
 }
 
+uint64_t GUARD_FUNC_CODE(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
+  auto* func = reinterpret_cast<PyFunctionObject*>(a);
+  return func->func_code == reinterpret_cast<PyObject*>(imm) && func->func_defaults == nullptr &&
+         func->func_kwdefaults == nullptr;
+}
+
 uint64_t PUSH_FRAME(const uint64_t* list, int64_t count, uint64_t a, int64_t imm,
                     int64_t aux) {
   PyThreadState* tstate = _PyThreadState_GET();
@@ -99,12 +105,6 @@ uint64_t POP_FRAME(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
   return 0;
 }
 
-uint64_t ENTRY_FRAME(uint64_t, uint64_t, uint64_t, int64_t imm, int64_t) {
-  _PyInterpreterFrame* frame = _PyThreadState_GET()->cframe->current_frame;
-  for (int64_t i = 0; i < imm; i++) frame = frame->previous;
-  return reinterpret_cast<uint64_t>(frame);
-}
-
 uint64_t FRAME_LOAD(uint64_t a, uint64_t, uint64_t, int64_t, int64_t aux) {
   return reinterpret_cast<uint64_t>(as_frame(a)->localsplus[aux]);
 }
@@ -168,6 +168,30 @@ uint64_t EXTEND_LIST(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
 
 uint64_t LIST_AS_TUPLE(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
   return reinterpret_cast<uint64_t>(PyList_AsTuple(reinterpret_cast<PyObject*>(a)));
+}
+
+}  // namespace janus::jit::rt
+
+namespace janus::jit::rt {
+
+namespace {
+// BEFORE_WITH's lookups, as tier 0 (vm/handlers/exceptions.inc) and CPython's ceval do them.
+uint64_t lookup_special(PyObject* mgr, PyObject* name, const char* missing) {
+  PyObject* res = _PyObject_LookupSpecial(mgr, name);
+  if (res == nullptr && !PyErr_Occurred()) {
+    PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the context manager protocol%s",
+                 Py_TYPE(mgr)->tp_name, missing);
+  }
+  return reinterpret_cast<uint64_t>(res);
+}
+}  // namespace
+
+uint64_t WITH_ENTER(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return lookup_special(reinterpret_cast<PyObject*>(a), &_Py_ID(__enter__), "");
+}
+
+uint64_t WITH_EXIT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  return lookup_special(reinterpret_cast<PyObject*>(a), &_Py_ID(__exit__), " (missed __exit__ method)");
 }
 
 }  // namespace janus::jit::rt

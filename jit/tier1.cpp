@@ -36,7 +36,6 @@ struct Compiled;
 struct SideExit {
   std::shared_ptr<Compiled> trace;
   int failures = 0;      // aborted recordings and dropped side traces: stop at blacklist_after
-  int early_runs = 0;    // side runs in a row that left before the loop head
 };
 
 // One compiled loop (or side) trace. Shared: a recursive call may run the same trace while
@@ -48,6 +47,15 @@ struct Compiled {
   std::vector<bool> loop_end;         // snapshot is the loop's normal end (not a failure)
   std::vector<unsigned long long> exit_counts;
   std::vector<SideExit> sides;        // per snapshot (loop traces only)
+  std::vector<bool> keeps_entry_state;  // per snapshot: deopt.h exit_keeps_entry_state
+  // Per snapshot (loop traces): the side trace's entry its exit stub calls (machine code
+  // linking, backend_x64.h ExitLinks; nullptr: not linked), and the side runs in a row that
+  // left before the loop head (the stub zeroes it when one gets back there).
+  std::unique_ptr<TraceEntry[]> links;
+  std::unique_ptr<int32_t[]> early_runs;
+  // Side traces dropped while this trace lives: machine code of an outer activation may
+  // still be inside one (a recursive run dropped it), so they go with this trace.
+  std::vector<std::shared_ptr<Compiled>> retired;
   int exit_values = 0;
   // The namespaces of the recorded frame: the trace's constants (globals, builtins, names)
   // come from them, so it only runs in frames with the same ones (compared by identity).
@@ -141,12 +149,20 @@ std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Tr
   auto compiled = std::make_shared<Compiled>();
   std::string why_not, listing;
   const bool want_listing = dump_asm_enabled() && log_enabled(LogCategory::Traces);
-  compiled->code = compile(*trace, &why_not, want_listing ? &listing : nullptr);
   const size_t nsnap = trace->snapshots.size();
+  compiled->links = std::make_unique<TraceEntry[]>(nsnap);  // value-initialized: nullptr
+  compiled->early_runs = std::make_unique<int32_t[]>(nsnap);
+  ExitLinks links{compiled->links.get(), compiled->early_runs.get(), &g_stats.side_entries};
+  compiled->code = compile(*trace, &why_not, want_listing ? &listing : nullptr,
+                           trace->side ? nullptr : &links);
   compiled->exit_op.assign(nsnap, kNoRef);
   compiled->loop_end.assign(nsnap, false);
   compiled->exit_counts.assign(nsnap, 0);
   compiled->sides.resize(nsnap);
+  compiled->keeps_entry_state.assign(nsnap, false);
+  for (size_t s = 0; s < nsnap; s++) {
+    compiled->keeps_entry_state[s] = exit_keeps_entry_state(*trace, static_cast<int>(s));
+  }
   int guards = 0, ops = 0;
   for (Ref r = 0; r < static_cast<Ref>(trace->ops.size()); r++) {
     const Instr& in = trace->ops[r];
@@ -195,8 +211,16 @@ void finish_side_recording(PyCodeObject* code, int head, RecordResult result) {
   SideExit& side = parent->sides[g_rec_exit];
   if (result.trace) {
     side.trace = build(code, head, std::move(result.trace));
-    if (side.trace) g_stats.side_traces++;
-    else side.failures++;
+    if (!side.trace) {
+      side.failures++;
+      return;
+    }
+    g_stats.side_traces++;
+    parent->early_runs[g_rec_exit] = 0;
+    // Both native: the parent's exit stub calls the side trace itself from now on.
+    if (parent->code && side.trace->code && side.trace->exit_values <= kLinkedExitValues) {
+      parent->links[g_rec_exit] = side.trace->code->entry();
+    }
     return;
   }
   g_stats.aborts++;
@@ -281,11 +305,22 @@ struct ExitBuffer {
   }
 };
 
-// Runs `c` on the loop's frame (as it stands: its entry state) and returns the exit taken,
-// its values in `values`.
+// Where a linked side trace called from a loop trace's machine code left (TraceContext).
+struct LinkedExit {
+  uint64_t values[kLinkedExitValues];
+  int exit = -1;
+  TraceEntry code = nullptr;
+};
+
+// Runs `c` on the loop's frame (as it stands: its entry state; a side trace's also `entry`,
+// its parent's exit buffer) and returns the exit taken, its values in `values`; `linked`:
+// where a linked side trace the loop trace called left.
 int execute(const Compiled& c, PyThreadState* tstate, _PyInterpreterFrame* frame,
-            uint64_t* values, uint64_t* iterations) {
+            uint64_t* values, uint64_t* iterations, const uint64_t* entry = nullptr,
+            LinkedExit* linked = nullptr) {
   TraceContext ctx;
+  ctx.entry_values = entry;
+  if (linked != nullptr) ctx.side_exit_values = linked->values;
   ctx.tstate = tstate;
   ctx.frame = frame;
   ctx.localsplus = frame->localsplus;
@@ -294,6 +329,10 @@ int execute(const Compiled& c, PyThreadState* tstate, _PyInterpreterFrame* frame
   ctx.exit_values = values;
   int exit = c.code ? c.code->entry()(&ctx) : interpret(*c.trace, &ctx);
   *iterations = ctx.iterations;
+  if (linked != nullptr) {
+    linked->exit = ctx.side_exit;
+    linked->code = ctx.side_code;
+  }
   return exit;
 }
 
@@ -327,36 +366,43 @@ unsigned long long note_exit(Compiled& c, int exit, PyCodeObject* code) {
   return count;
 }
 
-// run_side's result when the side trace reached the loop head (tier 0's frame is there).
+// run_side's result when the side trace reached the loop head and the parent trace goes
+// on (the loop frame holds the loop head's state: written back, or never touched).
 constexpr int kBackAtHead = -1000;
+constexpr int kNoSideRun = -1001;  // the exit has no side trace
 
-// Runs the side trace of an exit whose state deoptimize has just written: kBackAtHead when
-// it reached the loop head (the parent goes on), else tier 0's result at its exit. A side
-// trace that keeps leaving before the loop head is dropped (a failure of that exit).
-int run_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, SideExit& side,
-             ExitBuffer& buffer) {
-  std::shared_ptr<Compiled> s = side.trace;  // keeps it alive while it runs
+// What follows a run of side trace `s` of exit `pexit` of `parent` (stitched: entered by
+// run_side, or by the parent's exit stub), which left at `exit` (its values in `values`) or
+// returned kSideBackAtHead. Returns kBackAtHead, or tier 0's result at its exit
+// (deoptimized). A side trace that keeps leaving before the loop head is dropped (a failure
+// of that exit).
+int finish_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, Compiled& parent,
+                int pexit, const std::shared_ptr<Compiled>& s, int exit, const uint64_t* values) {
+  if (exit == kSideBackAtHead) {  // nothing stored, nothing to write
+    parent.early_runs[pexit] = 0;
+    return kBackAtHead;
+  }
   const Trace& trace = *s->trace;
-  g_stats.side_entries++;
-  uint64_t* values = buffer.reserve(s->exit_values);
-  uint64_t iterations = 0;
-  int exit = execute(*s, tstate, frame, values, &iterations);
   note_exit(*s, exit, frame->f_code);
   Ref op = s->exit_op[exit];
-  bool at_head = op >= 0 && trace.ops[op].op == Op::SIDE_END;
-  int result = deoptimize(trace, exit, values, frame);
-  if (at_head) {
+  if (op >= 0 && trace.ops[op].op == Op::SIDE_END) {
     g_stats.iterations++;
-    side.early_runs = 0;
+    parent.early_runs[pexit] = 0;
     bool breaker = tstate->interp->ceval.eval_breaker._value != 0;
+    // What the machine code's kSideBackAtHead does, for a side trace the IR interpreter ran.
+    if (!breaker && s->keeps_entry_state[exit]) return kBackAtHead;
+    int result = deoptimize(trace, exit, values, frame);
     return result == vm::kResumed && !breaker ? kBackAtHead : result;
   }
+  int result = deoptimize(trace, exit, values, frame);
+  SideExit& side = parent.sides[pexit];
   if (trace.snapshots[exit].kind == Snapshot::Resume && force_deopt_period() == 0 &&
-      ++side.early_runs >= 2 * g_settings.blacklist_after && side.trace == s) {
+      ++parent.early_runs[pexit] >= 2 * g_settings.blacklist_after && side.trace == s) {
     g_stats.dropped++;
     side.failures++;
-    side.early_runs = 0;
-    side.trace.reset();
+    parent.early_runs[pexit] = 0;
+    parent.links[pexit] = nullptr;
+    parent.retired.push_back(std::move(side.trace));
     if (log_enabled(LogCategory::Tiers)) {
       log(LogCategory::Tiers, "side trace of loop at " + where(frame->f_code, head) +
                                   " dropped: guard " + guard_kind(trace, op) +
@@ -364,6 +410,32 @@ int run_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, SideEx
     }
   }
   return result;
+}
+
+// Runs the side trace of exit `pexit` of `parent`, just taken, stitched: the exit was not
+// deoptimized, and the side trace starts from its exit buffer `entry`.
+int run_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, Compiled& parent,
+             int pexit, const uint64_t* entry, ExitBuffer& buffer) {
+  std::shared_ptr<Compiled> s = parent.sides[pexit].trace;  // keeps it alive while it runs
+  g_stats.side_entries++;
+  uint64_t* values = buffer.reserve(s->exit_values);
+  uint64_t iterations = 0;
+  int exit = execute(*s, tstate, frame, values, &iterations, entry);
+  g_stats.iterations += iterations;
+  return finish_side(tstate, frame, head, parent, pexit, s, exit, values);
+}
+
+// The side trace whose entry `code` the exit stub of `pexit` called (linked then; it may
+// have been dropped since, by a recursive run: then it is retired).
+std::shared_ptr<Compiled> linked_side(const Compiled& parent, int pexit, TraceEntry code) {
+  auto ran = [&](const std::shared_ptr<Compiled>& c) {
+    return c && c->code && c->code->entry() == code;
+  };
+  if (ran(parent.sides[pexit].trace)) return parent.sides[pexit].trace;
+  for (const std::shared_ptr<Compiled>& c : parent.retired) {
+    if (ran(c)) return c;
+  }
+  Py_FatalError("janus: a linked side trace that its parent does not know");
 }
 
 // Whether exit `exit` of loop trace `c` (just taken for the count-th time, its state
@@ -402,7 +474,7 @@ void start_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head,
                                  " from exit " + std::to_string(exit) + " at " +
                                  where(inner->f_code, pc));
   }
-  start_side_recording(frames, head, pc, compiled->trace->entry_stack_depth, g_settings.max_trace,
+  start_side_recording(frames, head, pc, *compiled->trace, exit, g_settings.max_trace,
                        g_settings.max_inline);
 }
 
@@ -422,25 +494,34 @@ int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopS
     log(LogCategory::Tiers, "loop at " + where(code, head) + " entered tier 1");
   }
   loop.entered = true;
-  ExitBuffer buffer;
+  ExitBuffer buffer, side_buffer;  // the parent's exit values are the side trace's entry
+  LinkedExit linked;
   for (;;) {
     uint64_t* values = buffer.reserve(compiled->exit_values);
     uint64_t iterations = 0;
     g_stats.trace_entries++;
-    int exit = execute(*compiled, tstate, frame, values, &iterations);
+    int exit = execute(*compiled, tstate, frame, values, &iterations, nullptr, &linked);
     g_stats.iterations += iterations;
     unsigned long long count = note_exit(*compiled, exit, code);
     const Snapshot& snap = trace.snapshots[exit];
     Ref op = compiled->exit_op[exit];
-    int result = deoptimize(trace, exit, values, frame);
-    if (result != vm::kResumed) return result;
-    SideExit& side = compiled->sides[exit];
-    if (side.trace) {
-      int next = run_side(tstate, frame, head, side, buffer);
+    // Stitched: the side trace takes the exit's state as it is (no deoptimize between),
+    // called by the exit stub itself (linked; it left before the loop head) or from here.
+    int next = kNoSideRun;
+    if (linked.exit >= 0) {
+      std::shared_ptr<Compiled> s = linked_side(*compiled, exit, linked.code);
+      next = finish_side(tstate, frame, head, *compiled, exit, s, linked.exit, linked.values);
+    } else if (compiled->sides[exit].trace) {
+      next = run_side(tstate, frame, head, *compiled, exit, values, side_buffer);
+    }
+    if (next != kNoSideRun) {
       if (next != kBackAtHead) return next;
-      if (loop.compiled != compiled) return vm::kResumed;  // dropped meanwhile: tier 0 goes on
+      // Dropped meanwhile (a recursive run): tier 0 goes on at the loop head.
+      if (loop.compiled != compiled) return resume_at_loop_head(trace, frame);
       continue;
     }
+    int result = deoptimize(trace, exit, values, frame);
+    if (result != vm::kResumed) return result;
     if (wants_side_trace(*compiled, exit, count, head)) {
       start_side(tstate, frame, head, compiled, exit);
       return result | vm::kRecordResumed;
@@ -520,6 +601,7 @@ bool install() {
   g_settings.max_trace = int_option(OptionId::JitMaxTrace);
   g_settings.max_inline = std::max(0, int_option(OptionId::JitMaxInline));
   g_settings.blacklist_after = std::max(1, int_option(OptionId::JitBlacklist));
+  set_max_unroll(int_option(OptionId::JitMaxUnroll));
   g_settings.hot_exit = static_cast<unsigned long long>(std::max(0, int_option(OptionId::JitHotExit)));
   set_force_deopt_period(int_option(OptionId::JitForceDeopt));
   range_iter_layout_ok();

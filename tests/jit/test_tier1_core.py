@@ -240,10 +240,9 @@ def test_alternating_guard_grows_a_side_trace(tmp_path):
 
 
 def test_guard_failing_every_iteration_gets_blacklisted(tmp_path):
-    # The str branch holds an instruction the recorder lacks (`with`): no side trace can
+    # The str branch holds an instruction the recorder lacks (`import`): no side trace can
     # grow there, and a trace that exits there on every entry is given up with a reason.
-    program = LENGTHS.format(imports="import contextlib",
-                             other="with contextlib.nullcontext(): n += len(v)")
+    program = LENGTHS.format(imports="", other="import math; n += len(v)")
     tier1, counters = check_same(program, tmp_path, log="tiers")
     assert counters["blacklisted"] >= 1
     line = line_of(program, "for v in items")
@@ -372,6 +371,8 @@ def test_short_loop_whose_hot_back_edge_is_its_last_gets_a_trace(tmp_path):
     # A comprehension over 4 items with JANUS_HOT_LOOP=4: every hot back-edge is a call's
     # last, so each recording starts on an iteration that ends the loop. The next call
     # records from its first back-edge (kPollNext) and the trace then runs on every call.
+    # (JANUS_JIT_MAX_UNROLL=0: the module loop's trace calls `powers` instead of unrolling
+    # its comprehension, so the comprehension's own trace is what runs.)
     program = """
         def powers(x):
             return [x ** i for i in range(1, 5)]
@@ -381,8 +382,30 @@ def test_short_loop_whose_hot_back_edge_is_its_last_gets_a_trace(tmp_path):
         print(total)
     """
     oracle, _ = run(CPYTHON, program, tmp_path)
-    tier1, counters = run(JANUS, program, tmp_path, {"JANUS_VM": "all", "JANUS_HOT_LOOP": "4"},
+    tier1, counters = run(JANUS, program, tmp_path,
+                          {"JANUS_VM": "all", "JANUS_HOT_LOOP": "4", "JANUS_JIT_MAX_UNROLL": "0"},
                           stats=True)
     assert (tier1.returncode, tier1.stdout) == (oracle.returncode, oracle.stdout)
     assert counters["traces_compiled"] >= 1, counters
     assert counters["trace_entries"] >= 250, counters
+
+
+def test_module_level_loop_keeps_its_trace_while_storing_names(tmp_path):
+    # A script's top-level training-style loop stores its loop variable and results into
+    # the module's globals every iteration, and the function it calls reads globals of the
+    # same module: those reads are pinned by the dict's keys, not its version, so the trace
+    # keeps running (before, every iteration left it and the loop was blacklisted).
+    program = """
+        import math
+        SCALE = 0.5
+        def f(i):
+            return math.sqrt(i) * SCALE + len("ab")
+        total = 0.0
+        for i in range(5000):
+            x = f(i)
+            total += x
+        print(round(total, 6))
+    """
+    tier1, counters = check_same(program, tmp_path)
+    assert counters["blacklisted"] == 0, counters
+    assert counters["iterations"] >= 4000, counters  # the iterations ran in the trace

@@ -216,7 +216,21 @@ TEST_F(JitAttrTest, ClassAttributesAndMethodsNeedTheInstanceNotToShadowThem) {
   EXPECT_TRUE(k.guard_absent);
   AttrPlan m = plan_load_attr(o, name("m"), true);
   EXPECT_EQ(m.what, AttrPlan::kMethod);
-  EXPECT_EQ(plan_load_attr(o, name("m"), false).what, AttrPlan::kGeneric);  // a bound method
+  // `o.m` as a value: the function binds (DESCR_GET), as getattr does.
+  AttrPlan bind = plan_load_attr(o, name("m"), false);
+  EXPECT_EQ(bind.what, AttrPlan::kBind);
+  EXPECT_TRUE(bind.guard_absent);
+  {
+    auto* bound = reinterpret_cast<PyObject*>(rt::call_helper(static_cast<int>(Op::DESCR_GET))(
+        reinterpret_cast<uint64_t>(o), 0, 0, reinterpret_cast<int64_t>(bind.value), 0));
+    PyObject* oracle = PyObject_GetAttrString(o, "m");
+    ASSERT_NE(bound, nullptr);
+    ASSERT_NE(oracle, nullptr);
+    EXPECT_EQ(PyObject_RichCompareBool(bound, oracle, Py_EQ), 1);
+    EXPECT_EQ(Py_TYPE(bound), Py_TYPE(oracle));
+    Py_DECREF(bound);
+    Py_DECREF(oracle);
+  }
   const int32_t absent = static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0));
   // Both executors call the same helper for this guard: checked directly, twice (the
   // second round on a new instance of a class whose shared keys now know `k` and `m`).
@@ -292,10 +306,33 @@ TEST_F(JitAttrTest, UnversionedOrCustomAccessKeepsTheGenericPath) {
   Py_XDECREF(py("class H:\n    def __setattr__(self, n, v):\n        pass\no = H()"));
   o = PyDict_GetItemString(ns_, "o");
   EXPECT_EQ(plan_store_attr(o, name("x")).what, AttrPlan::kGeneric);
-  Py_XDECREF(py("class R:\n    @property\n    def x(self):\n        return 1\no = R()"));
+  // A property: reads run its getter (DESCR_GET, as generic getattr calls it first),
+  // stores stay generic (its setter).
+  Py_XDECREF(py("class R:\n    @property\n    def x(self):\n        return 41 + 1\no = R()"));
   o = PyDict_GetItemString(ns_, "o");
-  EXPECT_EQ(plan_load_attr(o, name("x"), false).what, AttrPlan::kGeneric);
+  AttrPlan prop = plan_load_attr(o, name("x"), false);
+  EXPECT_EQ(prop.what, AttrPlan::kBind);
+  EXPECT_FALSE(prop.guard_absent);  // a data descriptor wins over the instance dict
+  {
+    PyObject* v = reinterpret_cast<PyObject*>(rt::call_helper(static_cast<int>(Op::DESCR_GET))(
+        reinterpret_cast<uint64_t>(o), 0, 0, reinterpret_cast<int64_t>(prop.value), 0));
+    ASSERT_NE(v, nullptr);
+    EXPECT_EQ(PyLong_AsLong(v), 42);
+    Py_DECREF(v);
+  }
   EXPECT_EQ(plan_store_attr(o, name("x")).what, AttrPlan::kGeneric);
+  // With __getattr__ (consulted after misses), a method still binds directly, but a
+  // property does not: its AttributeError would go to __getattr__.
+  Py_XDECREF(py("class A:\n    def __getattr__(self, n):\n        return n\n"
+                "    def m(self):\n        return 1\n    @property\n    def p(self):\n"
+                "        raise AttributeError('p')\no = A()"));
+  o = PyDict_GetItemString(ns_, "o");
+  EXPECT_EQ(plan_load_attr(o, name("m"), false).what, AttrPlan::kBind);
+  // LOAD_METHOD there leaves [NULL, bound method], as CPython's _PyObject_GetMethod does
+  // for a class whose getattr slot is not the generic one.
+  EXPECT_EQ(plan_load_attr(o, name("m"), true).what, AttrPlan::kBind);
+  EXPECT_EQ(plan_load_attr(o, name("p"), false).what, AttrPlan::kGeneric);
+  EXPECT_EQ(plan_load_attr(o, name("missing"), false).what, AttrPlan::kGeneric);
 }
 
 TEST_F(JitAttrTest, AnyChangeToTheClassLeavesAtTheVersionGuard) {

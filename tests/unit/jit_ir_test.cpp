@@ -82,7 +82,9 @@ TEST_F(JitIrTest, OpTableIsConsistent) {
     EXPECT_EQ(rt::call_helper(i) != nullptr, info.lowering == Lowering::Call) << info.name;
     EXPECT_EQ(rt::callv_helper(i) != nullptr, info.lowering == Lowering::CallV) << info.name;
     // kOwned results are objects; guards and raising ops need an exit (checked by verify).
-    if (info.flags & kOwned) EXPECT_EQ(info.result, Type::Obj) << info.name;
+    if (info.flags & kOwned) {
+      EXPECT_EQ(info.result, Type::Obj) << info.name;
+    }
   }
 }
 

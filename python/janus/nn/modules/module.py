@@ -139,11 +139,23 @@ class Module:
 
     def __getattr__(self, name):
         # Only reached when normal lookup fails: parameters, buffers and submodules live in
-        # their own dicts so that assignment order and kind are remembered.
+        # their own dicts so that assignment order and kind are remembered. Straight-line
+        # code, as torch's: `self.weight` in a forward() runs here on every call, and a loop
+        # over the three dicts was a hot loop of one or two iterations that tier 1 traced
+        # and left again on every call.
         d = self.__dict__
-        for store in ("_parameters", "_buffers", "_modules"):
-            if store in d and name in d[store]:
-                return d[store][name]
+        if "_parameters" in d:
+            params = d["_parameters"]
+            if name in params:
+                return params[name]
+        if "_buffers" in d:
+            buffers = d["_buffers"]
+            if name in buffers:
+                return buffers[name]
+        if "_modules" in d:
+            modules = d["_modules"]
+            if name in modules:
+                return modules[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):
