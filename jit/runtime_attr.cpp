@@ -91,16 +91,19 @@ uint64_t SET_ATTR_SLOT(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t au
   PyObject* o = obj(a);
   PyObject* v = obj(b);
   if (kind_of(aux) == kAttrDictHint) {
-    // A combined str-keyed dict with the name still at the hint: the value is replaced in
-    // place, as 3.11's STORE_ATTR_WITH_HINT does (GC tracking and a new version tag, PEP
+    // A str-keyed dict with the name still at the hint: the value is replaced in place, as
+    // 3.11's STORE_ATTR_WITH_HINT / insertdict do (GC tracking and a new version tag, PEP
     // 509); anything else goes through PyDict_SetItem.
     PyDictObject* dict = managed_dict(o);
     Py_ssize_t index = index_of(aux);
-    if (dict != nullptr && dict->ma_values == nullptr && index < dict->ma_keys->dk_nentries) {
+    if (dict != nullptr && index < dict->ma_keys->dk_nentries) {
       PyDictUnicodeEntry* entry = DK_UNICODE_ENTRIES(dict->ma_keys) + index;
-      PyObject* old = entry->me_value;
+      // A split table (shared keys) keeps the values apart; an existing value is replaced
+      // there as insertdict does (no insertion-order change).
+      PyObject** slot = dict->ma_values != nullptr ? &dict->ma_values->values[index] : &entry->me_value;
+      PyObject* old = *slot;
       if (entry->me_key == reinterpret_cast<PyObject*>(imm) && old != nullptr) {
-        entry->me_value = Py_NewRef(v);
+        *slot = Py_NewRef(v);
         if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v)) {
           _PyObject_GC_TRACK(dict);
         }
