@@ -140,4 +140,90 @@ void TraceLowering::after_call(Ref ref, const Instr& in, const x86::Gp& result) 
   }
 }
 
+// CALL_C: ml_meth called from the machine code by its METH_* kind, with what vectorcall
+// does around it inline: the recursion check (the helper takes the rare case where the
+// limit is reached, and raises exactly), `recursion_remaining` given back, then
+// _Py_CheckFunctionResult only when the result is NULL or an exception is set.
+void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
+  // The operand list in the stack area (the FASTCALL kinds and the helper read it).
+  for (int i = 0; i < in.list_count; i++) {
+    cc_.mov(list_area_.cloneAdjusted(int64_t{8} * i), gp(trace_.lists[in.list_start + i]));
+  }
+  x86::Gp callable = gp(in.a);
+  x86::Gp self = gp(trace_.lists[in.list_start]);
+  x86::Gp first = in.list_count > 1 ? gp(trace_.lists[in.list_start + 1]) : x86::Gp();
+  set_frame_instr(in);
+  auto* def = reinterpret_cast<PyMethodDef*>(in.imm);
+  x86::Gp tstate = cc_.newIntPtr();
+  x86::Gp result = cc_.newUInt64();
+  x86::Gp list = cc_.newIntPtr();
+  Label slow = cc_.newLabel(), check = cc_.newLabel(), done = cc_.newLabel();
+  const x86::Mem remaining =
+      x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining));
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.cmp(remaining, 0);
+  cc_.jle(slow);
+  cc_.sub(remaining, 1);
+  InvokeNode* call;
+  void* meth = reinterpret_cast<void*>(def->ml_meth);
+  switch (in.aux) {
+    case rt::kCNoArgs:
+      cc_.invoke(&call, imm(meth), FuncSignatureT<uint64_t, uint64_t, uint64_t>(CallConvId::kHost));
+      call->setArg(0, self);
+      call->setArg(1, imm(0));
+      break;
+    case rt::kCOne:
+      cc_.invoke(&call, imm(meth), FuncSignatureT<uint64_t, uint64_t, uint64_t>(CallConvId::kHost));
+      call->setArg(0, self);
+      call->setArg(1, first);
+      break;
+    case rt::kCFast:
+      cc_.lea(list, list_area_.cloneAdjusted(8));
+      cc_.invoke(&call, imm(meth),
+                 FuncSignatureT<uint64_t, uint64_t, uint64_t, int64_t>(CallConvId::kHost));
+      call->setArg(0, self);
+      call->setArg(1, list);
+      call->setArg(2, imm(int64_t{in.list_count} - 1));
+      break;
+    default:
+      cc_.lea(list, list_area_.cloneAdjusted(8));
+      cc_.invoke(&call, imm(meth),
+                 FuncSignatureT<uint64_t, uint64_t, uint64_t, int64_t, uint64_t>(CallConvId::kHost));
+      call->setArg(0, self);
+      call->setArg(1, list);
+      call->setArg(2, imm(int64_t{in.list_count} - 1));
+      call->setArg(3, imm(0));
+      break;
+  }
+  call->setRet(0, result);
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.add(remaining, 1);
+  cc_.test(result, result);
+  cc_.jz(check);
+  cc_.cmp(x86::qword_ptr(tstate, offsetof(PyThreadState, curexc_type)), 0);
+  cc_.je(done);
+  cc_.bind(check);
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(&_Py_CheckFunctionResult)),
+             FuncSignatureT<uint64_t, uint64_t, uint64_t, uint64_t, uint64_t>(CallConvId::kHost));
+  call->setArg(0, tstate);
+  call->setArg(1, callable);
+  call->setArg(2, result);
+  call->setArg(3, imm(0));
+  call->setRet(0, result);
+  cc_.jmp(done);
+  cc_.bind(slow);
+  cc_.lea(list, list_area_);
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
+             FuncSignatureT<uint64_t, const uint64_t*, int64_t, uint64_t, int64_t, int64_t>(
+                 CallConvId::kHost));
+  call->setArg(0, list);
+  call->setArg(1, imm(static_cast<int64_t>(in.list_count)));
+  call->setArg(2, callable);
+  call->setArg(3, imm(in.imm));
+  call->setArg(4, imm(static_cast<int64_t>(in.aux)));
+  call->setRet(0, result);
+  cc_.bind(done);
+  after_call(ref, in, result);
+}
+
 }  // namespace janus::jit::x64

@@ -69,6 +69,7 @@ class TraceLowering {
   void lower_callv(Ref ref, const Instr& in);
   x86::Gp invoke_helper(const Instr& in);
   void after_call(Ref ref, const Instr& in, const x86::Gp& result);
+  void lower_call_c(Ref ref, const Instr& in);
 
   // backend_x64_inline.cpp
   void lower_guard_int64(Ref ref, const Instr& in);

@@ -2,6 +2,7 @@
 // compile error here until it is lowered. Inline ops are emitted directly; Call / CallV ops
 // go to backend_x64_calls.cpp, some through inline fast paths (backend_x64_inline.cpp).
 #include "jit/backend_x64_lowering.h"
+#include "jit/math_call.h"
 
 // A new op in ir.def must be lowered here before the project builds again.
 #pragma GCC diagnostic error "-Wswitch"
@@ -412,6 +413,48 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::FRAME_LOAD:  // the helper's one load, inline
       cc_.mov(gp(ref), x86::qword_ptr(gp(in.a), int32_t(offsetof(_PyInterpreterFrame, localsplus) +
                                                         int64_t{in.aux} * 8)));
+      break;
+    // ---- direct C calls and libm ------------------------------------------------------
+    case Op::GUARD_CFUNC_DEF: {
+      roll(in);
+      x86::Gp expected = cc_.newUInt64();
+      cc_.mov(expected, imm(in.imm));
+      cc_.cmp(x86::qword_ptr(gp(in.a), offsetof(PyCFunctionObject, m_ml)), expected);
+      cc_.jne(stub(in.exit));
+      break;
+    }
+    case Op::GUARD_FINITE_F64: {
+      // |a| < inf, ordered: `ucomisd inf, |a|` leaves CF and ZF clear only then (a NaN
+      // sets both, an infinity ZF).
+      roll(in);
+      x86::Xmm abs = cc_.newXmmSd();
+      x86::Xmm inf = cc_.newXmmSd();
+      cc_.movsd(abs, cc_.newQWordConst(ConstPoolScope::kLocal, ~(uint64_t{1} << 63)));
+      cc_.andpd(abs, xmm(in.a));
+      cc_.movsd(inf, cc_.newQWordConst(ConstPoolScope::kLocal, uint64_t{0x7ff0000000000000}));
+      cc_.ucomisd(inf, abs);
+      cc_.jbe(stub(in.exit));
+      break;
+    }
+    case Op::MATH_F64:
+      if (in.aux == static_cast<int>(MathFn::sqrt)) {
+        // IEEE square root, correctly rounded: the same bits as libm's sqrt.
+        cc_.sqrtsd(xmm(ref), xmm(in.a));
+      } else if (in.aux == static_cast<int>(MathFn::fabs)) {
+        x86::Xmm mask = cc_.newXmmSd();
+        cc_.movsd(mask, cc_.newQWordConst(ConstPoolScope::kLocal, ~(uint64_t{1} << 63)));
+        cc_.movapd(xmm(ref), xmm(in.a));
+        cc_.andpd(xmm(ref), mask);
+      } else {
+        InvokeNode* call;
+        cc_.invoke(&call, imm(reinterpret_cast<void*>(math_function(in.aux))),
+                   FuncSignatureT<double, double>(CallConvId::kHost));
+        call->setArg(0, xmm(in.a));
+        call->setRet(0, xmm(ref));
+      }
+      break;
+    case Op::CALL_C:
+      lower_call_c(ref, in);
       break;
     case Op::PUSH_FRAME:
     case Op::MAKE_FUNC:

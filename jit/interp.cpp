@@ -2,9 +2,11 @@
 // have (jit/trace.h's entry contract). It is the reference for backend tests and the
 // executor for traces the backend refuses.
 #include "jit/cpython.h"
+#include "jit/math_call.h"
 #include "jit/runtime.h"
 #include "jit/trace.h"
 
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -133,6 +135,11 @@ int interpret(const Trace& trace, TraceContext* ctx) {
           GUARD(a != 0)
         case Op::GUARD_NONZERO_F64:
           GUARD(f64(a) != 0.0)
+        case Op::GUARD_CFUNC_DEF:
+          GUARD(reinterpret_cast<int64_t>(reinterpret_cast<PyCFunctionObject*>(obj(a))->m_ml) ==
+                in.imm)
+        case Op::GUARD_FINITE_F64:
+          GUARD(std::isfinite(f64(a)))
         case Op::GUARD_INT64:
         case Op::GUARD_INDEX:
         case Op::GUARD_ITER_NOT_DONE:
@@ -185,6 +192,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::DIV_F64: v[r] = bits(f64(a) / f64(b)); break;
         case Op::NEG_F64: v[r] = bits(-f64(a)); break;
         case Op::CMP_F64: v[r] = compare_values(in.aux, f64(a), f64(b)); break;
+        case Op::MATH_F64: v[r] = bits(math_function(in.aux)(f64(a))); break;
         case Op::NOT_BOOL: v[r] = a == 0; break;
         case Op::IS: v[r] = a == b; break;
         case Op::UNBOX_FLOAT: v[r] = bits(PyFloat_AS_DOUBLE(obj(a))); break;
@@ -241,7 +249,8 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::WITH_EXIT:
         case Op::DICT_STORE_ENTRY:
         case Op::DICT_ENTRY:
-        case Op::DESCR_GET: {
+        case Op::DESCR_GET:
+        case Op::CALL_C: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,
           // sys._getframe): its line is the instruction's.

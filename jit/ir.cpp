@@ -185,6 +185,8 @@ std::string print_instr(const Trace& trace, Ref ref) {
     case Op::UNARY:
     case Op::CONTAINS:
     case Op::GUARD_ITER_NOT_DONE:
+    case Op::MATH_F64:
+    case Op::CALL_C:
       add(format("#%d", in.aux));
       break;
     default:

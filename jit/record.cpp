@@ -7,9 +7,11 @@
 #include "jit/record.h"
 
 #include "jit/attr_site.h"
+#include "jit/math_call.h"
 #include "jit/runtime.h"
 #include "vm/vm.h"
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <unordered_map>
@@ -1433,18 +1435,151 @@ class Recorder {
     return true;
   }
 
+  // The object a value is whatever the trace runs: a constant (co_consts), or one pinned
+  // by a version guard (a global, a module or class attribute: NEWREF of a CONST_OBJ,
+  // loaded while the guard held and kept alive by that reference). nullptr otherwise.
+  PyObject* constant_object(Ref r) const {
+    if (type_of(r) != Type::Obj) return nullptr;
+    if (instr(r).op == Op::NEWREF) r = instr(r).a;
+    if (instr(r).op != Op::CONST_OBJ) return nullptr;
+    return reinterpret_cast<PyObject*>(instr(r).imm);
+  }
+
+  // `math.sqrt(x)` and the other functions of jit/math_table.def on a float or an int64
+  // int: computed on the unboxed double (MATH_F64), with the argument and the result
+  // guarded finite (any other case exits before the call: tier 0 makes it and raises
+  // CPython's error). The callee is pinned (a constant or a version-guarded global or
+  // module attribute) or guarded to be a math builtin of the same PyMethodDef. No eval
+  // breaker check follows: a libm call runs no Python code and cannot start tracing, and
+  // a signal that arrives during it is handled at the trace's next check, as if it had
+  // arrived just after.
+  bool call_math(int oparg) {
+    if (oparg != 1 || kwnames_ != nullptr || peek(3) != null_) return false;
+    PyObject* fn = concrete(2);
+    const int index = math_index(fn);
+    if (index < 0) return false;
+    Ref arg = peek(1);
+    PyObject* value = concrete(1);
+    double x;
+    if (type_of(arg) == Type::F64 || PyFloat_CheckExact(value)) {
+      x = PyFloat_AsDouble(value);
+    } else if (type_of(arg) == Type::I64 || fits_i64(value)) {
+      x = static_cast<double>(concrete_i64(value));
+    } else {
+      return false;  // a float subclass, __float__, a huge int, a bool: the C function does it
+    }
+    // Outside the domain now: the trace would exit here every time.
+    const double r = math_function(index)(x);
+    if (!std::isfinite(x) || !std::isfinite(r)) return false;
+    Ref callee = as_obj(peek(2));
+    if (constant_object(callee) != fn) {
+      guard_type(callee, &PyCFunction_Type);
+      b_->emit(Op::GUARD_CFUNC_DEF, callee, kNoRef, kNoRef,
+               reinterpret_cast<int64_t>(reinterpret_cast<PyCFunctionObject*>(fn)->m_ml), 0,
+               pre());
+    }
+    Ref in = as_f64(arg, value);
+    b_->emit(Op::GUARD_FINITE_F64, in, kNoRef, kNoRef, 0, 0, pre());
+    Ref out = b_->emit(Op::MATH_F64, in, kNoRef, kNoRef, 0, index);
+    b_->emit(Op::GUARD_FINITE_F64, out, kNoRef, kNoRef, 0, 0, pre());
+    for (int i = 0; i < 3; i++) pop();
+    push(out);
+    return true;
+  }
+
+  // A call CALL_C can make directly (a builtin function or bound builtin method, or a
+  // method descriptor called through LOAD_METHOD, whose METH_* flags vectorcall dispatches
+  // on and whose argument count fits them), with the guards that pin it emitted; `self` is
+  // what CALL_C passes as list[0] (kNoRef: the first of the call's operands, a method
+  // descriptor's receiver). False: an OBJ_CALL (the C code's own checks and errors run).
+  // Builtin-function values whose PyMethodDef a guard has checked, and their m_self.
+  std::unordered_map<Ref, std::pair<PyMethodDef*, Ref>> cfunc_self_;
+  struct DirectC {
+    PyMethodDef* def = nullptr;
+    rt::CKind kind = rt::kCNoArgs;
+    Ref self = kNoRef;
+  };
+  static bool c_kind(int flags, int nargs, rt::CKind* kind) {
+    switch (flags & ~(METH_COEXIST | METH_STATIC | METH_CLASS)) {
+      case METH_NOARGS: *kind = rt::kCNoArgs; return nargs == 0;
+      case METH_O: *kind = rt::kCOne; return nargs == 1;
+      case METH_FASTCALL: *kind = rt::kCFast; return true;
+      case METH_FASTCALL | METH_KEYWORDS: *kind = rt::kCFastKw; return true;
+      default: return false;  // METH_VARARGS (tp_call), METH_METHOD (defining class)
+    }
+  }
+  bool direct_c(int oparg, bool is_meth, Ref callable, DirectC* out) {
+    if (kwnames_ != nullptr) return false;
+    PyObject* fn = concrete(is_meth ? oparg + 2 : oparg + 1);
+    PyObject* pinned = constant_object(callable);
+    if (!is_meth && Py_IS_TYPE(fn, &PyCFunction_Type)) {
+      // cfunction_vectorcall_*: ml_meth(PyCFunction_GET_SELF(fn), ...).
+      auto* f = reinterpret_cast<PyCFunctionObject*>(fn);
+      if (!c_kind(f->m_ml->ml_flags, oparg, &out->kind)) return false;
+      out->def = f->m_ml;
+      const bool no_self = (f->m_ml->ml_flags & METH_STATIC) || f->m_self == nullptr;
+      if (pinned == fn) {
+        // m_self of a pinned function is fixed; it lives as long as the function, which
+        // the call's operand holds: a constant the trace takes no reference to.
+        out->self = no_self ? null_
+                            : b_->emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef,
+                                       reinterpret_cast<int64_t>(f->m_self));
+        return true;
+      }
+      if (no_self) return false;  // another function of this def may have one
+      // m_ml and m_self never change: one guard and one load per value serve every call of
+      // it in the trace (a bound method kept in a local and called twice).
+      auto known = cfunc_self_.find(callable);
+      if (known != cfunc_self_.end() && known->second.first == f->m_ml) {
+        out->self = known->second.second;
+        return true;
+      }
+      guard_type(callable, &PyCFunction_Type);
+      b_->emit(Op::GUARD_CFUNC_DEF, callable, kNoRef, kNoRef, reinterpret_cast<int64_t>(f->m_ml),
+               0, pre());
+      out->self = b_->emit(Op::LOAD_FIELD, callable, kNoRef, kNoRef, 0,
+                           offsetof(PyCFunctionObject, m_self));
+      cfunc_self_[callable] = {f->m_ml, out->self};
+      return true;
+    }
+    if (is_meth && Py_IS_TYPE(fn, &PyMethodDescr_Type) && pinned == fn) {
+      // method_vectorcall_*: the receiver must be an instance of the descriptor's class
+      // (guarded by its exact type), then ml_meth(self, ...).
+      auto* d = reinterpret_cast<PyMethodDescrObject*>(fn);
+      PyObject* self = concrete(oparg + 1);
+      if (!c_kind(d->d_method->ml_flags, oparg, &out->kind) ||
+          (d->d_method->ml_flags & (METH_STATIC | METH_CLASS)) ||
+          !PyObject_TypeCheck(self, d->d_common.d_type)) {
+        return false;
+      }
+      guard_type(as_obj(peek(oparg + 1)), Py_TYPE(self));
+      out->def = d->d_method;
+      out->self = kNoRef;
+      return true;
+    }
+    return false;
+  }
+
   bool call(int oparg) {
     if (inline_call(oparg)) return true;
+    if (call_math(oparg)) return true;
     bool is_meth = peek(oparg + 2) != null_;
     Ref callable = is_meth ? peek(oparg + 2) : peek(oparg + 1);
     // Arguments hold a reference each, as on tier 0's stack (sys.getrefcount sees it).
     auto held = [&](Ref r) { return is_owned(r) ? r : newref(r); };
-    callable = held(as_obj(callable));
+    callable = as_obj(callable);
+    DirectC direct;
+    const bool is_direct = direct_c(oparg, is_meth, callable, &direct);
+    callable = held(callable);
     std::vector<Ref> args;
+    if (is_direct && direct.self != kNoRef) args.push_back(direct.self);
     int total = oparg + (is_meth ? 1 : 0);
     for (int i = total; i >= 1; i--) args.push_back(held(as_obj(peek(i))));
-    Ref res = b_->emit_list(Op::OBJ_CALL, args, callable, reinterpret_cast<int64_t>(kwnames_), 0,
-                            raise());
+    Ref res = is_direct
+                  ? b_->emit_list(Op::CALL_C, args, callable,
+                                  reinterpret_cast<int64_t>(direct.def), direct.kind, raise())
+                  : b_->emit_list(Op::OBJ_CALL, args, callable,
+                                  reinterpret_cast<int64_t>(kwnames_), 0, raise());
     kwnames_ = nullptr;
     for (int i = 0; i < oparg + 2; i++) pop();
     push(res);

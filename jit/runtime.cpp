@@ -197,6 +197,38 @@ uint64_t OBJ_CALL(const uint64_t* list, int64_t count, uint64_t a, int64_t imm, 
                                  kwnames));
 }
 
+// A direct call of a C function by its METH_* flags: what cfunction_vectorcall_* /
+// method_vectorcall_* and PyObject_Vectorcall do once the argument count and the receiver's
+// type are known to be right (the recorder checked them; the trace guards the callable's
+// PyMethodDef or identity and the receiver's type).
+uint64_t CALL_C(const uint64_t* list, int64_t count, uint64_t a, int64_t imm, int64_t aux) {
+  PyThreadState* tstate = _PyThreadState_GET();
+  auto* def = reinterpret_cast<PyMethodDef*>(imm);
+  if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) return 0;
+  PyObject* self = obj(list[0]);
+  auto* args = reinterpret_cast<PyObject* const*>(list + 1);
+  const Py_ssize_t nargs = static_cast<Py_ssize_t>(count) - 1;
+  PyObject* result;
+  switch (aux) {
+    case kCNoArgs:
+      result = def->ml_meth(self, nullptr);
+      break;
+    case kCOne:
+      result = def->ml_meth(self, args[0]);
+      break;
+    case kCFast:
+      result = reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(def->ml_meth))(
+          self, args, nargs);
+      break;
+    default:
+      result = reinterpret_cast<_PyCFunctionFastWithKeywords>(
+          reinterpret_cast<void (*)()>(def->ml_meth))(self, args, nargs, nullptr);
+      break;
+  }
+  _Py_LeaveRecursiveCallTstate(tstate);
+  return raw(_Py_CheckFunctionResult(tstate, obj(a), result, nullptr));
+}
+
 uint64_t ITER_NEXT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
   PyObject* next = (*Py_TYPE(obj(a))->tp_iternext)(obj(a));
   if (next != nullptr) return raw(next);

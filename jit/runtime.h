@@ -33,6 +33,16 @@ enum AttrKind : int64_t {
 };
 constexpr int64_t attr_aux(AttrKind kind, int64_t index) { return kind | (index << 8); }
 
+// How CALL_C calls its PyMethodDef's ml_meth (aux), by the METH_* flags vectorcall
+// dispatches on (Objects/methodobject.c, descrobject.c). Others (METH_VARARGS,
+// METH_METHOD) stay OBJ_CALL.
+enum CKind : int64_t {
+  kCNoArgs = 0,    // METH_NOARGS: f(self, NULL)
+  kCOne = 1,       // METH_O: f(self, arg)
+  kCFast = 2,      // METH_FASTCALL: f(self, args, nargs)
+  kCFastKw = 3,    // METH_FASTCALL | METH_KEYWORDS: f(self, args, nargs, NULL)
+};
+
 // The helper of a Call / CallV op (nullptr for Inline ops): index by (int)Op.
 CallFn call_helper(int op);
 CallVFn callv_helper(int op);
