@@ -317,7 +317,9 @@ std::string call_c_outcome(PyObject* callable, const std::function<std::vector<P
   }
   // The oracle on its own fresh arguments (the calls may mutate them).
   std::string got = r.exit == done ? reprs.at(0) : r.error;
-  if (oracle) EXPECT_EQ(got, vectorcall_outcome(callable, a2)) << def->ml_name;
+  if (oracle) {
+    EXPECT_EQ(got, vectorcall_outcome(callable, a2)) << def->ml_name;
+  }
   for (PyObject* o : a2) Py_DECREF(o);
   return got;
 }
