@@ -160,13 +160,16 @@ void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
   Label slow = cc_.newLabel(), check = cc_.newLabel(), done = cc_.newLabel();
   const x86::Mem remaining =
       x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining));
+  const bool level = !(in.aux & rt::kCNoLevel);
   cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
-  cc_.cmp(remaining, 0);
-  cc_.jle(slow);
-  cc_.sub(remaining, 1);
+  if (level) {
+    cc_.cmp(remaining, 0);
+    cc_.jle(slow);
+    cc_.sub(remaining, 1);
+  }
   InvokeNode* call;
   void* meth = reinterpret_cast<void*>(def->ml_meth);
-  switch (in.aux) {
+  switch (in.aux & ~rt::kCNoLevel) {
     case rt::kCNoArgs:
       cc_.invoke(&call, imm(meth), FuncSignatureT<uint64_t, uint64_t, uint64_t>(CallConvId::kHost));
       call->setArg(0, self);
@@ -197,7 +200,7 @@ void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
   }
   call->setRet(0, result);
   cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
-  cc_.add(remaining, 1);
+  if (level) cc_.add(remaining, 1);
   cc_.test(result, result);
   cc_.jz(check);
   cc_.cmp(x86::qword_ptr(tstate, offsetof(PyThreadState, curexc_type)), 0);
@@ -210,18 +213,20 @@ void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
   call->setArg(2, result);
   call->setArg(3, imm(0));
   call->setRet(0, result);
-  cc_.jmp(done);
-  cc_.bind(slow);
-  cc_.lea(list, list_area_);
-  cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
-             FuncSignatureT<uint64_t, const uint64_t*, int64_t, uint64_t, int64_t, int64_t>(
-                 CallConvId::kHost));
-  call->setArg(0, list);
-  call->setArg(1, imm(static_cast<int64_t>(in.list_count)));
-  call->setArg(2, callable);
-  call->setArg(3, imm(in.imm));
-  call->setArg(4, imm(static_cast<int64_t>(in.aux)));
-  call->setRet(0, result);
+  if (level) {  // at the recursion limit: the helper raises exactly
+    cc_.jmp(done);
+    cc_.bind(slow);
+    cc_.lea(list, list_area_);
+    cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
+               FuncSignatureT<uint64_t, const uint64_t*, int64_t, uint64_t, int64_t, int64_t>(
+                   CallConvId::kHost));
+    call->setArg(0, list);
+    call->setArg(1, imm(static_cast<int64_t>(in.list_count)));
+    call->setArg(2, callable);
+    call->setArg(3, imm(in.imm));
+    call->setArg(4, imm(static_cast<int64_t>(in.aux)));
+    call->setRet(0, result);
+  }
   cc_.bind(done);
   after_call(ref, in, result);
 }

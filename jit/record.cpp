@@ -1575,9 +1575,25 @@ class Recorder {
     if (is_direct && direct.self != kNoRef) args.push_back(direct.self);
     int total = oparg + (is_meth ? 1 : 0);
     for (int i = total; i >= 1; i--) args.push_back(held(as_obj(peek(i))));
+    // Tier 0's specialized PRECALL forms that call without a recursion level (3.11's):
+    // the trace takes none either, so RecursionError comes at the same depth.
+    int64_t kind = direct.kind;
+    if (op_pc_ >= 2) {
+      switch (_Py_OPCODE(_PyCode_CODE(code_)[op_pc_ - 2])) {
+        case PRECALL_NO_KW_LEN:
+        case PRECALL_NO_KW_ISINSTANCE:
+        case PRECALL_NO_KW_LIST_APPEND:
+        case PRECALL_NO_KW_BUILTIN_FAST:
+        case PRECALL_NO_KW_METHOD_DESCRIPTOR_FAST:
+          kind |= rt::kCNoLevel;
+          break;
+        default:
+          break;
+      }
+    }
     Ref res = is_direct
                   ? b_->emit_list(Op::CALL_C, args, callable,
-                                  reinterpret_cast<int64_t>(direct.def), direct.kind, raise())
+                                  reinterpret_cast<int64_t>(direct.def), kind, raise())
                   : b_->emit_list(Op::OBJ_CALL, args, callable,
                                   reinterpret_cast<int64_t>(kwnames_), 0, raise());
     kwnames_ = nullptr;

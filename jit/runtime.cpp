@@ -204,7 +204,9 @@ uint64_t OBJ_CALL(const uint64_t* list, int64_t count, uint64_t a, int64_t imm, 
 uint64_t CALL_C(const uint64_t* list, int64_t count, uint64_t a, int64_t imm, int64_t aux) {
   PyThreadState* tstate = _PyThreadState_GET();
   auto* def = reinterpret_cast<PyMethodDef*>(imm);
-  if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) return 0;
+  const bool level = !(aux & kCNoLevel);
+  aux &= ~kCNoLevel;
+  if (level && _Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) return 0;
   PyObject* self = obj(list[0]);
   auto* args = reinterpret_cast<PyObject* const*>(list + 1);
   const Py_ssize_t nargs = static_cast<Py_ssize_t>(count) - 1;
@@ -225,7 +227,7 @@ uint64_t CALL_C(const uint64_t* list, int64_t count, uint64_t a, int64_t imm, in
           reinterpret_cast<void (*)()>(def->ml_meth))(self, args, nargs, nullptr);
       break;
   }
-  _Py_LeaveRecursiveCallTstate(tstate);
+  if (level) _Py_LeaveRecursiveCallTstate(tstate);
   return raw(_Py_CheckFunctionResult(tstate, obj(a), result, nullptr));
 }
 

@@ -41,6 +41,9 @@ enum CKind : int64_t {
   kCOne = 1,       // METH_O: f(self, arg)
   kCFast = 2,      // METH_FASTCALL: f(self, args, nargs)
   kCFastKw = 3,    // METH_FASTCALL | METH_KEYWORDS: f(self, args, nargs, NULL)
+  kCNoLevel = 8,   // or'ed in: no recursion level around the call, as tier 0's specialized
+                   // PRECALL_NO_KW_LEN / _ISINSTANCE / _LIST_APPEND / _BUILTIN_FAST /
+                   // _METHOD_DESCRIPTOR_FAST (3.11's) take none
 };
 
 // The helper of a Call / CallV op (nullptr for Inline ops): index by (int)Op.
