@@ -6,7 +6,8 @@ import platform
 import subprocess
 import sys
 
-from . import configs, cuda, discover, report, session
+from . import configs, cuda, discover, report, session, stats
+from .steps import StepFormatError, parse_steps
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROUNDS = {"default": 5, "quick": 3}
@@ -87,6 +88,26 @@ def machine_info():
     }
 
 
+def calibrate(benchmark, suite_configs, janus):
+    """The example with the step count discover.calibrated_steps gives from one run of its
+    tier-0 configuration at the default steps (unchanged when that run fails)."""
+    t0 = [c for c in suite_configs if c.name == "janus-t0"]
+    if not t0:
+        return benchmark
+    argv = session.command(benchmark, t0[0], janus)
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT_S["default"],
+                              env=configs.child_env(t0[0]), cwd=os.path.dirname(benchmark.path))
+        step_ms = stats.steady_state_ms(parse_steps(proc.stdout).times_ms) if proc.returncode == 0 else None
+    except (subprocess.TimeoutExpired, StepFormatError, ValueError):
+        step_ms = None
+    default = discover.STEPS["examples"]["default"]
+    steps = discover.calibrated_steps(step_ms, default)
+    print(f"  {benchmark.id:<28} {steps} steps (tier 0 at {default} steps: "
+          f"{'?' if step_ms is None else f'{step_ms:.4g}'} ms/step)", file=sys.stderr, flush=True)
+    return discover.with_steps(benchmark, steps)
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.device == "cuda" and not args.list:
@@ -123,6 +144,9 @@ def main(argv=None):
             "janus_python": janus, "machine": machine_info()}
     print(f"bench/run: {len(benchmarks)} benchmarks, {rounds} rounds ({mode} mode)",
           file=sys.stderr, flush=True)
+    if mode == "default" and args.steps is None:
+        benchmarks = [calibrate(b, suite_configs[b.suite], janus) if b.suite == "examples" else b
+                      for b in benchmarks]
     results = []
     for b in benchmarks:
         results.append(session.run_benchmark(b, suite_configs[b.suite], janus, rounds,

@@ -55,3 +55,27 @@ def discover(suite_dirs, quick, steps=None, only=None):
                 continue
             found.append(b)
     return found
+
+
+# Default mode: an example runs as many steps as take about CALIBRATE_TARGET_S in tier 0
+# (within [default steps, CALIBRATE_MAX_STEPS]), so the steady-state half holds steps that
+# tier 1 ran: its loops get hot after JANUS_HOT_LOOP (1000) back-edges, which a 30-step run
+# of a fast example's training loop never reaches. The calibration is one short tier-0 run.
+CALIBRATE_TARGET_S = 1.0
+CALIBRATE_MAX_STEPS = 6000
+
+
+def calibrated_steps(step_ms, default_steps):
+    """Steps for a run of about CALIBRATE_TARGET_S at `step_ms` a step."""
+    if step_ms is None or step_ms <= 0:
+        return default_steps
+    n = int(CALIBRATE_TARGET_S * 1000.0 / step_ms)
+    return max(default_steps, min(CALIBRATE_MAX_STEPS, n))
+
+
+def with_steps(benchmark, steps):
+    """The benchmark with --steps `steps` (its other flags kept)."""
+    args = list(benchmark.args)
+    i = args.index("--steps")
+    args[i + 1] = str(steps)
+    return Benchmark(benchmark.suite, benchmark.name, benchmark.path, tuple(args))

@@ -19,9 +19,13 @@ from .steps import StepFormatError, parse_steps
 # How each suite's outputs are compared with the reference's: the loss of every step within a
 # relative tolerance, and (programs) the `# ` result lines exactly. Pure-Python programs are
 # deterministic; training in another runtime may sum in another order.
+# Examples compare their first `loss_steps` losses (the default run length before step
+# calibration): a run calibrated to thousands of steps (discover.calibrated_steps) trains
+# chaotically enough that last-bit summation differences between runtimes grow past any
+# tolerance later on (sine_lbfgs' line searches from step ~30, regression's from ~500).
 OUTPUT_CHECK = {
-    "examples": {"loss_rel_tol": 1e-3, "compare_notes": False},
-    "programs": {"loss_rel_tol": 0.0, "compare_notes": True},
+    "examples": {"loss_rel_tol": 1e-3, "compare_notes": False, "loss_steps": 30},
+    "programs": {"loss_rel_tol": 0.0, "compare_notes": True, "loss_steps": None},
 }
 STDERR_TAIL_CHARS = 2000
 
@@ -180,7 +184,7 @@ def output_check(suite, reference, state):
     if len(a.losses) != len(b.losses):
         return f"differs: {len(b.losses)} steps vs {len(a.losses)}"
     worst = 0.0
-    for x, y in zip(a.losses, b.losses):
+    for x, y in zip(a.losses[:rule["loss_steps"]], b.losses[:rule["loss_steps"]]):
         if (x is None) != (y is None):
             return "differs: loss printed on one side only"
         if x is None or x == y:
