@@ -897,7 +897,7 @@ class Recorder {
       case POP_JUMP_BACKWARD_IF_FALSE:
       case POP_JUMP_BACKWARD_IF_TRUE:
         return pop_jump(opcode == POP_JUMP_BACKWARD_IF_TRUE, next, next - oparg) &&
-               check_breaker();
+               count_backward_jump(next - oparg, pc) && check_breaker();
       case POP_JUMP_FORWARD_IF_NONE:
       case POP_JUMP_FORWARD_IF_NOT_NONE:
       case POP_JUMP_BACKWARD_IF_NONE:
@@ -910,7 +910,7 @@ class Recorder {
                  reinterpret_cast<int64_t>(Py_None), 0, pre());
         pop();
         if (is_none == if_none) expected_ = forward ? next + oparg : next - oparg;
-        return forward || check_breaker();
+        return forward || (count_backward_jump(next - oparg, pc) && check_breaker());
       }
       case JUMP_IF_FALSE_OR_POP:
       case JUMP_IF_TRUE_OR_POP: {
@@ -957,14 +957,36 @@ class Recorder {
   // guarded. A call whose loops take more than JANUS_JIT_MAX_UNROLL back-edges becomes a
   // call (blamed: not inlined from now on).
   bool unrolled_back_edge(int target, int pc) {
+    if (!count_unrolled(pc)) return false;
+    expected_ = target;
+    return check_breaker();
+  }
+
+  // One back-edge of a loop in the current inlined frame against its unroll budget.
+  bool count_unrolled(int pc) {
     const int depth = static_cast<int>(callers_.size());
     if (unrolled_depth_ < 0 || depth < unrolled_depth_) unrolled_depth_ = depth;
     if (static_cast<int>(unrolled_.size()) <= depth) unrolled_.resize(depth + 1, 0);
     if (++unrolled_[depth] > g_max_unroll) {
       return fail("a loop of more than JANUS_JIT_MAX_UNROLL iterations in an inlined call", pc);
     }
-    expected_ = target;
-    return check_breaker();
+    return true;
+  }
+
+  // A conditional backward jump (a `while` loop's test at its bottom) just recorded: in an
+  // inlined frame, a taken one is an unrolled back-edge too (counted once its direction is
+  // known).
+  bool count_backward_jump(int target, int pc) {
+    if (frame_ref_ == kNoRef) return true;
+    if (pending_) {
+      auto resolve = std::move(pending_);
+      pending_ = [this, resolve, target, pc](int offset) {
+        if (!resolve(offset)) return false;
+        return offset != target || count_unrolled(pc);
+      };
+      return true;
+    }
+    return expected_ != target || count_unrolled(pc);
   }
 
   // Backward jumps check the eval breaker in tier 0 (after the jump).

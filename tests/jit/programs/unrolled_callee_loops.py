@@ -79,3 +79,21 @@ acc = main()
 print(len(acc))
 print(acc[-40:])
 print(sum(x for x in acc if isinstance(x, (int, float))))
+
+
+def collatz(n):
+    steps = 0
+    while n != 1:  # a while loop (its test jumps backward) longer than the unroll budget
+        n = n // 2 if n % 2 == 0 else 3 * n + 1
+        steps += 1
+    return steps
+
+
+def while_loops(m):
+    t = 0
+    for i in range(m):
+        t += countdown(i % 5) + collatz(i % 30 + 1)
+    return t
+
+
+print(while_loops(300))
