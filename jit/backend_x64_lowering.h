@@ -64,6 +64,8 @@ class TraceLowering {
 
   // backend_x64_calls.cpp
   void roll(const Instr& in);  // the JANUS_JIT_FORCE_DEOPT draw before a guard's test
+  // A guard that the pointer field at `offset` of operand a equals imm (after the roll).
+  void guard_field_is(const Instr& in, int32_t offset);
   void set_frame_instr(const Instr& in);
   void lower_call(Ref ref, const Instr& in);
   void lower_callv(Ref ref, const Instr& in);

@@ -78,6 +78,14 @@ void TraceLowering::compare_f64(const x86::Gp& out, const x86::Xmm& a, const x86
   }
 }
 
+void TraceLowering::guard_field_is(const Instr& in, int32_t offset) {
+  roll(in);
+  x86::Gp expected = cc_.newUInt64();
+  cc_.mov(expected, imm(in.imm));
+  cc_.cmp(x86::qword_ptr(gp(in.a), offset), expected);
+  cc_.jne(stub(in.exit));
+}
+
 void TraceLowering::lower(Ref ref, const Instr& in) {
   switch (in.op) {
     // ---- constants and the frame ----------------------------------------------------
@@ -179,14 +187,9 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     }
 
     // ---- inline guards: the force-deopt draw, then the test -------------------------
-    case Op::GUARD_TYPE: {
-      roll(in);
-      x86::Gp expected = cc_.newUInt64();
-      cc_.mov(expected, imm(in.imm));
-      cc_.cmp(x86::qword_ptr(gp(in.a), offsetof(PyObject, ob_type)), expected);
-      cc_.jne(stub(in.exit));
+    case Op::GUARD_TYPE:
+      guard_field_is(in, offsetof(PyObject, ob_type));
       break;
-    }
     case Op::GUARD_IS:
     case Op::GUARD_IS_NOT: {
       roll(in);
@@ -415,14 +418,9 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
                                                         int64_t{in.aux} * 8)));
       break;
     // ---- direct C calls and libm ------------------------------------------------------
-    case Op::GUARD_CFUNC_DEF: {
-      roll(in);
-      x86::Gp expected = cc_.newUInt64();
-      cc_.mov(expected, imm(in.imm));
-      cc_.cmp(x86::qword_ptr(gp(in.a), offsetof(PyCFunctionObject, m_ml)), expected);
-      cc_.jne(stub(in.exit));
+    case Op::GUARD_CFUNC_DEF:
+      guard_field_is(in, offsetof(PyCFunctionObject, m_ml));
       break;
-    }
     case Op::GUARD_FINITE_F64: {
       // |a| < inf, ordered: `ucomisd inf, |a|` leaves CF and ZF clear only then (a NaN
       // sets both, an infinity ZF).

@@ -725,13 +725,9 @@ class Recorder {
         PyObject* name = PyTuple_GET_ITEM(code_->co_names, oparg);
         // A name the loop's names dict already holds: read or replaced at its entry, the
         // dict's keys version pinning where it is (as for keyed globals).
-        const int entry = name_entry(frame->f_locals, name);
+        const int entry = keyed_entry(frame->f_locals, name);
         if (entry >= 0) {
-          Ref dref = const_obj(frame->f_locals);
-          b_->emit(Op::GUARD_DICT_KEYS, dref, kNoRef, kNoRef,
-                   _PyDictKeys_GetVersionForCurrentState(
-                       reinterpret_cast<PyDictObject*>(frame->f_locals)->ma_keys),
-                   entry, pre());
+          Ref dref = guard_keys(frame->f_locals, entry);
           if (opcode == STORE_NAME) {
             b_->emit(Op::DICT_STORE_ENTRY, dref, as_obj(pop()), kNoRef, 0, entry);
           } else {
@@ -1016,45 +1012,45 @@ class Recorder {
                       : nullptr;
   }
 
-  // LOAD_GLOBAL from the loop's own names dict, as 3.11's LOAD_GLOBAL_MODULE: the keys'
-  // version pins where each name is (or that it is absent), and the value is read at run
-  // time (no constant: a store to that name between iterations is seen). Returns false
-  // to use the dict-version pinning instead; sets *absent when the name is not there.
-  bool keyed_global(PyObject* globals, PyObject* name, int oparg, bool* absent) {
-    *absent = false;
-    auto* dict = reinterpret_cast<PyDictObject*>(globals);
-    if (globals != names_dict_ || dict->ma_values != nullptr || !DK_IS_UNICODE(dict->ma_keys)) {
-      return false;
-    }
-    const Py_ssize_t ix = _PyDictKeys_StringLookup(dict->ma_keys, name);
-    if (ix < 0 && ix != DKIX_EMPTY) return false;
-    if (ix >= 0 && DK_UNICODE_ENTRIES(dict->ma_keys)[ix].me_value == nullptr) return false;
-    const uint32_t keys_version = _PyDictKeys_GetVersionForCurrentState(dict->ma_keys);
-    if (keys_version == 0) return false;  // versions ran out
-    Ref gref = const_obj(globals);
-    b_->emit(Op::GUARD_DICT_KEYS, gref, kNoRef, kNoRef, keys_version,
-             static_cast<int32_t>(ix < 0 ? -1 : ix), pre());
-    if (ix < 0) {
-      *absent = true;
-      return true;
-    }
-    Ref value = b_->emit(Op::DICT_ENTRY, gref, kNoRef, kNoRef, 0, static_cast<int32_t>(ix));
-    if (oparg & 1) push(null_);
-    push(value);
-    return true;
-  }
-
-  // The entry index of `name` in `dict` when it is the loop's names dict (a combined,
-  // str-keyed one with a keys version to pin) and holds a value for it; else -1.
-  int name_entry(PyObject* dict_obj, PyObject* name) const {
+  // Where `name` is in `dict` when `dict` is the loop's names dict, a combined str-keyed
+  // one whose keys version can pin it (3.11's LOAD_GLOBAL_MODULE): its entry index,
+  // kAbsentEntry when the name is not there, or kNotKeyed (pinned by other means).
+  static constexpr int kAbsentEntry = -1, kNotKeyed = -2;
+  int keyed_entry(PyObject* dict_obj, PyObject* name) const {
     auto* dict = reinterpret_cast<PyDictObject*>(dict_obj);
     if (dict_obj != names_dict_ || dict->ma_values != nullptr || !DK_IS_UNICODE(dict->ma_keys)) {
-      return -1;
+      return kNotKeyed;
     }
     const Py_ssize_t ix = _PyDictKeys_StringLookup(dict->ma_keys, name);
-    if (ix < 0 || ix > INT32_MAX || DK_UNICODE_ENTRIES(dict->ma_keys)[ix].me_value == nullptr) return -1;
-    if (_PyDictKeys_GetVersionForCurrentState(dict->ma_keys) == 0) return -1;
-    return static_cast<int>(ix);
+    if (ix == DKIX_EMPTY) return _PyDictKeys_GetVersionForCurrentState(dict->ma_keys) ? kAbsentEntry : kNotKeyed;
+    if (ix < 0 || ix > INT32_MAX || DK_UNICODE_ENTRIES(dict->ma_keys)[ix].me_value == nullptr) {
+      return kNotKeyed;
+    }
+    // 0: the keys versions ran out.
+    return _PyDictKeys_GetVersionForCurrentState(dict->ma_keys) ? static_cast<int>(ix) : kNotKeyed;
+  }
+
+  // GUARD_DICT_KEYS: `dict` keeps its keys version and `entry` (or the name's absence).
+  Ref guard_keys(PyObject* dict_obj, int entry) {
+    Ref dref = const_obj(dict_obj);
+    b_->emit(Op::GUARD_DICT_KEYS, dref, kNoRef, kNoRef,
+             _PyDictKeys_GetVersionForCurrentState(reinterpret_cast<PyDictObject*>(dict_obj)->ma_keys),
+             entry, pre());
+    return dref;
+  }
+
+  // LOAD_GLOBAL from the loop's own names dict by its keys: the value is read at run time
+  // (no constant: a store to that name between iterations is seen). Returns false to use
+  // the dict-version pinning instead; sets *absent when the name is not there.
+  bool keyed_global(PyObject* globals, PyObject* name, int oparg, bool* absent) {
+    const int entry = keyed_entry(globals, name);
+    *absent = entry == kAbsentEntry;
+    if (entry == kNotKeyed) return false;
+    Ref gref = guard_keys(globals, entry);
+    if (*absent) return true;
+    if (oparg & 1) push(null_);
+    push(b_->emit(Op::DICT_ENTRY, gref, kNoRef, kNoRef, 0, entry));
+    return true;
   }
 
   bool load_global(int oparg, int pc) {

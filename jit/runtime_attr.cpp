@@ -72,6 +72,18 @@ bool attr_absent(PyObject* o, PyObject* name) {
   return v == nullptr;
 }
 
+// A dict's existing value at *slot replaced by v as insertdict replaces one: the dict
+// tracked by the GC when v may need it, a new version tag (PEP 509) when the value
+// changes, the old value released last (it may run __del__).
+void replace_dict_value(PyDictObject* dict, PyObject** slot, PyObject* v) {
+  if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v)) _PyObject_GC_TRACK(dict);
+  PyObject* old = *slot;
+  if (old == v) return;
+  *slot = Py_NewRef(v);
+  dict->ma_version_tag = DICT_NEXT_VERSION();
+  Py_DECREF(old);
+}
+
 }  // namespace
 
 uint64_t GUARD_ATTR_SLOT(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t aux) {
@@ -101,14 +113,8 @@ uint64_t SET_ATTR_SLOT(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t au
       // A split table (shared keys) keeps the values apart; an existing value is replaced
       // there as insertdict does (no insertion-order change).
       PyObject** slot = dict->ma_values != nullptr ? &dict->ma_values->values[index] : &entry->me_value;
-      PyObject* old = *slot;
-      if (entry->me_key == reinterpret_cast<PyObject*>(imm) && old != nullptr) {
-        *slot = Py_NewRef(v);
-        if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v)) {
-          _PyObject_GC_TRACK(dict);
-        }
-        dict->ma_version_tag = DICT_NEXT_VERSION();
-        Py_DECREF(old);  // may run __del__, as tier 0's store does
+      if (entry->me_key == reinterpret_cast<PyObject*>(imm) && *slot != nullptr) {
+        replace_dict_value(dict, slot, v);
         return 0;
       }
     }
@@ -137,15 +143,7 @@ uint64_t DICT_ENTRY(uint64_t a, uint64_t, uint64_t, int64_t, int64_t aux) {
 
 uint64_t DICT_STORE_ENTRY(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t aux) {
   auto* dict = reinterpret_cast<PyDictObject*>(a);
-  PyObject* v = obj(b);
-  PyDictUnicodeEntry* entry = DK_UNICODE_ENTRIES(dict->ma_keys) + aux;
-  if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v)) _PyObject_GC_TRACK(dict);
-  PyObject* old = entry->me_value;
-  if (old != v) {
-    entry->me_value = Py_NewRef(v);
-    dict->ma_version_tag = DICT_NEXT_VERSION();
-    Py_DECREF(old);  // may run __del__, as insertdict's release does
-  }
+  replace_dict_value(dict, &DK_UNICODE_ENTRIES(dict->ma_keys)[aux].me_value, obj(b));
   return 0;
 }
 
