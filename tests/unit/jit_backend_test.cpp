@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/jit_test_support.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -26,11 +28,7 @@ namespace {
 
 // ---- harness ------------------------------------------------------------------------
 
-uint64_t bits_of(double d) {
-  uint64_t v;
-  std::memcpy(&v, &d, sizeof v);
-  return v;
-}
+using test::bits_of;
 double double_of(uint64_t v) {
   double d;
   std::memcpy(&d, &v, sizeof d);
@@ -262,18 +260,8 @@ class JitBackendTest : public ::testing::Test {
     PyErr_Clear();
   }
 
-  // Evaluates a Python expression in a namespace holding `source`'s definitions.
   static PyObject* eval(const char* expr, const char* source = "") {
-    PyObject* ns = PyDict_New();
-    PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins());
-    PyObject* r = PyRun_String(source, Py_file_input, ns, ns);
-    EXPECT_NE(r, nullptr);
-    Py_XDECREF(r);
-    PyObject* value = PyRun_String(expr, Py_eval_input, ns, ns);
-    if (value == nullptr) PyErr_Print();
-    EXPECT_NE(value, nullptr);
-    Py_DECREF(ns);
-    return value;
+    return test::eval_python(expr, source);
   }
 };
 

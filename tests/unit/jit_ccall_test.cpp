@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/jit_test_support.h"
+
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -23,11 +25,7 @@
 namespace janus::jit {
 namespace {
 
-uint64_t bits_of(double d) {
-  uint64_t v;
-  std::memcpy(&v, &d, sizeof v);
-  return v;
-}
+using test::bits_of;
 PyObject* as_obj(uint64_t v) { return reinterpret_cast<PyObject*>(v); }
 
 PyCodeObject* frame_code() {
@@ -158,16 +156,7 @@ class JitCCallTest : public ::testing::Test {
     PyErr_Clear();
   }
   static PyObject* eval(const char* expr, const char* source = "") {
-    PyObject* ns = PyDict_New();
-    PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins());
-    PyObject* r = PyRun_String(source, Py_file_input, ns, ns);
-    EXPECT_NE(r, nullptr);
-    Py_XDECREF(r);
-    PyObject* value = PyRun_String(expr, Py_eval_input, ns, ns);
-    if (value == nullptr) PyErr_Print();
-    EXPECT_NE(value, nullptr);
-    Py_DECREF(ns);
-    return value;
+    return test::eval_python(expr, source);
   }
 };
 

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/jit_test_support.h"
+
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -22,11 +24,7 @@
 namespace janus::jit {
 namespace {
 
-uint64_t bits_of(double d) {
-  uint64_t v;
-  std::memcpy(&v, &d, sizeof v);
-  return v;
-}
+using test::bits_of;
 uint64_t raw(PyObject* o) { return reinterpret_cast<uint64_t>(o); }
 
 PyCodeObject* frame_code() {
