@@ -121,6 +121,15 @@ std::string describe_object(int64_t imm) {
   if (obj == Py_None) return "None";
   if (obj == Py_True) return "True";
   if (obj == Py_False) return "False";
+  // Functions and builtins by name: what a trace calls is the question a dump answers.
+  if (PyFunction_Check(obj)) {
+    const char* s = PyUnicode_AsUTF8(reinterpret_cast<PyFunctionObject*>(obj)->func_qualname);
+    if (s != nullptr) return format("<function %.80s>", s);
+    PyErr_Clear();
+  }
+  if (PyCFunction_Check(obj)) {
+    return format("<builtin %.80s>", reinterpret_cast<PyCFunctionObject*>(obj)->m_ml->ml_name);
+  }
   return format("<%s object>", Py_TYPE(obj)->tp_name);
 }
 
