@@ -9,6 +9,7 @@
 #include "jit/attr_site.h"
 #include "jit/math_call.h"
 #include "jit/runtime.h"
+#include "vm/call_binding.h"
 #include "vm/vm.h"
 
 #include <cmath>
@@ -428,7 +429,10 @@ class Recorder {
   }
   // The state before the instruction: a failing guard re-runs it in tier 0.
   int pre() {
-    if (pre_snap_ < 0) pre_snap_ = snapshot(Snapshot::Resume, resume_pc_, pre_stack_, pre_written_, true);
+    // A CALL with keywords re-runs from its KW_NAMES (tier 0 keeps the names in a local).
+    const int at = kwnames_ != nullptr && base_opcode(_Py_OPCODE(_PyCode_CODE(code_)[op_pc_])) == CALL
+                       ? kw_names_resume_ : resume_pc_;
+    if (pre_snap_ < 0) pre_snap_ = snapshot(Snapshot::Resume, at, pre_stack_, pre_written_, true);
     return pre_snap_;
   }
   // A helper raised: tier 0 unwinds from the faulting instruction.
@@ -773,6 +777,7 @@ class Recorder {
       }
       case KW_NAMES:
         kwnames_ = PyTuple_GET_ITEM(code_->co_consts, oparg);
+        kw_names_resume_ = resume_pc_;
         return true;
       case CALL:
         return call(oparg);
@@ -1196,6 +1201,7 @@ class Recorder {
   }
 
   PyObject* kwnames_ = nullptr;
+  int kw_names_resume_ = 0;  // where KW_NAMES (EXTENDED_ARG included) starts
 
   // ---- inlined calls ------------------------------------------------------------------
 
@@ -1242,7 +1248,7 @@ class Recorder {
   // `callable` (CALL_FUNCTION_EX, whose arguments call_ex has unpacked onto the stack): the
   // concrete callable, a function or a bound method. `dry_run`: only whether it would.
   bool inline_call(int oparg, PyObject* callable_ex = nullptr, bool dry_run = false) {
-    if (kwnames_ != nullptr || static_cast<int>(callers_.size()) >= max_inline_) return false;
+    if (static_cast<int>(callers_.size()) >= max_inline_) return false;
     bool is_meth = callable_ex == nullptr && peek(oparg + 2) != null_;
     // A bound method object (`f = o.m; f()`, `self.forward(...)` loaded by LOAD_ATTR): tier
     // 0's PRECALL puts its function and self in the two slots and runs the call inline; the
@@ -1266,21 +1272,17 @@ class Recorder {
     auto* func = reinterpret_cast<PyFunctionObject*>(fn);
     auto* code = reinterpret_cast<PyCodeObject*>(func->func_code);
     const int nargs = oparg + (is_meth || bound_method || call_type != nullptr ? 1 : 0);
-    // *args collects extra positional arguments and **kwargs is empty, as tier 0's
-    // push_simple_call builds them; keyword-only parameters are not inlined.
+    // The arguments bind as tier 0's push_simple_call binds them (one CallPlan): positional
+    // ones, KW_NAMES keywords, *args, **kwargs, defaults and keyword-only defaults.
     const bool varargs = code->co_flags & CO_VARARGS;
     const bool varkw = code->co_flags & CO_VARKEYWORDS;
-    if ((code->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR |
-                           CO_ITERABLE_COROUTINE)) ||
-        !(code->co_flags & CO_OPTIMIZED) || code->co_kwonlyargcount != 0 ||
-        (nargs > code->co_argcount && !varargs)) {
+    if (code->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE)) {
       return false;
     }
-    const int positional = nargs < code->co_argcount ? nargs : code->co_argcount;
-    PyObject* defaults = func->func_defaults;
-    const int ndefaults = defaults != nullptr ? static_cast<int>(PyTuple_GET_SIZE(defaults)) : 0;
-    const int missing = code->co_argcount - positional;
-    if (missing > ndefaults) return false;
+    // The type-call slot runs __call__ without keywords in tier 0 (calls.inc).
+    if (kwnames_ != nullptr && call_type != nullptr) return false;
+    vm::CallPlan plan;
+    if (!vm::plan_call(func, nargs, kwnames_, &plan)) return false;
     if (code == code_ || g_not_inlined.count(code) != 0) return false;
     for (const CallerRec& c : callers_) {
       if (c.code == code) return false;
@@ -1324,25 +1326,43 @@ class Recorder {
     } else {
       b_->emit(Op::GUARD_FUNC_VERSION, fref, kNoRef, kNoRef, version, 0, pre());
     }
-    std::vector<Ref> params;
-    std::vector<Ref> extra;  // what *args collects
-    for (int i = nargs; i >= 1; i--) {
-      Ref arg = as_obj(peek(i));
-      (static_cast<int>(params.size()) < positional ? params : extra).push_back(arg);
+    // Keyword-only defaults are read from __kwdefaults__ at record time: the function's
+    // version pins which dict that is (assigning __kwdefaults__ resets it), the dict's
+    // version tag that it still holds the same values.
+    if (plan.uses_kwdefaults) {
+      b_->emit(Op::GUARD_DICT_VERSION, const_obj(func->func_kwdefaults), kNoRef, kNoRef,
+               static_cast<int64_t>(reinterpret_cast<PyDictObject*>(func->func_kwdefaults)->ma_version_tag),
+               0, pre());
     }
-    for (int i = 0; i < missing; i++) {
-      params.push_back(const_obj(PyTuple_GET_ITEM(defaults, ndefaults - missing + i)));
+    auto arg = [&](int i) { return as_obj(peek(nargs - i)); };  // argument i of nargs
+    std::vector<Ref> params(plan.nparams, kNoRef);
+    for (int i = 0; i < plan.positional; i++) params[i] = arg(i);
+    for (int i = plan.positional; i < plan.nparams; i++) {
+      if (plan.fill[i] != nullptr) params[i] = const_obj(plan.fill[i]);
+    }
+    std::vector<Ref> kw_items;  // what **kwargs collects: name, value pairs
+    for (int k = 0; k < plan.nkw; k++) {
+      Ref value = arg(plan.npos + k);
+      if (plan.kw_slot[k] >= 0) {
+        params[plan.kw_slot[k]] = value;
+      } else {
+        kw_items.push_back(const_obj(PyTuple_GET_ITEM(kwnames_, k)));
+        kw_items.push_back(value);
+      }
     }
     if (varargs) {
+      std::vector<Ref> extra;  // what *args collects
+      for (int i = plan.positional; i < plan.npos; i++) extra.push_back(arg(i));
       Ref tuple = b_->emit_list(Op::NEW_TUPLE, extra, kNoRef, 0, 0, raise());
       known_type_[tuple] = &PyTuple_Type;
       params.push_back(tuple);
     }
     if (varkw) {
-      Ref dict = b_->emit_list(Op::NEW_DICT, {}, kNoRef, 0, 0, raise());
+      Ref dict = b_->emit_list(Op::NEW_DICT, kw_items, kNoRef, 0, 0, raise());
       known_type_[dict] = &PyDict_Type;
       params.push_back(dict);
     }
+    kwnames_ = nullptr;
     const int return_pc = expected_;
     // Library code runs in tier 0 only for calls a trace inlines: this one.
     vm::allow_library_call();

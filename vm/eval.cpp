@@ -5,6 +5,7 @@
 // loop (the callee frame is pushed and the loop switches to it, as CPython's own evaluator
 // does without a hook); other calls recurse through _PyEval_EvalFrame and the PEP 523 hook.
 #include "vm/eval.h"
+#include "vm/call_binding.h"
 
 #include "profiles/profile.h"
 #include "vm/code_info.h"
@@ -42,39 +43,39 @@ void set_record_hook(RecordHook hook) { g_record_hook = hook; }
 
 namespace {
 
-// Python functions called with positional arguments only (defaults allowed, extra ones
-// collected by *args, **kwargs empty; no keyword-only parameters) get their frame built
-// here, skipping the generic vectorcall and argument binding; other calls return nullptr
-// (error set only on failure) and take PyObject_Vectorcall. On success the `nargs`
-// references at `args` are moved into the new frame (those *args collects, into its tuple).
+// Python functions called with arguments a CallPlan binds (vm/call_binding.h: positional
+// ones, keywords of KW_NAMES, *args, **kwargs, defaults and keyword-only defaults) get their
+// frame built here, skipping the generic vectorcall and argument binding; other calls
+// return nullptr (error set only on failure) and take PyObject_Vectorcall, which raises
+// CPython's errors. On success the `nargs` references at `args` are moved into the new
+// frame (those *args or **kwargs collect, into its tuple or dict).
 _PyInterpreterFrame* push_simple_call(PyThreadState* tstate, PyFunctionObject* func,
-                                      PyObject** args, int nargs) {
+                                      PyObject** args, int nargs, PyObject* kwnames = nullptr) {
   auto* code = reinterpret_cast<PyCodeObject*>(func->func_code);
   const bool varargs = code->co_flags & CO_VARARGS;
   const bool varkw = code->co_flags & CO_VARKEYWORDS;
-  const int argcount = code->co_argcount;
-  // Without CO_OPTIMIZED (code run as a function from a class body) the frame's locals are
-  // its globals: CPython's generic path handles that.
-  if (!(code->co_flags & CO_OPTIMIZED) || code->co_kwonlyargcount != 0 ||
-      (nargs > argcount && !varargs)) {
-    return nullptr;
-  }
-  const int positional = nargs < argcount ? nargs : argcount;
-  int missing = argcount - positional;
-  PyObject* defaults = func->func_defaults;
-  Py_ssize_t ndefaults = defaults != nullptr ? PyTuple_GET_SIZE(defaults) : 0;
-  if (missing > ndefaults) return nullptr;  // the generic path raises the TypeError
+  CallPlan plan;
+  if (!plan_call(func, nargs, kwnames, &plan)) return nullptr;
   // *args and **kwargs first (they may fail; nothing has moved yet).
   PyObject* extra = nullptr;
   PyObject* kwargs = nullptr;
   if (__builtin_expect(varargs || varkw, 0)) {
     if (varargs) {
-      extra = _PyTuple_FromArray(args + positional, nargs - positional);
+      extra = _PyTuple_FromArray(args + plan.positional, plan.npos - plan.positional);
       if (extra == nullptr) return nullptr;
     }
-    if (varkw && (kwargs = PyDict_New()) == nullptr) {
-      Py_XDECREF(extra);
-      return nullptr;
+    if (varkw) {
+      kwargs = PyDict_New();
+      for (int k = 0; kwargs != nullptr && k < plan.nkw; k++) {
+        if (plan.kw_slot[k] >= 0) continue;
+        if (PyDict_SetItem(kwargs, PyTuple_GET_ITEM(kwnames, k), args[plan.npos + k]) < 0) {
+          Py_CLEAR(kwargs);
+        }
+      }
+      if (kwargs == nullptr) {
+        Py_XDECREF(extra);
+        return nullptr;
+      }
     }
   }
   size_t size = code->co_nlocalsplus + code->co_stacksize + FRAME_SPECIALS_SIZE;
@@ -88,13 +89,19 @@ _PyInterpreterFrame* push_simple_call(PyThreadState* tstate, PyFunctionObject* f
   Py_INCREF(func);
   _PyFrame_InitializeSpecials(frame, func, nullptr, code->co_nlocalsplus);
   PyObject** locals = frame->localsplus;
-  for (int i = 0; i < positional; i++) locals[i] = args[i];
-  for (int i = 0; i < missing; i++) {
-    locals[positional + i] = Py_NewRef(PyTuple_GET_ITEM(defaults, ndefaults - missing + i));
+  for (int i = 0; i < plan.positional; i++) locals[i] = args[i];
+  for (int i = plan.positional; i < plan.nparams; i++) locals[i] = Py_XNewRef(plan.fill[i]);
+  for (int k = 0; k < plan.nkw; k++) {
+    PyObject* value = args[plan.npos + k];
+    if (plan.kw_slot[k] >= 0) {
+      locals[plan.kw_slot[k]] = value;  // moved: no default filled this parameter
+    } else {
+      Py_DECREF(value);  // the **kwargs dict holds it
+    }
   }
-  int next = argcount;
+  int next = plan.nparams;
   if (__builtin_expect(varargs || varkw, 0)) {
-    for (int i = positional; i < nargs; i++) Py_DECREF(args[i]);  // the tuple holds them
+    for (int i = plan.positional; i < plan.npos; i++) Py_DECREF(args[i]);  // the tuple holds them
     if (varargs) locals[next++] = extra;
     if (varkw) locals[next++] = kwargs;
   }
