@@ -2,6 +2,7 @@
 // the record hook (feed the recorder, then optimize and install what it produced), the
 // trace cache per (code object, loop head), and blacklisting with back-off.
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -135,6 +136,7 @@ const char* guard_kind(const Trace& trace, Ref op) {
 
 // Optimizes, verifies and compiles a recorded trace; nullptr (logged) when ill-formed.
 std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
+  const auto started = std::chrono::steady_clock::now();
   optimize(*trace);
   std::string error = verify(*trace);
   if (!error.empty()) {
@@ -184,9 +186,13 @@ std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Tr
   if (log_enabled(LogCategory::Traces)) {
     std::string how = compiled->code ? "x86-64" : "IR interpreter (" + why_not + ")";
     std::string what = trace->side ? "side trace of loop at " : "loop at ";
+    // Optimization and code generation (a long trace's cost is mostly the register allocator).
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    char took[32];
+    std::snprintf(took, sizeof took, " (%.1f ms)", ms);
     log(LogCategory::Traces, "compiled " + what + where(code, head) + ": " +
                                  std::to_string(ops) + " ops, " + std::to_string(guards) +
-                                 " guards, " + std::to_string(nsnap) + " snapshots, runs on " + how);
+                                 " guards, " + std::to_string(nsnap) + " snapshots, runs on " + how + took);
     if (dump_enabled()) std::fputs(print_trace(*trace).c_str(), stderr);
     if (want_listing) std::fputs(listing.c_str(), stderr);
   }
