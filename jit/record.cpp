@@ -617,6 +617,25 @@ class Recorder {
         Ref enter = b_->emit(Op::WITH_ENTER, mgr, kNoRef, kNoRef, 0, 0, raise());
         Ref exit = b_->emit(Op::WITH_EXIT, mgr, kNoRef, kNoRef, 0, 0, raise());
         push(exit);
+        // __enter__ defined in Python runs inline in tier 0 (exceptions.inc): the trace
+        // inlines it too, from the bound method made by the lookup ([NULL, method] as a
+        // CALL with no arguments); its return continues after this instruction.
+        PyObject* mgr_now = concrete(1);
+        PyObject* enter_fn = _PyType_Lookup(Py_TYPE(mgr_now), &_Py_ID(__enter__));
+        if (enter_fn != nullptr && Py_IS_TYPE(enter_fn, &PyFunction_Type)) {
+          PyObject* bound = PyMethod_New(enter_fn, mgr_now);  // what the lookup will make
+          if (bound == nullptr) {
+            PyErr_Clear();
+          } else {
+            push(null_);
+            push(enter);
+            const bool inlined = inline_call(0, bound, /*dry_run=*/true) && inline_call(0, bound);
+            Py_DECREF(bound);
+            if (inlined) return true;
+            pop();
+            pop();
+          }
+        }
         const int raise_in_enter = snapshot(Snapshot::RaiseAt, op_pc_, stack_, pre_written_, false);
         Ref res = b_->emit_list(Op::OBJ_CALL, {}, enter, 0, 0, raise_in_enter);
         push(res);
@@ -1256,7 +1275,11 @@ class Recorder {
     // before it runs: the concrete stack still holds the method object.)
     PyObject* fn = callable_ex != nullptr ? callable_ex : concrete(is_meth ? oparg + 2 : oparg + 1);
     const bool bound_method = !is_meth && Py_IS_TYPE(fn, &PyMethod_Type);
-    if (bound_method) fn = reinterpret_cast<PyMethodObject*>(fn)->im_func;
+    // A bound method in the method slot (a `with` block's __exit__(None, None, None)):
+    // tier 0 calls its function with self prepended (calls.inc); one argument more.
+    const bool slot_method = is_meth && Py_IS_TYPE(fn, &PyMethod_Type);
+    if (slot_method && (kwnames_ != nullptr || oparg + 1 >= 16)) return false;
+    if (bound_method || slot_method) fn = reinterpret_cast<PyMethodObject*>(fn)->im_func;
     // An instance whose type defines __call__ in Python (`model(x)`): tier 0 runs
     // type(obj).__call__(obj, *args) inline, holding the tp_call slot's recursion level
     // (vm/type_call.h); the trace guards the type and its version (which pins __call__).
@@ -1271,7 +1294,7 @@ class Recorder {
     if (!PyFunction_Check(fn) || Py_TYPE(fn) != &PyFunction_Type) return false;
     auto* func = reinterpret_cast<PyFunctionObject*>(fn);
     auto* code = reinterpret_cast<PyCodeObject*>(func->func_code);
-    const int nargs = oparg + (is_meth || bound_method || call_type != nullptr ? 1 : 0);
+    const int nargs = oparg + (is_meth || bound_method || call_type != nullptr ? 1 : 0) + (slot_method ? 1 : 0);
     // The arguments bind as tier 0's push_simple_call binds them (one CallPlan): positional
     // ones, KW_NAMES keywords, *args, **kwargs, defaults and keyword-only defaults.
     const bool varargs = code->co_flags & CO_VARARGS;
@@ -1307,6 +1330,15 @@ class Recorder {
       stack_[stack_.size() - (oparg + 2)] = im_func;
       stack_[stack_.size() - (oparg + 1)] = im_self;
       is_meth = true;
+    } else if (slot_method) {
+      // [method, args] becomes [function, self, args].
+      Ref method = as_obj(peek(oparg + 2));
+      guard_type(method, &PyMethod_Type);
+      Ref im_func = b_->emit(Op::LOAD_FIELD, method, kNoRef, kNoRef, 0, offsetof(PyMethodObject, im_func));
+      Ref im_self = b_->emit(Op::LOAD_FIELD, method, kNoRef, kNoRef, 0, offsetof(PyMethodObject, im_self));
+      stack_[stack_.size() - (oparg + 2)] = im_func;
+      stack_.insert(stack_.end() - (oparg + 1), im_self);
+      oparg += 1;
     } else if (call_type != nullptr) {
       // [NULL, obj, args] becomes [__call__, obj, args], as the slot calls it.
       guard_type_version(as_obj(peek(oparg + 1)), call_type);
