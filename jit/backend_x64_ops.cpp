@@ -411,6 +411,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::DESCR_GET:
     case Op::GUARD_FUNC_CODE:
     case Op::GUARD_DICT_KEYS:
+    case Op::HOLD_GETATTR_FRAME:
       lower_call(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline

@@ -10,6 +10,7 @@
 #include "jit/math_call.h"
 #include "jit/runtime.h"
 #include "vm/call_binding.h"
+#include "vm/getattr.h"
 #include "vm/vm.h"
 
 #include <cmath>
@@ -1150,11 +1151,56 @@ class Recorder {
         return true;
       }
     }
+    if (!method && getattr_miss(name, owner, o)) return true;
     Ref res = b_->emit(Op::GETATTR, owner, kNoRef, kNoRef, reinterpret_cast<int64_t>(name), 0,
                        raise());
     pop();
     if (method) push(null_);
     push(res);
+    return true;
+  }
+
+  // LOAD_ATTR missing on an instance of a class with a Python __getattr__ (nn.Module's
+  // `self.weight`): tier 0 runs __getattr__(o, name) as an inline frame (vm/getattr.h), and
+  // the trace inlines that frame, the miss guarded by the type's version (no class
+  // attribute `name`, the same __getattr__) and the instance dict's lack of `name`; the
+  // frame is registered as tier 0 registers it (HOLD_GETATTR_FRAME), and its return lands
+  // after the LOAD_ATTR.
+  bool getattr_miss(PyObject* name, Ref owner, PyObject* o) {
+    PyTypeObject* tp = Py_TYPE(o);
+    PyObject* fn = vm::inline_getattr_function(o, name);
+    if (fn == nullptr || !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) ||
+        !(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) || tp->tp_version_tag == 0 ||
+        _PyType_Lookup(tp, name) != nullptr) {
+      return false;
+    }
+    // No class attribute: the lookup only reads the instance's str-keyed values or dict.
+    PyObject* found = _PyObject_GenericGetAttrWithDict(o, name, nullptr, 1);
+    if (found != nullptr || PyErr_Occurred()) {
+      Py_XDECREF(found);
+      PyErr_Clear();
+      return false;  // not a miss now: the generic op
+    }
+    // [owner] becomes the call's [function, owner, name].
+    pop();
+    push(const_obj(fn));
+    push(owner);
+    Ref name_ref = const_obj(name);
+    push(name_ref);
+    if (!inline_call(1, fn, /*dry_run=*/true, /*ex_is_meth=*/true)) {
+      pop();
+      pop();
+      pop();
+      push(owner);
+      return false;
+    }
+    guard_type_version(owner, tp);
+    b_->emit(Op::GUARD_ATTR_SLOT, owner, kNoRef, kNoRef, reinterpret_cast<int64_t>(name),
+             static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0)), pre());
+    if (!inline_call(1, fn, /*dry_run=*/false, /*ex_is_meth=*/true)) {
+      return fail("internal: __getattr__ not inlined", op_pc_);
+    }
+    b_->emit(Op::HOLD_GETATTR_FRAME, frame_ref_, owner, name_ref);
     return true;
   }
 
@@ -1266,9 +1312,12 @@ class Recorder {
   // loop, and calls deeper than JANUS_JIT_MAX_INLINE.
   // `callable` (CALL_FUNCTION_EX, whose arguments call_ex has unpacked onto the stack): the
   // concrete callable, a function or a bound method. `dry_run`: only whether it would.
-  bool inline_call(int oparg, PyObject* callable_ex = nullptr, bool dry_run = false) {
+  // callable_ex: the function (or bound method) to call when the stack's callable slot is
+  // not a value tier 0 holds (CALL_FUNCTION_EX, BEFORE_WITH, a __getattr__ miss);
+  // ex_is_meth: that stack is [function, self, args] (self counts as an argument).
+  bool inline_call(int oparg, PyObject* callable_ex = nullptr, bool dry_run = false, bool ex_is_meth = false) {
     if (static_cast<int>(callers_.size()) >= max_inline_) return false;
-    bool is_meth = callable_ex == nullptr && peek(oparg + 2) != null_;
+    bool is_meth = callable_ex == nullptr ? peek(oparg + 2) != null_ : ex_is_meth;
     // A bound method object (`f = o.m; f()`, `self.forward(...)` loaded by LOAD_ATTR): tier
     // 0's PRECALL puts its function and self in the two slots and runs the call inline; the
     // trace does the same from the method object. (The CALL is recorded with its PRECALL,

@@ -361,6 +361,11 @@ uint64_t NEW_DICT(const uint64_t* list, int64_t count, uint64_t, int64_t, int64_
   return raw(_PyDict_FromItems(items, 2, items + 1, 2, count / 2));
 }
 
+uint64_t HOLD_GETATTR_FRAME(uint64_t a, uint64_t b, uint64_t c, int64_t, int64_t) {
+  vm::hold_getattr_frame(reinterpret_cast<_PyInterpreterFrame*>(a), obj(b), obj(c));
+  return 0;
+}
+
 // ---- lookup by op -------------------------------------------------------------------
 
 CallFn call_helper(int op) {

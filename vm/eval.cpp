@@ -369,6 +369,7 @@ pop_inlined_frame : {
   frame = cframe.current_frame = dying->previous;
   pop_call(tstate, dying);
   release_type_call_level(tstate, dying);  // `model(x)`: the tp_call slot's level
+  release_getattr_frame(dying, retval == nullptr);  // __getattr__ of a LOAD_ATTR miss
   LOAD_FRAME_STATE();
   // The caller ran in this loop: its state exists.
   profile = existing_code_info(CODE())->profile;

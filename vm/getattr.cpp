@@ -1,6 +1,10 @@
 // vm/getattr.h: the __getattr__ fallback without a formatted AttributeError on a miss.
 #include "vm/getattr.h"
 
+#include <cstdlib>
+
+#include "vm/call_binding.h"
+
 namespace janus::vm {
 
 namespace {
@@ -8,7 +12,11 @@ namespace {
 // No type has this tp_getattro: getattr() takes CPython's path until init_getattr ran.
 PyObject* not_a_slot(PyObject*, PyObject*) { return nullptr; }
 
-PyObject* g_getattr_name = nullptr;       // "__getattr__" (interned)
+}  // namespace
+
+PyObject* g_getattr_name = nullptr;  // "__getattr__" (interned; getattr.h reads it)
+
+namespace {
 PyObject* g_getattribute_name = nullptr;  // "__getattribute__"
 PyObject* g_name_name = nullptr;          // "name": AttributeError's attributes
 PyObject* g_obj_name = nullptr;           // "obj"
@@ -127,6 +135,47 @@ PyObject* getattr_with_hook(PyObject* o, PyObject* name) {
 }
 
 }  // namespace
+
+bool getattr_inlinable(PyObject* o, PyObject* name, PyObject* fn) {
+  if (!PyUnicode_CheckExact(name)) return false;
+  PyObject* getattribute = _PyType_Lookup(Py_TYPE(o), g_getattribute_name);
+  const bool generic = getattribute == nullptr ||
+                       (Py_IS_TYPE(getattribute, &PyWrapperDescr_Type) &&
+                        reinterpret_cast<PyWrapperDescrObject*>(getattribute)->d_wrapped ==
+                            reinterpret_cast<void*>(PyObject_GenericGetAttr));
+  if (!generic || !instance_dict_lookup_cannot_raise(o)) return false;
+  auto* code = reinterpret_cast<PyCodeObject*>(reinterpret_cast<PyFunctionObject*>(fn)->func_code);
+  if (code->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE)) {
+    return false;
+  }
+  CallPlan plan;
+  return plan_call(reinterpret_cast<PyFunctionObject*>(fn), 2, nullptr, &plan);
+}
+
+constinit thread_local int t_getattr_count = 0;
+constinit thread_local GetattrFrame* t_getattr_frames = nullptr;
+namespace {
+thread_local int t_getattr_capacity = 0;
+}
+
+void hold_getattr_frame(_PyInterpreterFrame* frame, PyObject* owner, PyObject* name) {
+  if (t_getattr_count == t_getattr_capacity) {
+    // Kept for the thread's life (one entry per nested __getattr__ frame).
+    const int capacity = t_getattr_capacity == 0 ? 16 : 2 * t_getattr_capacity;
+    auto* frames = static_cast<GetattrFrame*>(std::realloc(t_getattr_frames, sizeof(GetattrFrame) * capacity));
+    if (frames == nullptr) std::abort();  // out of memory for a small array: nothing sane left
+    t_getattr_frames = frames;
+    t_getattr_capacity = capacity;
+  }
+  t_getattr_frames[t_getattr_count++] = {frame, Py_NewRef(owner), Py_NewRef(name)};
+}
+
+void release_getattr_top(bool raised) {
+  GetattrFrame top = t_getattr_frames[--t_getattr_count];
+  if (raised) add_attribute_error_context(top.owner, top.name);
+  Py_DECREF(top.name);
+  Py_DECREF(top.owner);
+}
 
 PyObject* getattr_slow(PyObject* o, PyObject* name) {
   if (Py_TYPE(o)->tp_getattro == g_getattr_hook_slot) return getattr_with_hook(o, name);

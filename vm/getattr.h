@@ -38,6 +38,50 @@ void add_attribute_error_context(PyObject* o, PyObject* name);
   return res;
 }
 
+// ---- __getattr__ run as an inline frame ------------------------------------------------
+// LOAD_ATTR missing on an instance of a class with a Python __getattr__ (nn.Module's
+// parameters): tier 0 runs __getattr__(o, name) as an inline frame (the generic lookup
+// with suppress first, as getattr_with_hook), and traces inline that frame. When it
+// raises, PyObject_GetAttr's context (AttributeError.name/.obj) is added as CPython adds
+// it after slot_tp_getattr_hook returns: such frames are registered per thread with
+// their object and name (strong references) until they are popped.
+
+// The class's __getattr__ (borrowed; the type holds it) when it is an exact Python
+// function and o's type has the hook slot: a candidate for an inline frame (one lookup:
+// tier 0 asks this first, then whether it would run the frame in its loop at all).
+extern PyObject* g_getattr_name;  // "__getattr__", interned by init_getattr
+[[gnu::always_inline]] inline PyObject* getattr_function(PyObject* o) {
+  PyTypeObject* tp = Py_TYPE(o);
+  if (tp->tp_getattro != g_getattr_hook_slot) return nullptr;
+  PyObject* fn = _PyType_Lookup(tp, g_getattr_name);
+  return fn != nullptr && Py_IS_TYPE(fn, &PyFunction_Type) ? fn : nullptr;
+}
+// Whether o.name runs getattr_function(o) on a miss as CPython would and it can be a
+// frame: object's __getattribute__, an exact str name, an instance dict whose lookup
+// cannot raise, and a function bindable as f(o, name).
+bool getattr_inlinable(PyObject* o, PyObject* name, PyObject* fn);
+// Both: the function, or nullptr.
+inline PyObject* inline_getattr_function(PyObject* o, PyObject* name) {
+  PyObject* fn = getattr_function(o);
+  return fn != nullptr && getattr_inlinable(o, name, fn) ? fn : nullptr;
+}
+
+struct GetattrFrame {
+  _PyInterpreterFrame* frame;
+  PyObject* owner;
+  PyObject* name;
+};
+extern thread_local constinit int t_getattr_count;
+extern thread_local constinit GetattrFrame* t_getattr_frames;
+// `frame` runs __getattr__(owner, name) (new references taken).
+void hold_getattr_frame(_PyInterpreterFrame* frame, PyObject* owner, PyObject* name);
+void release_getattr_top(bool raised);
+// A frame is popped (raised: with an exception set): ends its registration, if it has one.
+[[gnu::always_inline]] inline void release_getattr_frame(_PyInterpreterFrame* frame, bool raised) {
+  const int n = t_getattr_count;
+  if (__builtin_expect(n != 0, 0) && t_getattr_frames[n - 1].frame == frame) release_getattr_top(raised);
+}
+
 // _PyObject_GetMethod(o, name, method) for an exact str `name`, same result: a type with
 // its own tp_getattro gets the bound attribute (returns 0), through getattr().
 [[gnu::always_inline]] inline int get_method(PyObject* o, PyObject* name, PyObject** method) {

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "vm/getattr.h"
 #include "vm/vm.h"
 
 namespace janus::vm {
@@ -28,6 +29,7 @@ void give_back_call_slot_level(PyThreadState* tstate) { _Py_LeaveRecursiveCallTs
 void frame_holds_call_slot_level(_PyInterpreterFrame* frame) { hold_type_call_level(frame); }
 void release_call_slot_level(PyThreadState* tstate, _PyInterpreterFrame* frame) {
   release_type_call_level(tstate, frame);
+  release_getattr_frame(frame, false);  // a trace's POP_FRAME: a normal return
 }
 
 bool init_type_call() {

@@ -45,7 +45,8 @@ bool runs_inline_while_recording(PyThreadState* tstate, PyCodeObject* code);
 // the JIT's inlined frames: the function to run (type.__call__, borrowed) when tier 0 runs
 // such calls inline, else nullptr; the tp_call slot's recursion level, taken before the
 // frame is pushed (false: RecursionError set) and given back if the push fails; the frame
-// that holds it; and the check every popped inlined frame makes.
+// that holds it; and the check every popped inlined frame makes (it also ends a
+// __getattr__ frame's registration, vm/getattr.h: a trace's normal return).
 PyObject* call_slot_function(PyTypeObject* type);
 bool take_call_slot_level(PyThreadState* tstate);
 void give_back_call_slot_level(PyThreadState* tstate);
