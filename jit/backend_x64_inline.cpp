@@ -177,3 +177,50 @@ void TraceLowering::lower_seq_item(Ref ref, const Instr& in) {
 }
 
 }  // namespace janus::jit::x64
+
+// ---- inlined calls' frames, cells and fields (helpers in jit/runtime_frame.cpp, runtime.cpp)
+
+namespace janus::jit::x64 {
+
+using namespace asmjit;
+
+// GUARD_FUNC_VERSION: the 32-bit func_version compared with the low 32 bits of imm.
+void TraceLowering::lower_guard_func_version(const Instr& in) {
+  roll(in);
+  cc_.cmp(x86::dword_ptr(gp(in.a), offsetof(PyFunctionObject, func_version)),
+          imm(static_cast<uint32_t>(in.imm)));
+  cc_.jne(stub(in.exit));
+}
+
+// FRAME_STORE: the helper's protocol first (kEffect: the frame's instruction is set, so a
+// finalizer run by the XDECREF of the old value that follows sees tier 0's line), then
+// Py_INCREF(b), swap into localsplus[aux], the old value (maybe NULL) as the result.
+void TraceLowering::lower_frame_store(Ref ref, const Instr& in) {
+  set_frame_instr(in);
+  x86::Gp b = gp(in.b);
+  const x86::Mem slot = x86::qword_ptr(
+      gp(in.a), int32_t(offsetof(_PyInterpreterFrame, localsplus) + int64_t{in.aux} * 8));
+  cc_.add(x86::qword_ptr(b, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.mov(gp(ref), slot);
+  cc_.mov(slot, b);
+}
+
+// CELL_GET: Py_XNewRef(PyCell_GET(a)) (an empty cell gives NULL, which the recorder tests).
+void TraceLowering::lower_cell_get(Ref ref, const Instr& in) {
+  x86::Gp out = gp(ref);
+  Label done = cc_.newLabel();
+  cc_.mov(out, x86::qword_ptr(gp(in.a), offsetof(PyCellObject, ob_ref)));
+  cc_.test(out, out);
+  cc_.jz(done);
+  cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.bind(done);
+}
+
+// LOAD_FIELD: Py_NewRef(*(PyObject**)((char*)a + aux)) (never NULL: ir.def).
+void TraceLowering::lower_load_field(Ref ref, const Instr& in) {
+  x86::Gp out = gp(ref);
+  cc_.mov(out, x86::qword_ptr(gp(in.a), int32_t(in.aux)));
+  cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+}
+
+}  // namespace janus::jit::x64

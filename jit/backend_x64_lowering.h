@@ -82,10 +82,17 @@ class TraceLowering {
   void lower_guard_len(const Instr& in);
   void lower_guard_index(const Instr& in);
   void lower_seq_item(Ref ref, const Instr& in);
+  void lower_guard_func_version(const Instr& in);
+  void lower_frame_store(Ref ref, const Instr& in);
+  void lower_cell_get(Ref ref, const Instr& in);
+  void lower_load_field(Ref ref, const Instr& in);
 
   // backend_x64_attr.cpp
   void lower_guard_attr_slot(Ref ref, const Instr& in);
   void lower_attr_slot(Ref ref, const Instr& in);
+  void lower_set_attr_slot(Ref ref, const Instr& in);
+  void split_dict_values(const x86::Gp& a, const x86::Gp& values, PyDictKeysObject* keys,
+                         const asmjit::Label& no_dict, const asmjit::Label& slow);
 
   const Trace& trace_;
   x86::Compiler& cc_;

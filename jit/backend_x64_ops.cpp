@@ -365,11 +365,26 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::SEQ_ITEM:
       lower_seq_item(ref, in);
       break;
+    case Op::GUARD_FUNC_VERSION:
+      lower_guard_func_version(in);
+      break;
+    case Op::FRAME_STORE:
+      lower_frame_store(ref, in);
+      break;
+    case Op::CELL_GET:
+      lower_cell_get(ref, in);
+      break;
+    case Op::LOAD_FIELD:
+      lower_load_field(ref, in);
+      break;
     case Op::GUARD_ATTR_SLOT:
       lower_guard_attr_slot(ref, in);
       break;
     case Op::ATTR_SLOT:
       lower_attr_slot(ref, in);
+      break;
+    case Op::SET_ATTR_SLOT:
+      lower_set_attr_slot(ref, in);
       break;
     case Op::BOX_INT:
     case Op::BOX_FLOAT:
@@ -389,17 +404,12 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::APPEND:
     case Op::NAME_LOAD:
     case Op::NAME_STORE:
-    case Op::CELL_GET:
     case Op::CELL_SET:
     case Op::FORMAT:
     case Op::SLICE:
     case Op::DELITEM:
-    case Op::SET_ATTR_SLOT:
-    case Op::GUARD_FUNC_VERSION:
     case Op::POP_FRAME:
-    case Op::FRAME_STORE:
     case Op::OBJ_ITER:
-    case Op::LOAD_FIELD:
     case Op::GUARD_DICT_EMPTY:
     case Op::CALL_EX:
     case Op::EXTEND_LIST:
