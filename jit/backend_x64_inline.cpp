@@ -2,6 +2,7 @@
 // reproduces the helper exactly): each reads the same CPython object fields as its helper
 // in jit/runtime.cpp and falls back to calling it where the fast path does not apply.
 #include "jit/backend_x64_lowering.h"
+#include "vm/vm.h"
 
 namespace janus::jit::x64 {
 
@@ -221,6 +222,239 @@ void TraceLowering::lower_load_field(Ref ref, const Instr& in) {
   x86::Gp out = gp(ref);
   cc_.mov(out, x86::qword_ptr(gp(in.a), int32_t(in.aux)));
   cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+}
+
+}  // namespace janus::jit::x64
+
+// ---- PUSH_FRAME / POP_FRAME of a function the trace knows (runtime_frame.cpp's helpers) ----
+
+namespace janus::jit::x64 {
+
+using namespace asmjit;
+
+namespace {
+
+constexpr int32_t kFrameLocal0 = offsetof(_PyInterpreterFrame, localsplus);
+
+// Py_DECREF / Py_XDECREF of the object in `o` (3.11: no immortal objects).
+void decref(x86::Compiler& cc, const x86::Gp& o, bool maybe_null) {
+  Label done = cc.newLabel();
+  if (maybe_null) {
+    cc.test(o, o);
+    cc.jz(done);
+  }
+  cc.sub(x86::qword_ptr(o, offsetof(PyObject, ob_refcnt)), 1);
+  cc.jnz(done);
+  InvokeNode* call;
+  cc.invoke(&call, imm(reinterpret_cast<void*>(&_Py_Dealloc)),
+            FuncSignatureT<void, void*>(CallConvId::kHost));
+  call->setArg(0, o);
+  cc.bind(done);
+}
+
+}  // namespace
+
+// The code object PUSH_FRAME `push` always runs, when the compile step can know it and the
+// frame needs nothing but its arguments: the function is a constant (the recorder's pinned
+// methods and globals), a GUARD_FUNC_VERSION before the push checks the version it has now
+// (a __code__ / __defaults__ assignment would change it, and the guard would leave first),
+// no free or cell variables, not a tp_call-slot frame (aux 0), object arguments only.
+// nullptr otherwise: the helper builds the frame.
+PyCodeObject* TraceLowering::known_frame_code(Ref push) const {
+  const Instr& in = op(push);
+  if (in.op != Op::PUSH_FRAME || in.aux != 0) return nullptr;
+  auto constant = [&](Ref r) {
+    while (op(r).op == Op::NEWREF) r = op(r).a;
+    return op(r).op == Op::CONST_OBJ ? reinterpret_cast<PyObject*>(op(r).imm) : nullptr;
+  };
+  PyObject* func = constant(in.a);
+  if (func == nullptr || !PyFunction_Check(func)) return nullptr;
+  const uint32_t version = reinterpret_cast<PyFunctionObject*>(func)->func_version;
+  bool guarded = false;
+  for (Ref r = push; r-- > 0 && !guarded;) {
+    const Instr& g = op(r);
+    guarded = g.op == Op::GUARD_FUNC_VERSION && constant(g.a) == func &&
+              static_cast<uint32_t>(g.imm) == version && version != 0;
+  }
+  auto* code = reinterpret_cast<PyCodeObject*>(reinterpret_cast<PyFunctionObject*>(func)->func_code);
+  if (!guarded || code->co_nfreevars != 0 || code->co_ncellvars != 0 ||
+      in.list_count > code->co_nlocalsplus) {
+    return nullptr;
+  }
+  for (int i = 0; i < in.list_count; i++) {
+    if (type_of(trace_.lists[in.list_start + i]) != Type::Obj) return nullptr;
+  }
+  return code;
+}
+
+// PUSH_FRAME of a known code: what the helper does for it, inline. The recursion check and
+// the data stack's room are tested first; either failing calls the helper with the state
+// untouched (it raises RecursionError, or grows the data stack).
+void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
+  PyCodeObject* code = known_frame_code(ref);
+  if (code == nullptr) return lower_callv(ref, in);
+  const int nlocalsplus = code->co_nlocalsplus;
+  const int64_t size_bytes =
+      static_cast<int64_t>(nlocalsplus + code->co_stacksize + FRAME_SPECIALS_SIZE) * 8;
+  x86::Gp func = gp(in.a);
+  x86::Gp frame = gp(ref);
+  x86::Gp tstate = cc_.newIntPtr();
+  x86::Gp top = cc_.newIntPtr();
+  x86::Gp room = cc_.newIntPtr();
+  x86::Gp t = cc_.newIntPtr();
+  Label slow = cc_.newLabel(), undo = cc_.newLabel(), done = cc_.newLabel();
+  const x86::Mem remaining = x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining));
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  // _Py_EnterRecursiveCallTstate: at the limit, the helper raises.
+  cc_.cmp(remaining, 0);
+  cc_.jle(slow);
+  cc_.sub(remaining, 1);
+  // _PyThreadState_BumpFramePointer's fast case: size < limit - top (top not NULL).
+  cc_.mov(top, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)));
+  cc_.test(top, top);
+  cc_.jz(undo);
+  cc_.mov(room, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_limit)));
+  cc_.sub(room, top);
+  cc_.cmp(room, imm(size_bytes));
+  cc_.jbe(undo);
+  cc_.lea(t, x86::qword_ptr(top, int32_t(size_bytes)));
+  cc_.mov(x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)), t);
+  cc_.mov(frame, top);
+  // _PyFrame_InitializeSpecials(frame, func, NULL, nlocalsplus).
+  cc_.add(x86::qword_ptr(func, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)), func);
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
+  cc_.add(x86::qword_ptr(t, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)), t);
+  cc_.mov(t, x86::qword_ptr(func, offsetof(PyFunctionObject, func_builtins)));
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_builtins)), t);
+  cc_.mov(t, x86::qword_ptr(func, offsetof(PyFunctionObject, func_globals)));
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_globals)), t);
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)), 0);
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, frame_obj)), 0);
+  cc_.mov(x86::byte_ptr(frame, offsetof(_PyInterpreterFrame, owner)), FRAME_OWNED_BY_THREAD);
+  // The arguments (new references), the other locals NULL.
+  for (int i = 0; i < in.list_count; i++) {
+    x86::Gp arg = gp(trace_.lists[in.list_start + i]);
+    cc_.add(x86::qword_ptr(arg, offsetof(PyObject, ob_refcnt)), 1);
+    cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * i), arg);
+  }
+  for (int i = in.list_count; i < nlocalsplus; i++) {
+    cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * i), 0);
+  }
+  // Complete at its first traceable instruction, with an empty value stack.
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(_PyCode_CODE(code) + code->_co_firsttraceable - 1)));
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, prev_instr)), t);
+  cc_.mov(x86::dword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)), nlocalsplus);
+  cc_.mov(x86::byte_ptr(frame, offsetof(_PyInterpreterFrame, is_entry)), 0);
+  // Linked above the current frame, whose instruction becomes the CALL's (imm).
+  x86::Gp cframe = tstate;  // tstate is not needed any more
+  x86::Gp caller = top;
+  cc_.mov(cframe, x86::qword_ptr(tstate, offsetof(PyThreadState, cframe)));
+  cc_.mov(caller, x86::qword_ptr(cframe, offsetof(_PyCFrame, current_frame)));
+  cc_.mov(t, x86::qword_ptr(caller, offsetof(_PyInterpreterFrame, f_code)));
+  cc_.add(t, int32_t(offsetof(PyCodeObject, co_code_adaptive) + in.imm * int64_t{sizeof(_Py_CODEUNIT)}));
+  cc_.mov(x86::qword_ptr(caller, offsetof(_PyInterpreterFrame, prev_instr)), t);
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, previous)), caller);
+  cc_.mov(x86::qword_ptr(cframe, offsetof(_PyCFrame, current_frame)), frame);
+  cc_.jmp(done);
+
+  cc_.bind(undo);
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.add(remaining, 1);
+  cc_.bind(slow);
+  for (int i = 0; i < in.list_count; i++) {
+    cc_.mov(list_area_.cloneAdjusted(int64_t{8} * i), gp(trace_.lists[in.list_start + i]));
+  }
+  x86::Gp list = cc_.newIntPtr();
+  cc_.lea(list, list_area_);
+  set_frame_instr(in);
+  x86::Gp result = cc_.newUInt64();
+  InvokeNode* call;
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
+             FuncSignatureT<uint64_t, const uint64_t*, int64_t, uint64_t, int64_t, int64_t>(
+                 CallConvId::kHost));
+  call->setArg(0, list);
+  call->setArg(1, imm(static_cast<int64_t>(in.list_count)));
+  call->setArg(2, func);
+  call->setArg(3, imm(in.imm));
+  call->setArg(4, imm(static_cast<int64_t>(in.aux)));
+  call->setRet(0, result);
+  cc_.test(result, result);
+  cc_.jz(stub(in.exit));
+  cc_.mov(frame, result);
+  cc_.bind(done);
+}
+
+// POP_FRAME of a frame a known-code PUSH_FRAME built: the helper's steps inline, in its
+// order: unlinked first (finalizers must not see it: gh-99729), the locals, f_locals,
+// f_func and f_code released as _PyFrame_Clear does (with one recursion level kept for
+// the finalizers they may run, as the helper keeps it), popped from the data stack, then
+// the tp_call-slot bookkeeping call. A frame that got a frame object (sys._getframe,
+// tracebacks) or another stack depth goes through the helper whole; so does a frame at the
+// start of a data-stack chunk (_PyThreadState_PopFrame frees the chunk).
+void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
+  PyCodeObject* code = known_frame_code(in.a);
+  if (code == nullptr) return lower_call(ref, in);
+  const int nlocalsplus = code->co_nlocalsplus;
+  x86::Gp frame = gp(in.a);
+  x86::Gp tstate = cc_.newIntPtr();
+  x86::Gp t = cc_.newIntPtr();
+  Label slow = cc_.newLabel(), first_in_chunk = cc_.newLabel(), popped = cc_.newLabel(),
+        done = cc_.newLabel();
+  // (The helper call's protocol would set the popped frame's instruction first: a write
+  // into a frame nothing can see any more once it is unlinked without a frame object.)
+  cc_.cmp(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, frame_obj)), 0);
+  cc_.jne(slow);
+  cc_.cmp(x86::dword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)), nlocalsplus);
+  cc_.jne(slow);
+  // _Py_LeaveRecursiveCallTstate, then one level kept while clearing: net unchanged until
+  // the frame is cleared.
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(t, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, previous)));
+  cc_.mov(tstate, x86::qword_ptr(tstate, offsetof(PyThreadState, cframe)));
+  cc_.mov(x86::qword_ptr(tstate, offsetof(_PyCFrame, current_frame)), t);
+  for (int i = 0; i < nlocalsplus; i++) {
+    x86::Gp local = cc_.newIntPtr();
+    cc_.mov(local, x86::qword_ptr(frame, kFrameLocal0 + 8 * i));
+    decref(cc_, local, true);
+  }
+  x86::Gp field = cc_.newIntPtr();
+  cc_.mov(field, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)));
+  decref(cc_, field, true);
+  x86::Gp func = cc_.newIntPtr();
+  cc_.mov(func, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)));
+  decref(cc_, func, false);
+  x86::Gp code_ref = cc_.newIntPtr();
+  cc_.mov(code_ref, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
+  decref(cc_, code_ref, false);
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.add(x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining)), 1);
+  // _PyThreadState_PopFrame: datastack_top = frame, unless the frame opens its chunk.
+  cc_.mov(t, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_chunk)));
+  cc_.add(t, int32_t(offsetof(_PyStackChunk, data)));
+  cc_.cmp(t, frame);
+  cc_.je(first_in_chunk);
+  cc_.mov(x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)), frame);
+  cc_.bind(popped);
+  InvokeNode* call;
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(&vm::release_call_slot_level)),
+             FuncSignatureT<void, void*, void*>(CallConvId::kHost));
+  call->setArg(0, tstate);
+  call->setArg(1, frame);
+  cc_.jmp(done);
+
+  cc_.bind(first_in_chunk);
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(&_PyThreadState_PopFrame)),
+             FuncSignatureT<void, void*, void*>(CallConvId::kHost));
+  call->setArg(0, tstate);
+  call->setArg(1, frame);
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.jmp(popped);
+
+  cc_.bind(slow);
+  invoke_helper(in);
+  cc_.bind(done);
 }
 
 }  // namespace janus::jit::x64

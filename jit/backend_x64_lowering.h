@@ -86,6 +86,9 @@ class TraceLowering {
   void lower_frame_store(Ref ref, const Instr& in);
   void lower_cell_get(Ref ref, const Instr& in);
   void lower_load_field(Ref ref, const Instr& in);
+  PyCodeObject* known_frame_code(Ref push) const;
+  void lower_push_frame(Ref ref, const Instr& in);
+  void lower_pop_frame(Ref ref, const Instr& in);
 
   // backend_x64_attr.cpp
   void lower_guard_attr_slot(Ref ref, const Instr& in);

@@ -377,6 +377,12 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::LOAD_FIELD:
       lower_load_field(ref, in);
       break;
+    case Op::PUSH_FRAME:
+      lower_push_frame(ref, in);
+      break;
+    case Op::POP_FRAME:
+      lower_pop_frame(ref, in);
+      break;
     case Op::GUARD_ATTR_SLOT:
       lower_guard_attr_slot(ref, in);
       break;
@@ -408,7 +414,6 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::FORMAT:
     case Op::SLICE:
     case Op::DELITEM:
-    case Op::POP_FRAME:
     case Op::OBJ_ITER:
     case Op::GUARD_DICT_EMPTY:
     case Op::CALL_EX:
@@ -464,7 +469,6 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::CALL_C:
       lower_call_c(ref, in);
       break;
-    case Op::PUSH_FRAME:
     case Op::MAKE_FUNC:
     case Op::OBJ_CALL:
     case Op::NEW_LIST:

@@ -399,5 +399,109 @@ TEST_F(JitInlineTest, FunctionVersionsAndFrameStores) {
   Py_DECREF(stored);
 }
 
+// PUSH_FRAME / POP_FRAME of a constant function under its version guard (the inline form)
+// against the helpers: the callee's frame is linked and made current, holds its argument,
+// a store into it releases the old value, and the pop leaves the thread exactly as before
+// (current frame, data stack top, recursion budget, every reference count). At the
+// recursion limit both
+// raise CPython's RecursionError at the push; a frame that got a frame object (here:
+// sys._getframe() called from inside it) is popped by the helper.
+TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
+  py("import sys\ndef f(a, b=None, c=None):\n    return a\n");
+  auto* f = reinterpret_cast<PyFunctionObject*>(var("f"));
+  const uint32_t version = _PyFunction_GetVersionForCurrentState(f);
+  ASSERT_NE(version, 0u);
+  PyObject* getframe = PyObject_GetAttrString(PyImport_AddModule("sys"), "_getframe");
+  for (bool with_frame_object : {false, true}) {
+    SCOPED_TRACE(with_frame_object ? "with a frame object" : "plain");
+    Trace trace;
+    IRBuilder b(trace);
+    Ref arg = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+    Ref fin = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
+    Ref fn = b.emit(Op::NEWREF, b.const_obj(reinterpret_cast<PyObject*>(f)));
+    Snapshot s0;
+    s0.entries = {{SnapEntry::Release, 0, fn}};
+    int32_t changed = b.add_snapshot(s0);
+    b.emit(Op::GUARD_FUNC_VERSION, fn, kNoRef, kNoRef, version, 0, changed);
+    Snapshot raise;
+    raise.kind = Snapshot::RaiseAt;
+    raise.forceable = false;
+    raise.entries = {{SnapEntry::Release, 0, fn}};
+    int32_t raised = b.add_snapshot(raise);
+    Ref frame = b.emit_list(Op::PUSH_FRAME, {arg}, fn, 1, 0, raised);
+    Ref fo = kNoRef;
+    if (with_frame_object) {
+      fo = b.emit_list(Op::OBJ_CALL, {}, b.const_obj(getframe), 0, 0, b.add_snapshot(raise));
+    }
+    Ref old = b.emit(Op::FRAME_STORE, frame, fin, kNoRef, 0, 2);
+    b.emit(Op::XDECREF, old);
+    b.emit(Op::POP_FRAME, frame);
+    if (fo != kNoRef) b.emit(Op::DECREF, fo);
+    b.emit(Op::DECREF, fn);
+    int32_t done = b.add_snapshot(Snapshot{});
+    Ref yes = b.const_bool(true);
+    b.emit(Op::GUARD_FALSE, yes, kNoRef, kNoRef, 0, 0, done);
+    b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done);
+    std::string why;
+    std::string listing;
+    auto code = compile(trace, &why, &listing);
+    ASSERT_NE(code, nullptr) << why;
+    // The inline push: the code object (its f_code) is an immediate of the machine code.
+    EXPECT_NE(listing.find(std::to_string(reinterpret_cast<intptr_t>(f->func_code))),
+              std::string::npos);
+    for (int budget : {-1, 0}) {  // -1: as the thread has it; 0: at the limit
+      for (bool compiled : {false, true}) {
+        SCOPED_TRACE(std::string(compiled ? "compiled" : "interpreted") +
+                     (budget == 0 ? " at the recursion limit" : ""));
+        py("x = object(); fin = object()");
+        PyObject* x = var("x");
+        PyObject* fin_obj = var("fin");
+        Py_ssize_t x_refs = Py_REFCNT(x);
+        Py_ssize_t fin_refs = Py_REFCNT(fin_obj);
+        Py_ssize_t f_refs = Py_REFCNT(reinterpret_cast<PyObject*>(f));
+        Py_ssize_t code_refs = Py_REFCNT(f->func_code);
+        alignas(16) char loop_memory[sizeof(_PyInterpreterFrame) + 64] = {};
+        auto* loop_frame = reinterpret_cast<_PyInterpreterFrame*>(loop_memory);
+        loop_frame->f_code = frame_code();
+        PyObject* locals[2] = {x, fin_obj};
+        int breaker = 0;
+        std::vector<uint64_t> exit_values(std::max(1, max_exit_values(trace)), 0);
+        TraceContext ctx;
+        ctx.tstate = PyThreadState_Get();
+        ctx.frame = loop_frame;
+        ctx.localsplus = locals;
+        ctx.eval_breaker = &breaker;
+        ctx.exit_values = exit_values.data();
+        _PyInterpreterFrame* saved = ctx.tstate->cframe->current_frame;
+        PyObject** top = ctx.tstate->datastack_top;
+        const int remaining = ctx.tstate->recursion_remaining;
+        ctx.tstate->cframe->current_frame = loop_frame;
+        if (budget == 0) ctx.tstate->recursion_remaining = 0;
+        int exit = compiled ? code->entry()(&ctx) : interpret(trace, &ctx);
+        EXPECT_EQ(ctx.tstate->cframe->current_frame, loop_frame);
+        ctx.tstate->cframe->current_frame = saved;
+        if (budget == 0) {
+          EXPECT_EQ(exit, raised);
+          EXPECT_TRUE(PyErr_ExceptionMatches(PyExc_RecursionError));
+          PyErr_Clear();
+          EXPECT_EQ(ctx.tstate->recursion_remaining, 0);  // the failed check gave it back
+          ctx.tstate->recursion_remaining = remaining;
+          Py_DECREF(reinterpret_cast<PyObject*>(exit_values[0]));  // the Release entry
+        } else {
+          EXPECT_EQ(exit, done);
+          EXPECT_FALSE(PyErr_Occurred());
+          EXPECT_EQ(ctx.tstate->recursion_remaining, remaining);
+        }
+        EXPECT_EQ(Py_REFCNT(fin_obj), fin_refs);
+        EXPECT_EQ(ctx.tstate->datastack_top, top);
+        EXPECT_EQ(Py_REFCNT(x), x_refs);
+        EXPECT_EQ(Py_REFCNT(reinterpret_cast<PyObject*>(f)), f_refs);
+        EXPECT_EQ(Py_REFCNT(f->func_code), code_refs);
+      }
+    }
+  }
+  Py_DECREF(getframe);
+}
+
 }  // namespace
 }  // namespace janus::jit

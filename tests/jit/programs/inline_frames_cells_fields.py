@@ -2,7 +2,11 @@
 # traces read and write them: a callee storing to its locals (finalizers of the replaced
 # values print), a cell emptied mid-loop (NameError for the free variable), bound methods
 # made per iteration and rebound to another receiver, and __code__ / __defaults__ replaced
-# mid-loop (the function's version changes).
+# mid-loop (the function's version changes). Frames popped with finalizers that look at
+# the stack (the popped frame must be gone already: gh-99729), callees that make their
+# own frame object (sys._getframe), and a RecursionError at an inlined call.
+import sys
+
 class Noisy:
     def __init__(self, tag, log):
         self.tag = tag
@@ -10,6 +14,81 @@ class Noisy:
 
     def __del__(self):
         self.log.append("del " + self.tag)
+
+
+class Watcher:
+    # Its finalizer records which function is running when it is released.
+    def __init__(self, log):
+        self.log = log
+
+    def __del__(self):
+        self.log.append("released under " + sys._getframe(1).f_code.co_name)
+
+
+def holds_watcher(log, i):
+    w = Watcher(log)  # released when this frame is popped
+    return i + 1
+
+
+def own_frame(i):
+    f = sys._getframe()  # a frame object for this (inlined) frame
+    return f.f_code.co_name + str(f.f_lineno + i - i)
+
+
+def level5(i):
+    return i * 3
+
+
+def level4(i):
+    return level5(i)
+
+
+def level3(i):
+    return level4(i)
+
+
+def level2(i):
+    return level3(i) + 1
+
+
+def level1(i):
+    return level2(i) + 1
+
+
+def lowest_limit():
+    # The lowest recursion limit allowed here (the current depth + 1), found by asking.
+    k = 1
+    while True:
+        try:
+            sys.setrecursionlimit(k)
+            return k
+        except RecursionError:
+            k += 1
+
+
+def recursion_limited(n):
+    out = []
+    old = sys.getrecursionlimit()
+    for i in range(n):
+        if i == 4:
+            lowest_limit()  # three calls deeper fit, the five inlined ones do not
+        try:
+            out.append(level1(i))
+        except RecursionError as e:
+            out.append("RecursionError: " + str(e))
+        if i == 6:
+            sys.setrecursionlimit(old)
+    sys.setrecursionlimit(old)
+    return out
+
+
+def pops(n):
+    log = []
+    out = []
+    for i in range(n):
+        out.append(holds_watcher(log, i))
+        out.append(own_frame(i))
+    return out, log
 
 
 def callee_stores(i, log):
@@ -80,3 +159,5 @@ def run(n):
 
 
 print(run(14))
+print(pops(6))
+print(recursion_limited(9))
