@@ -4,6 +4,8 @@
 #include "jit/backend_x64_lowering.h"
 #include "vm/vm.h"
 
+#include <internal/pycore_pymem.h>  // _Py_tracemalloc_config
+
 namespace janus::jit::x64 {
 
 using namespace asmjit;
@@ -454,6 +456,104 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
 
   cc_.bind(slow);
   invoke_helper(in);
+  cc_.bind(done);
+}
+
+}  // namespace janus::jit::x64
+
+// ---- floats: PyFloat_FromDouble and float_dealloc's free list, inline ------------------
+
+namespace janus::jit::x64 {
+
+using namespace asmjit;
+
+namespace {
+
+constexpr int32_t kFloatFreeList =
+    offsetof(PyInterpreterState, float_state) + offsetof(_Py_float_state, free_list);
+constexpr int32_t kFloatNumFree =
+    offsetof(PyInterpreterState, float_state) + offsetof(_Py_float_state, numfree);
+static_assert(PyFloat_MAXFREELIST == 100, "CPython 3.11's float free list");
+
+}  // namespace
+
+// BOX_FLOAT: PyFloat_FromDouble's common case (CPython 3.11, floatobject.c): a float from
+// the interpreter's free list (linked through ob_type), initialized as _PyObject_Init does
+// (float is a static type: no type reference; _Py_NewReference sets the count to 1 once
+// tracemalloc is not tracing). An empty free list, or tracemalloc on, calls the helper.
+void TraceLowering::lower_box_float(Ref ref, const Instr& in) {
+  x86::Gp out = gp(ref);
+  x86::Gp interp = cc_.newIntPtr();
+  x86::Gp t = cc_.newIntPtr();
+  Label slow = cc_.newLabel(), done = cc_.newLabel();
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(&_Py_tracemalloc_config.tracing)));
+  cc_.cmp(x86::dword_ptr(t), 0);
+  cc_.jne(slow);
+  cc_.mov(interp, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
+  cc_.mov(out, x86::qword_ptr(interp, kFloatFreeList));
+  cc_.test(out, out);
+  cc_.jz(slow);
+  cc_.mov(t, x86::qword_ptr(out, offsetof(PyObject, ob_type)));
+  cc_.sub(x86::dword_ptr(interp, kFloatNumFree), 1);
+  cc_.mov(x86::qword_ptr(interp, kFloatFreeList), t);
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(&PyFloat_Type)));
+  cc_.mov(x86::qword_ptr(out, offsetof(PyObject, ob_type)), t);
+  cc_.mov(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.movsd(x86::qword_ptr(out, offsetof(PyFloatObject, ob_fval)), xmm(in.a));
+  cc_.jmp(done);
+  cc_.bind(slow);
+  x86::Gp result = invoke_helper(in);
+  cc_.test(result, result);
+  cc_.jz(stub(in.exit));  // MemoryError
+  cc_.mov(out, result);
+  cc_.bind(done);
+}
+
+// Whether the value `r` is an exact float wherever `at` runs: a BOX_FLOAT result, or a
+// value an earlier GUARD_TYPE checked to be one (a float's type cannot be reassigned).
+bool TraceLowering::exact_float(Ref r, Ref at) const {
+  if (op(r).op == Op::BOX_FLOAT) return true;
+  for (Ref g = at; g-- > r;) {
+    const Instr& in = op(g);
+    if (in.op == Op::GUARD_TYPE && in.a == r &&
+        in.imm == reinterpret_cast<int64_t>(&PyFloat_Type)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// DECREF / XDECREF (Py_DECREF of 3.11: no immortal objects). The last reference to an exact
+// float goes back to the free list as _Py_Dealloc -> float_dealloc -> _PyFloat_ExactDealloc
+// puts it (a full list: the call, which frees it); anything else calls _Py_Dealloc.
+void TraceLowering::lower_decref(Ref ref, const Instr& in) {
+  x86::Gp a = gp(in.a);
+  Label done = cc_.newLabel(), dealloc = cc_.newLabel();
+  if (in.op == Op::XDECREF) {
+    cc_.test(a, a);
+    cc_.jz(done);
+  }
+  cc_.sub(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.jnz(done);
+  if (exact_float(in.a, ref)) {
+    x86::Gp interp = cc_.newIntPtr();
+    x86::Gp t = cc_.newIntPtr();
+    cc_.mov(interp, x86::qword_ptr(ctx_, kCtxTstate));
+    cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
+    cc_.cmp(x86::dword_ptr(interp, kFloatNumFree), PyFloat_MAXFREELIST);
+    cc_.jge(dealloc);
+    cc_.add(x86::dword_ptr(interp, kFloatNumFree), 1);
+    cc_.mov(t, x86::qword_ptr(interp, kFloatFreeList));
+    cc_.mov(x86::qword_ptr(a, offsetof(PyObject, ob_type)), t);
+    cc_.mov(x86::qword_ptr(interp, kFloatFreeList), a);
+    cc_.jmp(done);
+  }
+  cc_.bind(dealloc);
+  InvokeNode* call;
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(&_Py_Dealloc)),
+             FuncSignatureT<void, void*>(CallConvId::kHost));
+  call->setArg(0, a);
   cc_.bind(done);
 }
 

@@ -89,6 +89,9 @@ class TraceLowering {
   PyCodeObject* known_frame_code(Ref push) const;
   void lower_push_frame(Ref ref, const Instr& in);
   void lower_pop_frame(Ref ref, const Instr& in);
+  void lower_box_float(Ref ref, const Instr& in);
+  bool exact_float(Ref r, Ref at) const;
+  void lower_decref(Ref ref, const Instr& in);
 
   // backend_x64_attr.cpp
   void lower_guard_attr_slot(Ref ref, const Instr& in);

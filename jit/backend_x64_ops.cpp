@@ -168,23 +168,9 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       cc_.mov(gp(ref), gp(in.a));
       break;
     case Op::DECREF:
-    case Op::XDECREF: {
-      // Py_DECREF of 3.11: decrement, _Py_Dealloc at zero (no immortal objects).
-      x86::Gp a = gp(in.a);
-      Label done = cc_.newLabel();
-      if (in.op == Op::XDECREF) {
-        cc_.test(a, a);
-        cc_.jz(done);
-      }
-      cc_.sub(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
-      cc_.jnz(done);
-      InvokeNode* call;
-      cc_.invoke(&call, imm(reinterpret_cast<void*>(&_Py_Dealloc)),
-                 FuncSignatureT<void, void*>(CallConvId::kHost));
-      call->setArg(0, a);
-      cc_.bind(done);
+    case Op::XDECREF:
+      lower_decref(ref, in);
       break;
-    }
 
     // ---- inline guards: the force-deopt draw, then the test -------------------------
     case Op::GUARD_TYPE:
@@ -347,6 +333,9 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::UNBOX_INT:
       lower_unbox_int(ref, in);
       break;
+    case Op::BOX_FLOAT:
+      lower_box_float(ref, in);
+      break;
     case Op::GUARD_INDEX:
       lower_guard_index(in);
       break;
@@ -393,7 +382,6 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       lower_set_attr_slot(ref, in);
       break;
     case Op::BOX_INT:
-    case Op::BOX_FLOAT:
     case Op::FLOORDIV_I64:
     case Op::MOD_I64:
     case Op::OBJ_BINARY:

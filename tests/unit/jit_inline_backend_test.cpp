@@ -16,6 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/jit_test_support.h"
+
 #include <string>
 #include <vector>
 
@@ -501,6 +503,95 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
     }
   }
   Py_DECREF(getframe);
+}
+
+// BOX_FLOAT and the DECREF of an exact float, inline (the interpreter's free list) against
+// the helpers (PyFloat_FromDouble, _Py_Dealloc -> float_dealloc): the same value (float64
+// bits, as CPython's float() of the same double), and the free list left in the same state
+// by both executors, with room in it and full (numfree at PyFloat_MAXFREELIST: the last
+// reference is freed instead).
+TEST_F(JitInlineTest, FloatsComeFromAndGoBackToTheFreeList) {
+  Trace trace;
+  IRBuilder b(trace);
+  Ref x = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+  Snapshot first;
+  first.entries = {{SnapEntry::Local, 0, x}};
+  int32_t not_float = b.add_snapshot(first);
+  b.emit(Op::GUARD_TYPE, x, kNoRef, kNoRef, reinterpret_cast<int64_t>(&PyFloat_Type), 0, not_float);
+  Ref v = b.emit(Op::UNBOX_FLOAT, x);
+  Ref twice = b.emit(Op::ADD_F64, v, v);
+  Snapshot raise;
+  raise.kind = Snapshot::RaiseAt;
+  raise.forceable = false;
+  Ref boxed = b.emit(Op::BOX_FLOAT, twice, kNoRef, kNoRef, 0, 0, b.add_snapshot(raise));
+  Ref temp = b.emit(Op::BOX_FLOAT, v, kNoRef, kNoRef, 0, 0, b.add_snapshot(raise));
+  b.emit(Op::DECREF, temp);  // a temporary: back to the free list at once
+  Snapshot end;
+  end.entries = {{SnapEntry::Stack, 0, boxed}, {SnapEntry::Release, 0, boxed}};
+  int32_t done = b.add_snapshot(end);
+  Ref yes = b.const_bool(true);
+  b.emit(Op::GUARD_FALSE, yes, kNoRef, kNoRef, 0, 0, done);
+  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done);
+  std::string why;
+  auto code = compile(trace, &why);
+  ASSERT_NE(code, nullptr) << why;
+  _Py_float_state* state = &PyThreadState_Get()->interp->float_state;
+  for (bool full : {false, true}) {
+    SCOPED_TRACE(full ? "a full free list" : "room in the free list");
+    for (double d : {1.5, -0.0, 1e308}) {
+      PyObject* in = PyFloat_FromDouble(d);
+      PyObject* results[2] = {};
+      int numfree[2] = {};  // the change of numfree
+      PyFloatObject* head[2] = {};
+      for (bool compiled : {false, true}) {
+        // The same start for both runs: at least two floats in the list.
+        PyObject* spare[2] = {PyFloat_FromDouble(0.5), PyFloat_FromDouble(0.25)};
+        Py_DECREF(spare[0]);
+        Py_DECREF(spare[1]);
+        ASSERT_GE(state->numfree, 2);
+        const int saved = state->numfree;
+        if (full) state->numfree = PyFloat_MAXFREELIST + 2;  // full once two are taken
+        const int before = state->numfree;
+        alignas(16) char loop_memory[sizeof(_PyInterpreterFrame) + 64] = {};
+        auto* loop_frame = reinterpret_cast<_PyInterpreterFrame*>(loop_memory);
+        loop_frame->f_code = frame_code();
+        PyObject* locals[1] = {in};
+        int breaker = 0;
+        std::vector<uint64_t> exit_values(std::max(1, max_exit_values(trace)), 0);
+        TraceContext ctx;
+        ctx.tstate = PyThreadState_Get();
+        ctx.frame = loop_frame;
+        ctx.localsplus = locals;
+        ctx.eval_breaker = &breaker;
+        ctx.exit_values = exit_values.data();
+        _PyInterpreterFrame* saved_frame = ctx.tstate->cframe->current_frame;
+        ctx.tstate->cframe->current_frame = loop_frame;
+        int exit = compiled ? code->entry()(&ctx) : interpret(trace, &ctx);
+        ctx.tstate->cframe->current_frame = saved_frame;
+        EXPECT_EQ(exit, done);
+        numfree[compiled] = state->numfree - before;  // what the run did to the list
+        head[compiled] = state->free_list;
+        if (full) state->numfree = saved + numfree[compiled];
+        results[compiled] = reinterpret_cast<PyObject*>(exit_values[0]);
+      }
+      EXPECT_EQ(numfree[0], numfree[1]);
+      EXPECT_EQ(numfree[0], full ? -2 : -1);  // the temporary freed, or back in the list
+      for (PyObject* r : results) {
+        ASSERT_TRUE(PyFloat_CheckExact(r));
+        EXPECT_EQ(Py_REFCNT(r), 1);
+        PyObject* oracle = PyFloat_FromDouble(d + d);
+        EXPECT_EQ(test::bits_of(PyFloat_AS_DOUBLE(r)), test::bits_of(PyFloat_AS_DOUBLE(oracle)));
+        Py_DECREF(oracle);
+      }
+      if (!full) {  // each run gave the temporary back: it heads the list now
+        EXPECT_NE(head[0], nullptr);
+        EXPECT_NE(head[1], nullptr);
+      }
+      Py_DECREF(results[0]);
+      Py_DECREF(results[1]);
+      Py_DECREF(in);
+    }
+  }
 }
 
 }  // namespace
