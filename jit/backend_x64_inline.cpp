@@ -256,30 +256,51 @@ void decref(x86::Compiler& cc, const x86::Gp& o, bool maybe_null) {
 
 }  // namespace
 
-// The code object PUSH_FRAME `push` always runs, when the compile step can know it and the
-// frame needs nothing but its arguments: the function is a constant (the recorder's pinned
-// methods and globals), a GUARD_FUNC_VERSION before the push checks the version it has now
-// (a __code__ / __defaults__ assignment would change it, and the guard would leave first),
-// no free or cell variables, not a tp_call-slot frame (aux 0), object arguments only.
-// nullptr otherwise: the helper builds the frame.
+// The code a frame value (a PUSH_FRAME result, or a side trace's ENTRY_PTR of one) runs, as
+// the trace's own records say: the function of its PUSH_FRAME when that is a constant (the
+// recorder's pinned methods and globals) whose version a GUARD_FUNC_VERSION before the push
+// checks, else the code a snapshot taken inside that frame names (its innermost frame, a
+// FramePtr entry at that depth). A hint only: the machine code compares it with the
+// function's (push) or frame's (pop) actual code and calls the helper when they differ.
+PyCodeObject* TraceLowering::frame_code_hint(Ref frame) const {
+  const Instr& push = op(frame);
+  if (push.op == Op::PUSH_FRAME) {
+    auto constant = [&](Ref r) {
+      while (op(r).op == Op::NEWREF) r = op(r).a;
+      return op(r).op == Op::CONST_OBJ ? reinterpret_cast<PyObject*>(op(r).imm) : nullptr;
+    };
+    PyObject* func = constant(push.a);
+    if (func != nullptr && PyFunction_Check(func)) {
+      const uint32_t version = reinterpret_cast<PyFunctionObject*>(func)->func_version;
+      for (Ref r = frame; r-- > 0;) {
+        const Instr& g = op(r);
+        if (g.op == Op::GUARD_FUNC_VERSION && constant(g.a) == func &&
+            static_cast<uint32_t>(g.imm) == version && version != 0) {
+          return reinterpret_cast<PyCodeObject*>(reinterpret_cast<PyFunctionObject*>(func)->func_code);
+        }
+      }
+    }
+  }
+  for (const Snapshot& snap : trace_.snapshots) {
+    if (snap.code == nullptr) continue;
+    const auto depth = static_cast<int32_t>(snap.callers.size());
+    for (const SnapEntry& e : snap.entries) {
+      if (e.kind == SnapEntry::FramePtr && e.ref == frame && e.index == depth) {
+        return static_cast<PyCodeObject*>(snap.code);
+      }
+    }
+  }
+  return nullptr;
+}
+
+// The code PUSH_FRAME `push` builds its frame for, when the frame needs nothing but its
+// arguments: no free or cell variables, not a tp_call-slot frame (aux 0), object arguments
+// only. nullptr otherwise: the helper builds the frame.
 PyCodeObject* TraceLowering::known_frame_code(Ref push) const {
   const Instr& in = op(push);
   if (in.op != Op::PUSH_FRAME || in.aux != 0) return nullptr;
-  auto constant = [&](Ref r) {
-    while (op(r).op == Op::NEWREF) r = op(r).a;
-    return op(r).op == Op::CONST_OBJ ? reinterpret_cast<PyObject*>(op(r).imm) : nullptr;
-  };
-  PyObject* func = constant(in.a);
-  if (func == nullptr || !PyFunction_Check(func)) return nullptr;
-  const uint32_t version = reinterpret_cast<PyFunctionObject*>(func)->func_version;
-  bool guarded = false;
-  for (Ref r = push; r-- > 0 && !guarded;) {
-    const Instr& g = op(r);
-    guarded = g.op == Op::GUARD_FUNC_VERSION && constant(g.a) == func &&
-              static_cast<uint32_t>(g.imm) == version && version != 0;
-  }
-  auto* code = reinterpret_cast<PyCodeObject*>(reinterpret_cast<PyFunctionObject*>(func)->func_code);
-  if (!guarded || code->co_nfreevars != 0 || code->co_ncellvars != 0 ||
+  PyCodeObject* code = frame_code_hint(push);
+  if (code == nullptr || code->co_nfreevars != 0 || code->co_ncellvars != 0 ||
       in.list_count > code->co_nlocalsplus) {
     return nullptr;
   }
@@ -289,9 +310,9 @@ PyCodeObject* TraceLowering::known_frame_code(Ref push) const {
   return code;
 }
 
-// PUSH_FRAME of a known code: what the helper does for it, inline. The recursion check and
-// the data stack's room are tested first; either failing calls the helper with the state
-// untouched (it raises RecursionError, or grows the data stack).
+// PUSH_FRAME of a known code: what the helper does for it, inline. The function's code is
+// checked, then the recursion limit and the data stack's room; any of them failing calls
+// the helper with the state untouched (it raises RecursionError, or grows the data stack).
 void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   PyCodeObject* code = known_frame_code(ref);
   if (code == nullptr) return lower_callv(ref, in);
@@ -306,6 +327,9 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   x86::Gp t = cc_.newIntPtr();
   Label slow = cc_.newLabel(), undo = cc_.newLabel(), done = cc_.newLabel();
   const x86::Mem remaining = x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining));
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
+  cc_.cmp(x86::qword_ptr(func, offsetof(PyFunctionObject, func_code)), t);
+  cc_.jne(slow);
   cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
   // _Py_EnterRecursiveCallTstate: at the limit, the helper raises.
   cc_.cmp(remaining, 0);
@@ -388,15 +412,16 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   cc_.bind(done);
 }
 
-// POP_FRAME of a frame a known-code PUSH_FRAME built: the helper's steps inline, in its
-// order: unlinked first (finalizers must not see it: gh-99729), the locals, f_locals,
-// f_func and f_code released as _PyFrame_Clear does (with one recursion level kept for
-// the finalizers they may run, as the helper keeps it), popped from the data stack, then
-// the tp_call-slot bookkeeping call. A frame that got a frame object (sys._getframe,
-// tracebacks) or another stack depth goes through the helper whole; so does a frame at the
-// start of a data-stack chunk (_PyThreadState_PopFrame frees the chunk).
+// POP_FRAME of a frame whose code the trace knows (frame_code_hint, checked against the
+// frame's f_code): the helper's steps inline, in its order: unlinked first (finalizers must
+// not see it: gh-99729), the locals, f_locals, f_func and f_code released as _PyFrame_Clear
+// does (with one recursion level kept for the finalizers they may run, as the helper keeps
+// it), popped from the data stack, then the tp_call-slot level given back if the frame
+// holds one. A frame with another code, one that got a frame object (sys._getframe,
+// tracebacks) or another stack depth goes through the helper whole; a frame at the start
+// of a data-stack chunk is popped by _PyThreadState_PopFrame (which frees the chunk).
 void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
-  PyCodeObject* code = known_frame_code(in.a);
+  PyCodeObject* code = frame_code_hint(in.a);
   if (code == nullptr) return lower_call(ref, in);
   const int nlocalsplus = code->co_nlocalsplus;
   x86::Gp frame = gp(in.a);
@@ -406,6 +431,9 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
         done = cc_.newLabel();
   // (The helper call's protocol would set the popped frame's instruction first: a write
   // into a frame nothing can see any more once it is unlinked without a frame object.)
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
+  cc_.cmp(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)), t);
+  cc_.jne(slow);
   cc_.cmp(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, frame_obj)), 0);
   cc_.jne(slow);
   cc_.cmp(x86::dword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)), nlocalsplus);

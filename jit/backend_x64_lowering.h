@@ -86,6 +86,7 @@ class TraceLowering {
   void lower_frame_store(Ref ref, const Instr& in);
   void lower_cell_get(Ref ref, const Instr& in);
   void lower_load_field(Ref ref, const Instr& in);
+  PyCodeObject* frame_code_hint(Ref frame) const;
   PyCodeObject* known_frame_code(Ref push) const;
   void lower_push_frame(Ref ref, const Instr& in);
   void lower_pop_frame(Ref ref, const Instr& in);

@@ -407,20 +407,30 @@ TEST_F(JitInlineTest, FunctionVersionsAndFrameStores) {
 // (current frame, data stack top, recursion budget, every reference count). At the
 // recursion limit both
 // raise CPython's RecursionError at the push; a frame that got a frame object (here:
-// sys._getframe() called from inside it) is popped by the helper.
+// sys._getframe() called from inside it) is popped by the helper. The function is a
+// constant, or a value whose code only a snapshot inside the callee names (right, or
+// wrong: the machine code then finds another code and calls the helpers).
 TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
-  py("import sys\ndef f(a, b=None, c=None):\n    return a\n");
+  py("import sys\ndef f(a, b=None, c=None):\n    return a\ndef g(a, b, c, d):\n    return d\n");
   auto* f = reinterpret_cast<PyFunctionObject*>(var("f"));
+  auto* g = reinterpret_cast<PyFunctionObject*>(var("g"));
   const uint32_t version = _PyFunction_GetVersionForCurrentState(f);
   ASSERT_NE(version, 0u);
   PyObject* getframe = PyObject_GetAttrString(PyImport_AddModule("sys"), "_getframe");
-  for (bool with_frame_object : {false, true}) {
-    SCOPED_TRACE(with_frame_object ? "with a frame object" : "plain");
+  enum Known { kConstant, kSnapshot, kWrongSnapshot };
+  for (int variant = 0; variant < 6; variant++) {
+    const bool with_frame_object = variant & 1;
+    const Known known = static_cast<Known>(variant >> 1);
+    SCOPED_TRACE(std::string(with_frame_object ? "with a frame object, " : "plain, ") +
+                 (known == kConstant ? "a constant" : known == kSnapshot ? "a snapshot's code"
+                                                                          : "a wrong code"));
     Trace trace;
     IRBuilder b(trace);
     Ref arg = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
     Ref fin = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
-    Ref fn = b.emit(Op::NEWREF, b.const_obj(reinterpret_cast<PyObject*>(f)));
+    Ref fn = known == kConstant ? b.emit(Op::NEWREF, b.const_obj(reinterpret_cast<PyObject*>(f)))
+                                : b.emit(Op::NEWREF, b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef,
+                                                            kNoRef, 0, 2));
     Snapshot s0;
     s0.entries = {{SnapEntry::Release, 0, fn}};
     int32_t changed = b.add_snapshot(s0);
@@ -431,6 +441,13 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
     raise.entries = {{SnapEntry::Release, 0, fn}};
     int32_t raised = b.add_snapshot(raise);
     Ref frame = b.emit_list(Op::PUSH_FRAME, {arg}, fn, 1, 0, raised);
+    if (known != kConstant) {  // an exit inside the callee, as the recorder describes one
+      Snapshot inside;
+      inside.callers = {CallerState{1, 0}};
+      inside.entries = {{SnapEntry::FramePtr, 1, frame}, {SnapEntry::Release, 0, fn}};
+      inside.code = (known == kSnapshot ? f : g)->func_code;
+      b.add_snapshot(inside);
+    }
     Ref fo = kNoRef;
     if (with_frame_object) {
       fo = b.emit_list(Op::OBJ_CALL, {}, b.const_obj(getframe), 0, 0, b.add_snapshot(raise));
@@ -438,9 +455,10 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
     Ref old = b.emit(Op::FRAME_STORE, frame, fin, kNoRef, 0, 2);
     b.emit(Op::XDECREF, old);
     b.emit(Op::POP_FRAME, frame);
-    if (fo != kNoRef) b.emit(Op::DECREF, fo);
     b.emit(Op::DECREF, fn);
-    int32_t done = b.add_snapshot(Snapshot{});
+    Snapshot end;  // the frame object (when made) comes out: its code is checked
+    if (fo != kNoRef) end.entries = {{SnapEntry::Stack, 0, fo}, {SnapEntry::Release, 0, fo}};
+    int32_t done = b.add_snapshot(end);
     Ref yes = b.const_bool(true);
     b.emit(Op::GUARD_FALSE, yes, kNoRef, kNoRef, 0, 0, done);
     b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done);
@@ -448,8 +466,9 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
     std::string listing;
     auto code = compile(trace, &why, &listing);
     ASSERT_NE(code, nullptr) << why;
-    // The inline push: the code object (its f_code) is an immediate of the machine code.
-    EXPECT_NE(listing.find(std::to_string(reinterpret_cast<intptr_t>(f->func_code))),
+    // The inline push: the code object it expects is an immediate of the machine code.
+    EXPECT_NE(listing.find(std::to_string(reinterpret_cast<intptr_t>(
+                  (known == kWrongSnapshot ? g : f)->func_code))),
               std::string::npos);
     for (int budget : {-1, 0}) {  // -1: as the thread has it; 0: at the limit
       for (bool compiled : {false, true}) {
@@ -465,7 +484,7 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
         alignas(16) char loop_memory[sizeof(_PyInterpreterFrame) + 64] = {};
         auto* loop_frame = reinterpret_cast<_PyInterpreterFrame*>(loop_memory);
         loop_frame->f_code = frame_code();
-        PyObject* locals[2] = {x, fin_obj};
+        PyObject* locals[3] = {x, fin_obj, reinterpret_cast<PyObject*>(f)};
         int breaker = 0;
         std::vector<uint64_t> exit_values(std::max(1, max_exit_values(trace)), 0);
         TraceContext ctx;
@@ -493,6 +512,13 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
           EXPECT_EQ(exit, done);
           EXPECT_FALSE(PyErr_Occurred());
           EXPECT_EQ(ctx.tstate->recursion_remaining, remaining);
+          if (with_frame_object) {  // the callee's frame ran f's code, as CPython's would
+            auto* frame_object = reinterpret_cast<PyFrameObject*>(exit_values[0]);
+            PyCodeObject* ran = PyFrame_GetCode(frame_object);
+            EXPECT_EQ(ran, reinterpret_cast<PyCodeObject*>(f->func_code));
+            Py_DECREF(ran);
+            Py_DECREF(frame_object);
+          }
         }
         EXPECT_EQ(Py_REFCNT(fin_obj), fin_refs);
         EXPECT_EQ(ctx.tstate->datastack_top, top);
