@@ -586,3 +586,65 @@ void TraceLowering::lower_decref(Ref ref, const Instr& in) {
 }
 
 }  // namespace janus::jit::x64
+
+// ---- small ints and list appends --------------------------------------------------------
+
+namespace janus::jit::x64 {
+
+using namespace asmjit;
+
+static_assert(_PY_NSMALLNEGINTS == 5 && _PY_NSMALLPOSINTS == 257, "CPython 3.11's small ints");
+
+// BOX_INT: PyLong_FromLongLong's first case, the shared small int (-5 <= a < 257) with a
+// new reference (get_small_int); any other value calls the helper (an allocation).
+void TraceLowering::lower_box_int(Ref ref, const Instr& in) {
+  x86::Gp out = gp(ref);
+  x86::Gp index = cc_.newInt64();
+  Label slow = cc_.newLabel(), done = cc_.newLabel();
+  cc_.mov(index, gp(in.a));
+  cc_.add(index, _PY_NSMALLNEGINTS);
+  cc_.cmp(index, _PY_NSMALLNEGINTS + _PY_NSMALLPOSINTS);
+  cc_.jae(slow);  // unsigned: below -5 or from 257 on
+  cc_.imul(index, index, static_cast<int32_t>(sizeof(PyLongObject)));
+  cc_.mov(out, imm(reinterpret_cast<intptr_t>(&_PyLong_SMALL_INTS[0])));
+  cc_.add(out, index);
+  cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.jmp(done);
+  cc_.bind(slow);
+  x86::Gp result = invoke_helper(in);
+  cc_.test(result, result);
+  cc_.jz(stub(in.exit));  // MemoryError
+  cc_.mov(out, result);
+  cc_.bind(done);
+}
+
+// APPEND: PyList_Append(a, b) -> _PyList_AppendTakeRef's case with room (allocated > len):
+// Py_INCREF(b), items[len] = b, size len + 1. A full list (a resize) or a non-list calls
+// the helper.
+void TraceLowering::lower_append(Ref ref, const Instr& in) {
+  set_frame_instr(in);  // the helper call's protocol (kEffect), kept for exactness
+  x86::Gp list = gp(in.a);
+  x86::Gp item = gp(in.b);
+  x86::Gp len = cc_.newInt64();
+  x86::Gp t = cc_.newIntPtr();
+  Label slow = cc_.newLabel(), done = cc_.newLabel();
+  cc_.mov(t, x86::qword_ptr(list, offsetof(PyObject, ob_type)));
+  cc_.test(x86::qword_ptr(t, offsetof(PyTypeObject, tp_flags)), Py_TPFLAGS_LIST_SUBCLASS);
+  cc_.jz(slow);
+  cc_.mov(len, x86::qword_ptr(list, offsetof(PyVarObject, ob_size)));
+  cc_.cmp(x86::qword_ptr(list, offsetof(PyListObject, allocated)), len);
+  cc_.jle(slow);
+  cc_.add(x86::qword_ptr(item, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.mov(t, x86::qword_ptr(list, offsetof(PyListObject, ob_item)));
+  cc_.mov(x86::qword_ptr(t, len, 3), item);
+  cc_.add(len, 1);
+  cc_.mov(x86::qword_ptr(list, offsetof(PyVarObject, ob_size)), len);
+  cc_.jmp(done);
+  cc_.bind(slow);
+  x86::Gp result = invoke_helper(in);
+  cc_.cmp(result, -1);
+  cc_.je(stub(in.exit));
+  cc_.bind(done);
+}
+
+}  // namespace janus::jit::x64

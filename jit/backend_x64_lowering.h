@@ -93,6 +93,8 @@ class TraceLowering {
   void lower_box_float(Ref ref, const Instr& in);
   bool exact_float(Ref r, Ref at) const;
   void lower_decref(Ref ref, const Instr& in);
+  void lower_box_int(Ref ref, const Instr& in);
+  void lower_append(Ref ref, const Instr& in);
 
   // backend_x64_attr.cpp
   void lower_guard_attr_slot(Ref ref, const Instr& in);

@@ -336,6 +336,12 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::BOX_FLOAT:
       lower_box_float(ref, in);
       break;
+    case Op::BOX_INT:
+      lower_box_int(ref, in);
+      break;
+    case Op::APPEND:
+      lower_append(ref, in);
+      break;
     case Op::GUARD_INDEX:
       lower_guard_index(in);
       break;
@@ -381,7 +387,6 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::SET_ATTR_SLOT:
       lower_set_attr_slot(ref, in);
       break;
-    case Op::BOX_INT:
     case Op::FLOORDIV_I64:
     case Op::MOD_I64:
     case Op::OBJ_BINARY:
@@ -395,7 +400,6 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::SETATTR:
     case Op::ITER_NEXT:
     case Op::LIST_STORE:
-    case Op::APPEND:
     case Op::NAME_LOAD:
     case Op::NAME_STORE:
     case Op::CELL_SET:

@@ -620,5 +620,90 @@ TEST_F(JitInlineTest, FloatsComeFromAndGoBackToTheFreeList) {
   }
 }
 
+// BOX_INT's small-int case and APPEND's case with room, inline, against the helpers
+// (PyLong_FromLongLong, PyList_Append) and CPython: the shared small int itself around both
+// ends of the cache (and a new int past them), appends into lists with and without room
+// (the resize is the helper's), a list subclass, and the reference counts of what is
+// appended.
+TEST_F(JitInlineTest, SmallIntsAndAppendsWithRoom) {
+  Trace trace;
+  IRBuilder b(trace);
+  Ref list = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+  Ref n = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
+  Snapshot first;
+  int32_t not_int = b.add_snapshot(first);
+  b.emit(Op::GUARD_INT64, n, kNoRef, kNoRef, 0, 0, not_int);
+  Ref v = b.emit(Op::UNBOX_INT, n);
+  Snapshot raise;
+  raise.kind = Snapshot::RaiseAt;
+  raise.forceable = false;
+  Ref boxed = b.emit(Op::BOX_INT, v, kNoRef, kNoRef, 0, 0, b.add_snapshot(raise));
+  Snapshot raise2 = raise;
+  raise2.entries = {{SnapEntry::Release, 0, boxed}};
+  b.emit(Op::APPEND, list, boxed, kNoRef, 0, 0, b.add_snapshot(raise2));
+  b.emit(Op::APPEND, list, n, kNoRef, 0, 0, b.add_snapshot(raise2));
+  Snapshot end;
+  end.entries = {{SnapEntry::Stack, 0, boxed}, {SnapEntry::Release, 0, boxed}};
+  int32_t done = b.add_snapshot(end);
+  Ref yes = b.const_bool(true);
+  b.emit(Op::GUARD_FALSE, yes, kNoRef, kNoRef, 0, 0, done);
+  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done);
+  std::string why;
+  auto code = compile(trace, &why);
+  ASSERT_NE(code, nullptr) << why;
+  py("class L(list):\n    pass");
+  const char* lists[] = {"[]", "[0] * 7", "list(range(8))", "L([1, 2])"};
+  for (long value : {-7L, -6L, -5L, -1L, 0L, 1L, 255L, 256L, 257L, 1L << 40, -(1L << 40)}) {
+    for (const char* make : lists) {
+      SCOPED_TRACE(std::to_string(value) + " onto " + make);
+      PyObject* n_obj = PyLong_FromLong(value);
+      PyObject* got[2] = {};
+      std::string after[2];
+      for (bool compiled : {false, true}) {
+        std::string code_text = std::string("xs = ") + make;
+        py(code_text.c_str());
+        PyObject* xs = var("xs");
+        Py_ssize_t n_refs = Py_REFCNT(n_obj);
+        alignas(16) char loop_memory[sizeof(_PyInterpreterFrame) + 64] = {};
+        auto* loop_frame = reinterpret_cast<_PyInterpreterFrame*>(loop_memory);
+        loop_frame->f_code = frame_code();
+        PyObject* locals[2] = {xs, n_obj};
+        int breaker = 0;
+        std::vector<uint64_t> exit_values(std::max(1, max_exit_values(trace)), 0);
+        TraceContext ctx;
+        ctx.tstate = PyThreadState_Get();
+        ctx.frame = loop_frame;
+        ctx.localsplus = locals;
+        ctx.eval_breaker = &breaker;
+        ctx.exit_values = exit_values.data();
+        _PyInterpreterFrame* saved = ctx.tstate->cframe->current_frame;
+        ctx.tstate->cframe->current_frame = loop_frame;
+        int exit = compiled ? code->entry()(&ctx) : interpret(trace, &ctx);
+        ctx.tstate->cframe->current_frame = saved;
+        ASSERT_EQ(exit, done);
+        got[compiled] = reinterpret_cast<PyObject*>(exit_values[0]);
+        // The list holds it now; a small int is also the boxed value: appended again, and
+        // handed out by the exit.
+        const bool small = value >= -5 && value < 257;
+        EXPECT_EQ(Py_REFCNT(n_obj), n_refs + (small ? 3 : 1));
+        PyObject* r = PyObject_Repr(xs);
+        after[compiled] = PyUnicode_AsUTF8(r);
+        Py_DECREF(r);
+      }
+      EXPECT_EQ(after[0], after[1]);
+      // CPython's own int of that value: the very same object when it is a small int.
+      PyObject* oracle = PyLong_FromLong(value);
+      for (PyObject* g : got) {
+        EXPECT_EQ(PyObject_RichCompareBool(g, oracle, Py_EQ), 1);
+        EXPECT_EQ(g == oracle, value >= -5 && value < 257);
+      }
+      Py_DECREF(oracle);
+      Py_DECREF(got[0]);
+      Py_DECREF(got[1]);
+      Py_DECREF(n_obj);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace janus::jit
