@@ -45,7 +45,10 @@ struct ExitLinks {
 // when the backend refuses it (an op marked kInterpOnly, a shape the lowering does not
 // handle, an asmjit error): the caller runs the trace with interpret() instead.
 // The force-deopt period is read now: a trace compiled with JANUS_JIT_FORCE_DEOPT=0 never
-// rolls. Calls nothing in CPython. `listing` (optional) receives the assembly text.
+// rolls. Runs no Python code; it reads objects the trace holds (the shared keys of guarded
+// types, looked up with _PyDictKeys_StringLookup; constant functions' code objects), so it
+// runs with the GIL held, as tier 1 calls it. `listing` (optional) receives the assembly
+// text.
 // `links` (loop traces only, optional): the exits' side-trace slots.
 std::unique_ptr<MachineCode> compile(const Trace& trace, std::string* why,
                                      std::string* listing = nullptr,

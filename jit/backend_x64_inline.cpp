@@ -2,6 +2,9 @@
 // reproduces the helper exactly): each reads the same CPython object fields as its helper
 // in jit/runtime.cpp and falls back to calling it where the fast path does not apply.
 #include "jit/backend_x64_lowering.h"
+#include "vm/vm.h"
+
+#include <internal/pycore_pymem.h>  // _Py_tracemalloc_config
 
 namespace janus::jit::x64 {
 
@@ -174,6 +177,474 @@ void TraceLowering::lower_seq_item(Ref ref, const Instr& in) {
   cc_.mov(out, x86::qword_ptr(seq, index, 3, offsetof(PyTupleObject, ob_item)));
   cc_.bind(done);
   cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+}
+
+}  // namespace janus::jit::x64
+
+// ---- inlined calls' frames, cells and fields (helpers in jit/runtime_frame.cpp, runtime.cpp)
+
+namespace janus::jit::x64 {
+
+using namespace asmjit;
+
+// GUARD_FUNC_VERSION: the 32-bit func_version compared with the low 32 bits of imm.
+void TraceLowering::lower_guard_func_version(const Instr& in) {
+  roll(in);
+  cc_.cmp(x86::dword_ptr(gp(in.a), offsetof(PyFunctionObject, func_version)),
+          imm(static_cast<uint32_t>(in.imm)));
+  cc_.jne(stub(in.exit));
+}
+
+// FRAME_STORE: the helper's protocol first (kEffect: the frame's instruction is set, so a
+// finalizer run by the XDECREF of the old value that follows sees tier 0's line), then
+// Py_INCREF(b), swap into localsplus[aux], the old value (maybe NULL) as the result.
+void TraceLowering::lower_frame_store(Ref ref, const Instr& in) {
+  set_frame_instr(in);
+  x86::Gp b = gp(in.b);
+  const x86::Mem slot = x86::qword_ptr(
+      gp(in.a), int32_t(offsetof(_PyInterpreterFrame, localsplus) + int64_t{in.aux} * 8));
+  cc_.add(x86::qword_ptr(b, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.mov(gp(ref), slot);
+  cc_.mov(slot, b);
+}
+
+// CELL_GET: Py_XNewRef(PyCell_GET(a)) (an empty cell gives NULL, which the recorder tests).
+void TraceLowering::lower_cell_get(Ref ref, const Instr& in) {
+  x86::Gp out = gp(ref);
+  Label done = cc_.newLabel();
+  cc_.mov(out, x86::qword_ptr(gp(in.a), offsetof(PyCellObject, ob_ref)));
+  cc_.test(out, out);
+  cc_.jz(done);
+  cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.bind(done);
+}
+
+// LOAD_FIELD: Py_NewRef(*(PyObject**)((char*)a + aux)) (never NULL: ir.def).
+void TraceLowering::lower_load_field(Ref ref, const Instr& in) {
+  x86::Gp out = gp(ref);
+  cc_.mov(out, x86::qword_ptr(gp(in.a), int32_t(in.aux)));
+  cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+}
+
+}  // namespace janus::jit::x64
+
+// ---- PUSH_FRAME / POP_FRAME of a function the trace knows (runtime_frame.cpp's helpers) ----
+
+namespace janus::jit::x64 {
+
+using namespace asmjit;
+
+namespace {
+
+constexpr int32_t kFrameLocal0 = offsetof(_PyInterpreterFrame, localsplus);
+
+// Py_DECREF / Py_XDECREF of the object in `o` (3.11: no immortal objects).
+void decref(x86::Compiler& cc, const x86::Gp& o, bool maybe_null) {
+  Label done = cc.newLabel();
+  if (maybe_null) {
+    cc.test(o, o);
+    cc.jz(done);
+  }
+  cc.sub(x86::qword_ptr(o, offsetof(PyObject, ob_refcnt)), 1);
+  cc.jnz(done);
+  InvokeNode* call;
+  cc.invoke(&call, imm(reinterpret_cast<void*>(&_Py_Dealloc)),
+            FuncSignatureT<void, void*>(CallConvId::kHost));
+  call->setArg(0, o);
+  cc.bind(done);
+}
+
+}  // namespace
+
+// The code a frame value (a PUSH_FRAME result, or a side trace's ENTRY_PTR of one) runs, as
+// the trace's own records say: the function of its PUSH_FRAME when that is a constant (the
+// recorder's pinned methods and globals) whose version a GUARD_FUNC_VERSION before the push
+// checks, else the code a snapshot taken inside that frame names (its innermost frame, a
+// FramePtr entry at that depth). A hint only: the machine code compares it with the
+// function's (push) or frame's (pop) actual code and calls the helper when they differ.
+PyCodeObject* TraceLowering::frame_code_hint(Ref frame) const {
+  const Instr& push = op(frame);
+  if (push.op == Op::PUSH_FRAME) {
+    auto constant = [&](Ref r) {
+      while (op(r).op == Op::NEWREF) r = op(r).a;
+      return op(r).op == Op::CONST_OBJ ? reinterpret_cast<PyObject*>(op(r).imm) : nullptr;
+    };
+    PyObject* func = constant(push.a);
+    if (func != nullptr && PyFunction_Check(func)) {
+      const uint32_t version = reinterpret_cast<PyFunctionObject*>(func)->func_version;
+      for (Ref r = frame; r-- > 0;) {
+        const Instr& g = op(r);
+        if (g.op == Op::GUARD_FUNC_VERSION && constant(g.a) == func &&
+            static_cast<uint32_t>(g.imm) == version && version != 0) {
+          return reinterpret_cast<PyCodeObject*>(reinterpret_cast<PyFunctionObject*>(func)->func_code);
+        }
+      }
+    }
+  }
+  for (const Snapshot& snap : trace_.snapshots) {
+    if (snap.code == nullptr) continue;
+    const auto depth = static_cast<int32_t>(snap.callers.size());
+    for (const SnapEntry& e : snap.entries) {
+      if (e.kind == SnapEntry::FramePtr && e.ref == frame && e.index == depth) {
+        return static_cast<PyCodeObject*>(snap.code);
+      }
+    }
+  }
+  return nullptr;
+}
+
+// The code PUSH_FRAME `push` builds its frame for, when the frame needs nothing but its
+// arguments: no free or cell variables, not a tp_call-slot frame (aux 0), object arguments
+// only. nullptr otherwise: the helper builds the frame.
+PyCodeObject* TraceLowering::known_frame_code(Ref push) const {
+  const Instr& in = op(push);
+  if (in.op != Op::PUSH_FRAME || in.aux != 0) return nullptr;
+  PyCodeObject* code = frame_code_hint(push);
+  if (code == nullptr || code->co_nfreevars != 0 || code->co_ncellvars != 0 ||
+      in.list_count > code->co_nlocalsplus) {
+    return nullptr;
+  }
+  for (int i = 0; i < in.list_count; i++) {
+    if (type_of(trace_.lists[in.list_start + i]) != Type::Obj) return nullptr;
+  }
+  return code;
+}
+
+// PUSH_FRAME of a known code: what the helper does for it, inline. The function's code is
+// checked, then the recursion limit and the data stack's room; any of them failing calls
+// the helper with the state untouched (it raises RecursionError, or grows the data stack).
+void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
+  PyCodeObject* code = known_frame_code(ref);
+  if (code == nullptr) return lower_callv(ref, in);
+  const int nlocalsplus = code->co_nlocalsplus;
+  const int64_t size_bytes =
+      static_cast<int64_t>(nlocalsplus + code->co_stacksize + FRAME_SPECIALS_SIZE) * 8;
+  x86::Gp func = gp(in.a);
+  x86::Gp frame = gp(ref);
+  x86::Gp tstate = cc_.newIntPtr();
+  x86::Gp top = cc_.newIntPtr();
+  x86::Gp room = cc_.newIntPtr();
+  x86::Gp t = cc_.newIntPtr();
+  Label slow = cc_.newLabel(), undo = cc_.newLabel(), done = cc_.newLabel();
+  const x86::Mem remaining = x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining));
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
+  cc_.cmp(x86::qword_ptr(func, offsetof(PyFunctionObject, func_code)), t);
+  cc_.jne(slow);
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  // _Py_EnterRecursiveCallTstate: at the limit, the helper raises.
+  cc_.cmp(remaining, 0);
+  cc_.jle(slow);
+  cc_.sub(remaining, 1);
+  // _PyThreadState_BumpFramePointer's fast case: size < limit - top (top not NULL).
+  cc_.mov(top, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)));
+  cc_.test(top, top);
+  cc_.jz(undo);
+  cc_.mov(room, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_limit)));
+  cc_.sub(room, top);
+  cc_.cmp(room, imm(size_bytes));
+  cc_.jbe(undo);
+  cc_.lea(t, x86::qword_ptr(top, int32_t(size_bytes)));
+  cc_.mov(x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)), t);
+  cc_.mov(frame, top);
+  // _PyFrame_InitializeSpecials(frame, func, NULL, nlocalsplus).
+  cc_.add(x86::qword_ptr(func, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)), func);
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
+  cc_.add(x86::qword_ptr(t, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)), t);
+  cc_.mov(t, x86::qword_ptr(func, offsetof(PyFunctionObject, func_builtins)));
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_builtins)), t);
+  cc_.mov(t, x86::qword_ptr(func, offsetof(PyFunctionObject, func_globals)));
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_globals)), t);
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)), 0);
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, frame_obj)), 0);
+  cc_.mov(x86::byte_ptr(frame, offsetof(_PyInterpreterFrame, owner)), FRAME_OWNED_BY_THREAD);
+  // The arguments (new references), the other locals NULL.
+  for (int i = 0; i < in.list_count; i++) {
+    x86::Gp arg = gp(trace_.lists[in.list_start + i]);
+    cc_.add(x86::qword_ptr(arg, offsetof(PyObject, ob_refcnt)), 1);
+    cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * i), arg);
+  }
+  for (int i = in.list_count; i < nlocalsplus; i++) {
+    cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * i), 0);
+  }
+  // Complete at its first traceable instruction, with an empty value stack.
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(_PyCode_CODE(code) + code->_co_firsttraceable - 1)));
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, prev_instr)), t);
+  cc_.mov(x86::dword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)), nlocalsplus);
+  cc_.mov(x86::byte_ptr(frame, offsetof(_PyInterpreterFrame, is_entry)), 0);
+  // Linked above the current frame, whose instruction becomes the CALL's (imm).
+  x86::Gp cframe = tstate;  // tstate is not needed any more
+  x86::Gp caller = top;
+  cc_.mov(cframe, x86::qword_ptr(tstate, offsetof(PyThreadState, cframe)));
+  cc_.mov(caller, x86::qword_ptr(cframe, offsetof(_PyCFrame, current_frame)));
+  cc_.mov(t, x86::qword_ptr(caller, offsetof(_PyInterpreterFrame, f_code)));
+  cc_.add(t, int32_t(offsetof(PyCodeObject, co_code_adaptive) + in.imm * int64_t{sizeof(_Py_CODEUNIT)}));
+  cc_.mov(x86::qword_ptr(caller, offsetof(_PyInterpreterFrame, prev_instr)), t);
+  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, previous)), caller);
+  cc_.mov(x86::qword_ptr(cframe, offsetof(_PyCFrame, current_frame)), frame);
+  cc_.jmp(done);
+
+  cc_.bind(undo);
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.add(remaining, 1);
+  cc_.bind(slow);
+  for (int i = 0; i < in.list_count; i++) {
+    cc_.mov(list_area_.cloneAdjusted(int64_t{8} * i), gp(trace_.lists[in.list_start + i]));
+  }
+  x86::Gp list = cc_.newIntPtr();
+  cc_.lea(list, list_area_);
+  set_frame_instr(in);
+  x86::Gp result = cc_.newUInt64();
+  InvokeNode* call;
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
+             FuncSignatureT<uint64_t, const uint64_t*, int64_t, uint64_t, int64_t, int64_t>(
+                 CallConvId::kHost));
+  call->setArg(0, list);
+  call->setArg(1, imm(static_cast<int64_t>(in.list_count)));
+  call->setArg(2, func);
+  call->setArg(3, imm(in.imm));
+  call->setArg(4, imm(static_cast<int64_t>(in.aux)));
+  call->setRet(0, result);
+  cc_.test(result, result);
+  cc_.jz(stub(in.exit));
+  cc_.mov(frame, result);
+  cc_.bind(done);
+}
+
+// POP_FRAME of a frame whose code the trace knows (frame_code_hint, checked against the
+// frame's f_code): the helper's steps inline, in its order: unlinked first (finalizers must
+// not see it: gh-99729), the locals, f_locals, f_func and f_code released as _PyFrame_Clear
+// does (with one recursion level kept for the finalizers they may run, as the helper keeps
+// it), popped from the data stack, then the tp_call-slot level given back if the frame
+// holds one. A frame with another code, one that got a frame object (sys._getframe,
+// tracebacks) or another stack depth goes through the helper whole; a frame at the start
+// of a data-stack chunk is popped by _PyThreadState_PopFrame (which frees the chunk).
+void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
+  PyCodeObject* code = frame_code_hint(in.a);
+  if (code == nullptr) return lower_call(ref, in);
+  const int nlocalsplus = code->co_nlocalsplus;
+  x86::Gp frame = gp(in.a);
+  x86::Gp tstate = cc_.newIntPtr();
+  x86::Gp t = cc_.newIntPtr();
+  Label slow = cc_.newLabel(), first_in_chunk = cc_.newLabel(), popped = cc_.newLabel(),
+        done = cc_.newLabel();
+  // (The helper call's protocol would set the popped frame's instruction first: a write
+  // into a frame nothing can see any more once it is unlinked without a frame object.)
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
+  cc_.cmp(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)), t);
+  cc_.jne(slow);
+  cc_.cmp(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, frame_obj)), 0);
+  cc_.jne(slow);
+  cc_.cmp(x86::dword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)), nlocalsplus);
+  cc_.jne(slow);
+  // _Py_LeaveRecursiveCallTstate, then one level kept while clearing: net unchanged until
+  // the frame is cleared.
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(t, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, previous)));
+  cc_.mov(tstate, x86::qword_ptr(tstate, offsetof(PyThreadState, cframe)));
+  cc_.mov(x86::qword_ptr(tstate, offsetof(_PyCFrame, current_frame)), t);
+  for (int i = 0; i < nlocalsplus; i++) {
+    x86::Gp local = cc_.newIntPtr();
+    cc_.mov(local, x86::qword_ptr(frame, kFrameLocal0 + 8 * i));
+    decref(cc_, local, true);
+  }
+  x86::Gp field = cc_.newIntPtr();
+  cc_.mov(field, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)));
+  decref(cc_, field, true);
+  x86::Gp func = cc_.newIntPtr();
+  cc_.mov(func, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)));
+  decref(cc_, func, false);
+  x86::Gp code_ref = cc_.newIntPtr();
+  cc_.mov(code_ref, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
+  decref(cc_, code_ref, false);
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.add(x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining)), 1);
+  // _PyThreadState_PopFrame: datastack_top = frame, unless the frame opens its chunk.
+  cc_.mov(t, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_chunk)));
+  cc_.add(t, int32_t(offsetof(_PyStackChunk, data)));
+  cc_.cmp(t, frame);
+  cc_.je(first_in_chunk);
+  cc_.mov(x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)), frame);
+  cc_.bind(popped);
+  InvokeNode* call;
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(&vm::release_call_slot_level)),
+             FuncSignatureT<void, void*, void*>(CallConvId::kHost));
+  call->setArg(0, tstate);
+  call->setArg(1, frame);
+  cc_.jmp(done);
+
+  cc_.bind(first_in_chunk);
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(&_PyThreadState_PopFrame)),
+             FuncSignatureT<void, void*, void*>(CallConvId::kHost));
+  call->setArg(0, tstate);
+  call->setArg(1, frame);
+  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.jmp(popped);
+
+  cc_.bind(slow);
+  invoke_helper(in);
+  cc_.bind(done);
+}
+
+}  // namespace janus::jit::x64
+
+// ---- floats: PyFloat_FromDouble and float_dealloc's free list, inline ------------------
+
+namespace janus::jit::x64 {
+
+using namespace asmjit;
+
+namespace {
+
+constexpr int32_t kFloatFreeList =
+    offsetof(PyInterpreterState, float_state) + offsetof(_Py_float_state, free_list);
+constexpr int32_t kFloatNumFree =
+    offsetof(PyInterpreterState, float_state) + offsetof(_Py_float_state, numfree);
+static_assert(PyFloat_MAXFREELIST == 100, "CPython 3.11's float free list");
+
+}  // namespace
+
+// BOX_FLOAT: PyFloat_FromDouble's common case (CPython 3.11, floatobject.c): a float from
+// the interpreter's free list (linked through ob_type), initialized as _PyObject_Init does
+// (float is a static type: no type reference; _Py_NewReference sets the count to 1 once
+// tracemalloc is not tracing). An empty free list, or tracemalloc on, calls the helper.
+void TraceLowering::lower_box_float(Ref ref, const Instr& in) {
+  x86::Gp out = gp(ref);
+  x86::Gp interp = cc_.newIntPtr();
+  x86::Gp t = cc_.newIntPtr();
+  Label slow = cc_.newLabel(), done = cc_.newLabel();
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(&_Py_tracemalloc_config.tracing)));
+  cc_.cmp(x86::dword_ptr(t), 0);
+  cc_.jne(slow);
+  cc_.mov(interp, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
+  cc_.mov(out, x86::qword_ptr(interp, kFloatFreeList));
+  cc_.test(out, out);
+  cc_.jz(slow);
+  cc_.mov(t, x86::qword_ptr(out, offsetof(PyObject, ob_type)));
+  cc_.sub(x86::dword_ptr(interp, kFloatNumFree), 1);
+  cc_.mov(x86::qword_ptr(interp, kFloatFreeList), t);
+  cc_.mov(t, imm(reinterpret_cast<intptr_t>(&PyFloat_Type)));
+  cc_.mov(x86::qword_ptr(out, offsetof(PyObject, ob_type)), t);
+  cc_.mov(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.movsd(x86::qword_ptr(out, offsetof(PyFloatObject, ob_fval)), xmm(in.a));
+  cc_.jmp(done);
+  cc_.bind(slow);
+  x86::Gp result = invoke_helper(in);
+  cc_.test(result, result);
+  cc_.jz(stub(in.exit));  // MemoryError
+  cc_.mov(out, result);
+  cc_.bind(done);
+}
+
+// Whether the value `r` is an exact float wherever `at` runs: a BOX_FLOAT result, or a
+// value an earlier GUARD_TYPE checked to be one (a float's type cannot be reassigned).
+bool TraceLowering::exact_float(Ref r, Ref at) const {
+  if (op(r).op == Op::BOX_FLOAT) return true;
+  for (Ref g = at; g-- > r;) {
+    const Instr& in = op(g);
+    if (in.op == Op::GUARD_TYPE && in.a == r &&
+        in.imm == reinterpret_cast<int64_t>(&PyFloat_Type)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// DECREF / XDECREF (Py_DECREF of 3.11: no immortal objects). The last reference to an exact
+// float goes back to the free list as _Py_Dealloc -> float_dealloc -> _PyFloat_ExactDealloc
+// puts it (a full list: the call, which frees it); anything else calls _Py_Dealloc.
+void TraceLowering::lower_decref(Ref ref, const Instr& in) {
+  x86::Gp a = gp(in.a);
+  Label done = cc_.newLabel(), dealloc = cc_.newLabel();
+  if (in.op == Op::XDECREF) {
+    cc_.test(a, a);
+    cc_.jz(done);
+  }
+  cc_.sub(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.jnz(done);
+  if (exact_float(in.a, ref)) {
+    x86::Gp interp = cc_.newIntPtr();
+    x86::Gp t = cc_.newIntPtr();
+    cc_.mov(interp, x86::qword_ptr(ctx_, kCtxTstate));
+    cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
+    cc_.cmp(x86::dword_ptr(interp, kFloatNumFree), PyFloat_MAXFREELIST);
+    cc_.jge(dealloc);
+    cc_.add(x86::dword_ptr(interp, kFloatNumFree), 1);
+    cc_.mov(t, x86::qword_ptr(interp, kFloatFreeList));
+    cc_.mov(x86::qword_ptr(a, offsetof(PyObject, ob_type)), t);
+    cc_.mov(x86::qword_ptr(interp, kFloatFreeList), a);
+    cc_.jmp(done);
+  }
+  cc_.bind(dealloc);
+  InvokeNode* call;
+  cc_.invoke(&call, imm(reinterpret_cast<void*>(&_Py_Dealloc)),
+             FuncSignatureT<void, void*>(CallConvId::kHost));
+  call->setArg(0, a);
+  cc_.bind(done);
+}
+
+}  // namespace janus::jit::x64
+
+// ---- small ints and list appends --------------------------------------------------------
+
+namespace janus::jit::x64 {
+
+using namespace asmjit;
+
+static_assert(_PY_NSMALLNEGINTS == 5 && _PY_NSMALLPOSINTS == 257, "CPython 3.11's small ints");
+
+// BOX_INT: PyLong_FromLongLong's first case, the shared small int (-5 <= a < 257) with a
+// new reference (get_small_int); any other value calls the helper (an allocation).
+void TraceLowering::lower_box_int(Ref ref, const Instr& in) {
+  x86::Gp out = gp(ref);
+  x86::Gp index = cc_.newInt64();
+  Label slow = cc_.newLabel(), done = cc_.newLabel();
+  cc_.mov(index, gp(in.a));
+  cc_.add(index, _PY_NSMALLNEGINTS);
+  cc_.cmp(index, _PY_NSMALLNEGINTS + _PY_NSMALLPOSINTS);
+  cc_.jae(slow);  // unsigned: below -5 or from 257 on
+  cc_.imul(index, index, static_cast<int32_t>(sizeof(PyLongObject)));
+  cc_.mov(out, imm(reinterpret_cast<intptr_t>(&_PyLong_SMALL_INTS[0])));
+  cc_.add(out, index);
+  cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.jmp(done);
+  cc_.bind(slow);
+  x86::Gp result = invoke_helper(in);
+  cc_.test(result, result);
+  cc_.jz(stub(in.exit));  // MemoryError
+  cc_.mov(out, result);
+  cc_.bind(done);
+}
+
+// APPEND: PyList_Append(a, b) -> _PyList_AppendTakeRef's case with room (allocated > len):
+// Py_INCREF(b), items[len] = b, size len + 1. A full list (a resize) or a non-list calls
+// the helper.
+void TraceLowering::lower_append(Ref ref, const Instr& in) {
+  set_frame_instr(in);  // the helper call's protocol (kEffect), kept for exactness
+  x86::Gp list = gp(in.a);
+  x86::Gp item = gp(in.b);
+  x86::Gp len = cc_.newInt64();
+  x86::Gp t = cc_.newIntPtr();
+  Label slow = cc_.newLabel(), done = cc_.newLabel();
+  cc_.mov(t, x86::qword_ptr(list, offsetof(PyObject, ob_type)));
+  cc_.test(x86::qword_ptr(t, offsetof(PyTypeObject, tp_flags)), Py_TPFLAGS_LIST_SUBCLASS);
+  cc_.jz(slow);
+  cc_.mov(len, x86::qword_ptr(list, offsetof(PyVarObject, ob_size)));
+  cc_.cmp(x86::qword_ptr(list, offsetof(PyListObject, allocated)), len);
+  cc_.jle(slow);
+  cc_.add(x86::qword_ptr(item, offsetof(PyObject, ob_refcnt)), 1);
+  cc_.mov(t, x86::qword_ptr(list, offsetof(PyListObject, ob_item)));
+  cc_.mov(x86::qword_ptr(t, len, 3), item);
+  cc_.add(len, 1);
+  cc_.mov(x86::qword_ptr(list, offsetof(PyVarObject, ob_size)), len);
+  cc_.jmp(done);
+  cc_.bind(slow);
+  x86::Gp result = invoke_helper(in);
+  cc_.cmp(result, -1);
+  cc_.je(stub(in.exit));
+  cc_.bind(done);
 }
 
 }  // namespace janus::jit::x64

@@ -82,10 +82,26 @@ class TraceLowering {
   void lower_guard_len(const Instr& in);
   void lower_guard_index(const Instr& in);
   void lower_seq_item(Ref ref, const Instr& in);
+  void lower_guard_func_version(const Instr& in);
+  void lower_frame_store(Ref ref, const Instr& in);
+  void lower_cell_get(Ref ref, const Instr& in);
+  void lower_load_field(Ref ref, const Instr& in);
+  PyCodeObject* frame_code_hint(Ref frame) const;
+  PyCodeObject* known_frame_code(Ref push) const;
+  void lower_push_frame(Ref ref, const Instr& in);
+  void lower_pop_frame(Ref ref, const Instr& in);
+  void lower_box_float(Ref ref, const Instr& in);
+  bool exact_float(Ref r, Ref at) const;
+  void lower_decref(Ref ref, const Instr& in);
+  void lower_box_int(Ref ref, const Instr& in);
+  void lower_append(Ref ref, const Instr& in);
 
   // backend_x64_attr.cpp
   void lower_guard_attr_slot(Ref ref, const Instr& in);
   void lower_attr_slot(Ref ref, const Instr& in);
+  void lower_set_attr_slot(Ref ref, const Instr& in);
+  void split_dict_values(const x86::Gp& a, const x86::Gp& values, PyDictKeysObject* keys,
+                         const asmjit::Label& no_dict, const asmjit::Label& slow);
 
   const Trace& trace_;
   x86::Compiler& cc_;

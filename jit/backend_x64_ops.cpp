@@ -168,23 +168,9 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       cc_.mov(gp(ref), gp(in.a));
       break;
     case Op::DECREF:
-    case Op::XDECREF: {
-      // Py_DECREF of 3.11: decrement, _Py_Dealloc at zero (no immortal objects).
-      x86::Gp a = gp(in.a);
-      Label done = cc_.newLabel();
-      if (in.op == Op::XDECREF) {
-        cc_.test(a, a);
-        cc_.jz(done);
-      }
-      cc_.sub(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
-      cc_.jnz(done);
-      InvokeNode* call;
-      cc_.invoke(&call, imm(reinterpret_cast<void*>(&_Py_Dealloc)),
-                 FuncSignatureT<void, void*>(CallConvId::kHost));
-      call->setArg(0, a);
-      cc_.bind(done);
+    case Op::XDECREF:
+      lower_decref(ref, in);
       break;
-    }
 
     // ---- inline guards: the force-deopt draw, then the test -------------------------
     case Op::GUARD_TYPE:
@@ -347,6 +333,15 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::UNBOX_INT:
       lower_unbox_int(ref, in);
       break;
+    case Op::BOX_FLOAT:
+      lower_box_float(ref, in);
+      break;
+    case Op::BOX_INT:
+      lower_box_int(ref, in);
+      break;
+    case Op::APPEND:
+      lower_append(ref, in);
+      break;
     case Op::GUARD_INDEX:
       lower_guard_index(in);
       break;
@@ -365,14 +360,33 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::SEQ_ITEM:
       lower_seq_item(ref, in);
       break;
+    case Op::GUARD_FUNC_VERSION:
+      lower_guard_func_version(in);
+      break;
+    case Op::FRAME_STORE:
+      lower_frame_store(ref, in);
+      break;
+    case Op::CELL_GET:
+      lower_cell_get(ref, in);
+      break;
+    case Op::LOAD_FIELD:
+      lower_load_field(ref, in);
+      break;
+    case Op::PUSH_FRAME:
+      lower_push_frame(ref, in);
+      break;
+    case Op::POP_FRAME:
+      lower_pop_frame(ref, in);
+      break;
     case Op::GUARD_ATTR_SLOT:
       lower_guard_attr_slot(ref, in);
       break;
     case Op::ATTR_SLOT:
       lower_attr_slot(ref, in);
       break;
-    case Op::BOX_INT:
-    case Op::BOX_FLOAT:
+    case Op::SET_ATTR_SLOT:
+      lower_set_attr_slot(ref, in);
+      break;
     case Op::FLOORDIV_I64:
     case Op::MOD_I64:
     case Op::OBJ_BINARY:
@@ -386,20 +400,13 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::SETATTR:
     case Op::ITER_NEXT:
     case Op::LIST_STORE:
-    case Op::APPEND:
     case Op::NAME_LOAD:
     case Op::NAME_STORE:
-    case Op::CELL_GET:
     case Op::CELL_SET:
     case Op::FORMAT:
     case Op::SLICE:
     case Op::DELITEM:
-    case Op::SET_ATTR_SLOT:
-    case Op::GUARD_FUNC_VERSION:
-    case Op::POP_FRAME:
-    case Op::FRAME_STORE:
     case Op::OBJ_ITER:
-    case Op::LOAD_FIELD:
     case Op::GUARD_DICT_EMPTY:
     case Op::CALL_EX:
     case Op::EXTEND_LIST:
@@ -455,7 +462,6 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::CALL_C:
       lower_call_c(ref, in);
       break;
-    case Op::PUSH_FRAME:
     case Op::MAKE_FUNC:
     case Op::OBJ_CALL:
     case Op::NEW_LIST:
