@@ -48,10 +48,10 @@ using namespace asmjit;
 void TraceLowering::define(Ref ref) {
   switch (type_of(ref)) {
     case Type::Void: break;
-    case Type::F64: xmms_[ref] = cc_.newXmmSd(); break;
+    case Type::F64: xmms_[ref] = new_xmm_sd(); break;
     case Type::Obj:
     case Type::I64:
-    case Type::Bool: gps_[ref] = cc_.newUInt64(); break;
+    case Type::Bool: gps_[ref] = new_gp(TypeId::kUInt64); break;
   }
 }
 
@@ -65,7 +65,7 @@ void TraceLowering::emit_stub(int32_t snapshot, const Label& label) {
   cc_.bind(label);
   const Snapshot& snap = trace_.snapshots[snapshot];
   if (!snap.entries.empty()) {
-    x86::Gp out = cc_.newIntPtr();
+    x86::Gp out = new_gp();
     cc_.mov(out, x86::qword_ptr(ctx_, kCtxExitValues));
     for (size_t i = 0; i < snap.entries.size(); i++) {
       Ref ref = snap.entries[i].ref;
@@ -79,7 +79,7 @@ void TraceLowering::emit_stub(int32_t snapshot, const Label& label) {
   }
   if (links_ != nullptr && snap.kind == Snapshot::Resume) emit_link(snapshot);
   cc_.mov(x86::dword_ptr(ctx_, kCtxExitId), snapshot);
-  x86::Gp result = cc_.newInt32();
+  x86::Gp result = new_gp(TypeId::kInt32);
   cc_.mov(result, snapshot);
   cc_.ret(result);
 }
@@ -91,8 +91,8 @@ void TraceLowering::emit_stub(int32_t snapshot, const Label& label) {
 void TraceLowering::emit_link(int32_t snapshot) {
   Label plain = cc_.newLabel();
   Label left = cc_.newLabel();
-  x86::Gp side = cc_.newIntPtr();
-  x86::Gp t = cc_.newIntPtr();
+  x86::Gp side = new_gp();
+  x86::Gp t = new_gp();
   cc_.mov(side, imm(&links_->slots[snapshot]));
   cc_.mov(side, x86::qword_ptr(side));
   cc_.test(side, side);
@@ -103,7 +103,7 @@ void TraceLowering::emit_link(int32_t snapshot) {
   cc_.mov(x86::qword_ptr(ctx_, kCtxExitValues), t);
   cc_.mov(t, imm(links_->entries));
   cc_.add(x86::qword_ptr(t), 1);
-  x86::Gp result = cc_.newInt32();
+  x86::Gp result = new_gp(TypeId::kInt32);
   InvokeNode* call;
   cc_.invoke(&call, side, FuncSignatureT<int, TraceContext*>(CallConvId::kHost));
   call->setArg(0, ctx_);
@@ -129,19 +129,19 @@ void TraceLowering::lower_side_end(const Instr& in) {
     cc_.jmp(stub(in.exit));
     return;
   }
-  x86::Gp breaker = cc_.newIntPtr();
+  x86::Gp breaker = new_gp();
   cc_.mov(breaker, x86::qword_ptr(ctx_, kCtxEvalBreaker));
   cc_.cmp(x86::dword_ptr(breaker), 0);
   cc_.jne(stub(in.exit));
   cc_.add(x86::qword_ptr(ctx_, kCtxIterations), 1);
-  x86::Gp result = cc_.newInt32();
+  x86::Gp result = new_gp(TypeId::kInt32);
   cc_.mov(result, kSideBackAtHead);
   cc_.ret(result);
 }
 
 // A stitched side trace's entry value: slot `aux` of the parent's exit buffer.
 void TraceLowering::lower_entry(Ref ref, const Instr& in) {
-  x86::Gp entry = cc_.newIntPtr();
+  x86::Gp entry = new_gp();
   cc_.mov(entry, x86::qword_ptr(ctx_, kCtxEntryValues));
   x86::Mem slot = x86::qword_ptr(entry, int32_t(in.aux) * 8);
   if (type_of(ref) == Type::F64) {

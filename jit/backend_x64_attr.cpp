@@ -81,8 +81,8 @@ bool hint_in_shared_keys(const Trace& trace, Ref ref, const Instr& in, SharedKey
 void TraceLowering::split_dict_values(const x86::Gp& a, const x86::Gp& values,
                                       PyDictKeysObject* keys, const Label& no_dict,
                                       const Label& slow) {
-  x86::Gp dict = cc_.newIntPtr();
-  x86::Gp expected = cc_.newUInt64();
+  x86::Gp dict = new_gp();
+  x86::Gp expected = new_gp(TypeId::kUInt64);
   cc_.mov(dict, x86::qword_ptr(a, kDictPointer));
   cc_.test(dict, dict);
   cc_.jz(no_dict);
@@ -110,7 +110,7 @@ void TraceLowering::lower_guard_attr_slot(Ref ref, const Instr& in) {
   }
   if (kind == rt::kAttrValues) {
     roll(in);
-    x86::Gp values = cc_.newIntPtr();
+    x86::Gp values = new_gp();
     cc_.mov(values, x86::qword_ptr(a, kValuesPointer));
     cc_.test(values, values);
     cc_.jz(stub(in.exit));
@@ -125,7 +125,7 @@ void TraceLowering::lower_guard_attr_slot(Ref ref, const Instr& in) {
   }
   roll(in);
   Label slow = cc_.newLabel(), pass = cc_.newLabel();
-  x86::Gp values = cc_.newIntPtr();
+  x86::Gp values = new_gp();
   if (kind == rt::kAttrDictHint) {
     // The helper's attr_address: no inline values, an exact dict, the name at the hint.
     cc_.cmp(x86::qword_ptr(a, kValuesPointer), 0);
@@ -137,8 +137,8 @@ void TraceLowering::lower_guard_attr_slot(Ref ref, const Instr& in) {
   } else {
     // attr_absent: inline values are indexed by the type's keys; a dict must have them.
     Label no_values = cc_.newLabel(), check = cc_.newLabel();
-    x86::Gp keys = cc_.newIntPtr();
-    x86::Gp expected = cc_.newUInt64();
+    x86::Gp keys = new_gp();
+    x86::Gp expected = new_gp(TypeId::kUInt64);
     cc_.mov(values, x86::qword_ptr(a, kValuesPointer));
     cc_.test(values, values);
     cc_.jz(no_values);
@@ -192,8 +192,8 @@ void TraceLowering::lower_attr_slot(Ref ref, const Instr& in) {
   }
   // The guard passed: the dict is there; its keys say where the value is.
   Label slow = cc_.newLabel(), done = cc_.newLabel();
-  x86::Gp dict = cc_.newIntPtr();
-  x86::Gp expected = cc_.newUInt64();
+  x86::Gp dict = new_gp();
+  x86::Gp expected = new_gp(TypeId::kUInt64);
   cc_.mov(dict, x86::qword_ptr(a, kDictPointer));
   cc_.mov(expected, imm(reinterpret_cast<intptr_t>(sk.keys)));
   cc_.cmp(x86::qword_ptr(dict, offsetof(PyDictObject, ma_keys)), expected);
@@ -224,8 +224,8 @@ void TraceLowering::lower_set_attr_slot(Ref ref, const Instr& in) {
   set_frame_instr(in);
   x86::Gp a = gp(in.a);
   x86::Gp v = gp(in.b);
-  x86::Gp values = cc_.newIntPtr();
-  x86::Gp old = cc_.newIntPtr();
+  x86::Gp values = new_gp();
+  x86::Gp old = new_gp();
   Label slow = cc_.newLabel(), release = cc_.newLabel(), done = cc_.newLabel();
   x86::Mem slot;
   if (kind == rt::kAttrSlot) {
@@ -240,8 +240,8 @@ void TraceLowering::lower_set_attr_slot(Ref ref, const Instr& in) {
     cc_.test(old, old);
     cc_.jz(slow);  // deleted since the guard? the helper's PyDict_SetItem path
     Label tracked = cc_.newLabel();
-    x86::Gp dict = cc_.newIntPtr();
-    x86::Gp type = cc_.newIntPtr();
+    x86::Gp dict = new_gp();
+    x86::Gp type = new_gp();
     cc_.mov(dict, x86::qword_ptr(a, kDictPointer));
     cc_.cmp(x86::qword_ptr(dict, kGcNext), 0);
     cc_.jne(tracked);
@@ -254,8 +254,8 @@ void TraceLowering::lower_set_attr_slot(Ref ref, const Instr& in) {
     cc_.je(done);  // the same object: no new version (insertdict's rule)
     cc_.add(x86::qword_ptr(v, offsetof(PyObject, ob_refcnt)), 1);
     cc_.mov(slot, v);
-    x86::Gp counter = cc_.newIntPtr();
-    x86::Gp version = cc_.newUInt64();
+    x86::Gp counter = new_gp();
+    x86::Gp version = new_gp(TypeId::kUInt64);
     cc_.mov(counter, imm(reinterpret_cast<intptr_t>(&_pydict_global_version)));
     cc_.mov(version, x86::qword_ptr(counter));
     cc_.add(version, 1);

@@ -17,7 +17,7 @@ uint64_t force_deopt_roll_u64() { return force_deopt_roll() ? 1 : 0; }
 
 void TraceLowering::roll(const Instr& in) {
   if (!force_deopt_ || !trace_.snapshots[in.exit].forceable) return;
-  x86::Gp result = cc_.newUInt64();
+  x86::Gp result = new_gp(TypeId::kUInt64);
   InvokeNode* call;
   cc_.invoke(&call, imm(reinterpret_cast<void*>(&force_deopt_roll_u64)),
              FuncSignatureT<uint64_t>(CallConvId::kHost));
@@ -34,8 +34,8 @@ void TraceLowering::set_frame_instr(const Instr& in) {
   if (!(op_info(in.op).flags & kEffect)) return;
   // The innermost frame (the loop's, or the inlined callee the op belongs to):
   // tstate->cframe->current_frame.
-  x86::Gp frame = cc_.newIntPtr();
-  x86::Gp instr = cc_.newIntPtr();
+  x86::Gp frame = new_gp();
+  x86::Gp instr = new_gp();
   cc_.mov(frame, x86::qword_ptr(ctx_, kCtxTstate));
   cc_.mov(frame, x86::qword_ptr(frame, offsetof(PyThreadState, cframe)));
   cc_.mov(frame, x86::qword_ptr(frame, offsetof(_PyCFrame, current_frame)));
@@ -59,7 +59,7 @@ x86::Gp TraceLowering::invoke_helper(const Instr& in) {
   x86::Gp args[3];
   for (int i = 0; i < info.operands; i++) args[i] = raw(refs[i]);
   set_frame_instr(in);
-  x86::Gp result = cc_.newUInt64();
+  x86::Gp result = new_gp(TypeId::kUInt64);
   InvokeNode* call;
   cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::call_helper(static_cast<int>(in.op)))),
              FuncSignatureT<uint64_t, uint64_t, uint64_t, uint64_t, int64_t, int64_t>(
@@ -90,12 +90,12 @@ void TraceLowering::lower_callv(Ref ref, const Instr& in) {
       cc_.mov(slot, gp(item));
     }
   }
-  x86::Gp list = cc_.newIntPtr();
+  x86::Gp list = new_gp();
   cc_.lea(list, list_area_);
   x86::Gp callee;
   if (info.operands >= 1) callee = raw(in.a);  // before the call node, as in lower_call
   set_frame_instr(in);
-  x86::Gp result = cc_.newUInt64();
+  x86::Gp result = new_gp(TypeId::kUInt64);
   InvokeNode* call;
   cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
              FuncSignatureT<uint64_t, const uint64_t*, int64_t, uint64_t, int64_t, int64_t>(
@@ -154,9 +154,9 @@ void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
   x86::Gp first = in.list_count > 1 ? gp(trace_.lists[in.list_start + 1]) : x86::Gp();
   set_frame_instr(in);
   auto* def = reinterpret_cast<PyMethodDef*>(in.imm);
-  x86::Gp tstate = cc_.newIntPtr();
-  x86::Gp result = cc_.newUInt64();
-  x86::Gp list = cc_.newIntPtr();
+  x86::Gp tstate = new_gp();
+  x86::Gp result = new_gp(TypeId::kUInt64);
+  x86::Gp list = new_gp();
   Label slow = cc_.newLabel(), check = cc_.newLabel(), done = cc_.newLabel();
   const x86::Mem remaining =
       x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining));

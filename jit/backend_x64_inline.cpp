@@ -22,8 +22,8 @@ static_assert(sizeof(digit) == 4 && PyLong_SHIFT == 30, "CPython 3.11 ints: 30-b
 void TraceLowering::lower_guard_int64(Ref ref, const Instr& in) {
   roll(in);
   x86::Gp a = gp(in.a);
-  x86::Gp type = cc_.newUInt64();
-  x86::Gp size = cc_.newInt64();
+  x86::Gp type = new_gp(TypeId::kUInt64);
+  x86::Gp size = new_gp(TypeId::kInt64);
   Label pass = cc_.newLabel();
   Label slow = cc_.newLabel();
   cc_.mov(type, imm(reinterpret_cast<intptr_t>(&PyLong_Type)));
@@ -46,9 +46,9 @@ void TraceLowering::lower_guard_int64(Ref ref, const Instr& in) {
 void TraceLowering::lower_unbox_int(Ref ref, const Instr& in) {
   x86::Gp a = gp(in.a);
   x86::Gp out = gp(ref);
-  x86::Gp size = cc_.newInt64();
-  x86::Gp biased = cc_.newInt64();
-  x86::Gp high = cc_.newUInt64();
+  x86::Gp size = new_gp(TypeId::kInt64);
+  x86::Gp biased = new_gp(TypeId::kInt64);
+  x86::Gp high = new_gp(TypeId::kUInt64);
   Label slow = cc_.newLabel();
   Label negate = cc_.newLabel();
   Label done = cc_.newLabel();
@@ -85,14 +85,14 @@ void TraceLowering::lower_unbox_int(Ref ref, const Instr& in) {
 void TraceLowering::lower_guard_iter_not_done(const Instr& in) {
   roll(in);
   x86::Gp it = gp(in.a);
-  x86::Gp index = cc_.newInt64();
+  x86::Gp index = new_gp(TypeId::kInt64);
   if (in.aux == 1) {
     cc_.mov(index, x86::qword_ptr(it, offsetof(RangeIterLayout, index)));
     cc_.cmp(index, x86::qword_ptr(it, offsetof(RangeIterLayout, len)));
     cc_.jge(stub(in.exit));
     return;
   }
-  x86::Gp seq = cc_.newIntPtr();
+  x86::Gp seq = new_gp();
   cc_.mov(seq, x86::qword_ptr(it, offsetof(ListIterLayout, it_seq)));
   cc_.test(seq, seq);
   cc_.jz(stub(in.exit));
@@ -117,8 +117,8 @@ void TraceLowering::lower_list_iter_next(Ref ref, const Instr& in) {
   set_frame_instr(in);
   x86::Gp it = gp(in.a);
   x86::Gp out = gp(ref);
-  x86::Gp index = cc_.newInt64();
-  x86::Gp items = cc_.newIntPtr();
+  x86::Gp index = new_gp(TypeId::kInt64);
+  x86::Gp items = new_gp();
   cc_.mov(items, x86::qword_ptr(it, offsetof(ListIterLayout, it_seq)));
   cc_.mov(items, x86::qword_ptr(items, offsetof(PyListObject, ob_item)));
   cc_.mov(index, x86::qword_ptr(it, offsetof(ListIterLayout, it_index)));
@@ -133,7 +133,7 @@ void TraceLowering::lower_list_iter_next(Ref ref, const Instr& in) {
 // GUARD_LEN: Py_SIZE(a) == imm.
 void TraceLowering::lower_guard_len(const Instr& in) {
   roll(in);
-  x86::Gp expected = cc_.newInt64();
+  x86::Gp expected = new_gp(TypeId::kInt64);
   cc_.mov(expected, imm(in.imm));
   cc_.cmp(x86::qword_ptr(gp(in.a), offsetof(PyVarObject, ob_size)), expected);
   cc_.jne(stub(in.exit));
@@ -142,7 +142,7 @@ void TraceLowering::lower_guard_len(const Instr& in) {
 // GUARD_INDEX: -Py_SIZE(a) <= b < Py_SIZE(a).
 void TraceLowering::lower_guard_index(const Instr& in) {
   roll(in);
-  x86::Gp size = cc_.newInt64();
+  x86::Gp size = new_gp(TypeId::kInt64);
   x86::Gp index = gp(in.b);
   cc_.mov(size, x86::qword_ptr(gp(in.a), offsetof(PyVarObject, ob_size)));
   cc_.cmp(index, size);
@@ -157,8 +157,8 @@ void TraceLowering::lower_guard_index(const Instr& in) {
 void TraceLowering::lower_seq_item(Ref ref, const Instr& in) {
   x86::Gp seq = gp(in.a);
   x86::Gp out = gp(ref);
-  x86::Gp index = cc_.newInt64();
-  x86::Gp type = cc_.newIntPtr();
+  x86::Gp index = new_gp(TypeId::kInt64);
+  x86::Gp type = new_gp();
   Label nonnegative = cc_.newLabel();
   Label tuple = cc_.newLabel();
   Label done = cc_.newLabel();
@@ -321,10 +321,10 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
       static_cast<int64_t>(nlocalsplus + code->co_stacksize + FRAME_SPECIALS_SIZE) * 8;
   x86::Gp func = gp(in.a);
   x86::Gp frame = gp(ref);
-  x86::Gp tstate = cc_.newIntPtr();
-  x86::Gp top = cc_.newIntPtr();
-  x86::Gp room = cc_.newIntPtr();
-  x86::Gp t = cc_.newIntPtr();
+  x86::Gp tstate = new_gp();
+  x86::Gp top = new_gp();
+  x86::Gp room = new_gp();
+  x86::Gp t = new_gp();
   Label slow = cc_.newLabel(), undo = cc_.newLabel(), done = cc_.newLabel();
   const x86::Mem remaining = x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining));
   cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
@@ -392,10 +392,10 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   for (int i = 0; i < in.list_count; i++) {
     cc_.mov(list_area_.cloneAdjusted(int64_t{8} * i), gp(trace_.lists[in.list_start + i]));
   }
-  x86::Gp list = cc_.newIntPtr();
+  x86::Gp list = new_gp();
   cc_.lea(list, list_area_);
   set_frame_instr(in);
-  x86::Gp result = cc_.newUInt64();
+  x86::Gp result = new_gp(TypeId::kUInt64);
   InvokeNode* call;
   cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
              FuncSignatureT<uint64_t, const uint64_t*, int64_t, uint64_t, int64_t, int64_t>(
@@ -425,8 +425,8 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   if (code == nullptr) return lower_call(ref, in);
   const int nlocalsplus = code->co_nlocalsplus;
   x86::Gp frame = gp(in.a);
-  x86::Gp tstate = cc_.newIntPtr();
-  x86::Gp t = cc_.newIntPtr();
+  x86::Gp tstate = new_gp();
+  x86::Gp t = new_gp();
   Label slow = cc_.newLabel(), first_in_chunk = cc_.newLabel(), popped = cc_.newLabel(),
         done = cc_.newLabel();
   // (The helper call's protocol would set the popped frame's instruction first: a write
@@ -445,17 +445,17 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   cc_.mov(tstate, x86::qword_ptr(tstate, offsetof(PyThreadState, cframe)));
   cc_.mov(x86::qword_ptr(tstate, offsetof(_PyCFrame, current_frame)), t);
   for (int i = 0; i < nlocalsplus; i++) {
-    x86::Gp local = cc_.newIntPtr();
+    x86::Gp local = new_gp();
     cc_.mov(local, x86::qword_ptr(frame, kFrameLocal0 + 8 * i));
     decref(cc_, local, true);
   }
-  x86::Gp field = cc_.newIntPtr();
+  x86::Gp field = new_gp();
   cc_.mov(field, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)));
   decref(cc_, field, true);
-  x86::Gp func = cc_.newIntPtr();
+  x86::Gp func = new_gp();
   cc_.mov(func, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)));
   decref(cc_, func, false);
-  x86::Gp code_ref = cc_.newIntPtr();
+  x86::Gp code_ref = new_gp();
   cc_.mov(code_ref, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
   decref(cc_, code_ref, false);
   cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
@@ -511,8 +511,8 @@ static_assert(PyFloat_MAXFREELIST == 100, "CPython 3.11's float free list");
 // tracemalloc is not tracing). An empty free list, or tracemalloc on, calls the helper.
 void TraceLowering::lower_box_float(Ref ref, const Instr& in) {
   x86::Gp out = gp(ref);
-  x86::Gp interp = cc_.newIntPtr();
-  x86::Gp t = cc_.newIntPtr();
+  x86::Gp interp = new_gp();
+  x86::Gp t = new_gp();
   Label slow = cc_.newLabel(), done = cc_.newLabel();
   cc_.mov(t, imm(reinterpret_cast<intptr_t>(&_Py_tracemalloc_config.tracing)));
   cc_.cmp(x86::dword_ptr(t), 0);
@@ -565,8 +565,8 @@ void TraceLowering::lower_decref(Ref ref, const Instr& in) {
   cc_.sub(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
   cc_.jnz(done);
   if (exact_float(in.a, ref)) {
-    x86::Gp interp = cc_.newIntPtr();
-    x86::Gp t = cc_.newIntPtr();
+    x86::Gp interp = new_gp();
+    x86::Gp t = new_gp();
     cc_.mov(interp, x86::qword_ptr(ctx_, kCtxTstate));
     cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
     cc_.cmp(x86::dword_ptr(interp, kFloatNumFree), PyFloat_MAXFREELIST);
@@ -599,7 +599,7 @@ static_assert(_PY_NSMALLNEGINTS == 5 && _PY_NSMALLPOSINTS == 257, "CPython 3.11'
 // new reference (get_small_int); any other value calls the helper (an allocation).
 void TraceLowering::lower_box_int(Ref ref, const Instr& in) {
   x86::Gp out = gp(ref);
-  x86::Gp index = cc_.newInt64();
+  x86::Gp index = new_gp(TypeId::kInt64);
   Label slow = cc_.newLabel(), done = cc_.newLabel();
   cc_.mov(index, gp(in.a));
   cc_.add(index, _PY_NSMALLNEGINTS);
@@ -625,8 +625,8 @@ void TraceLowering::lower_append(Ref ref, const Instr& in) {
   set_frame_instr(in);  // the helper call's protocol (kEffect), kept for exactness
   x86::Gp list = gp(in.a);
   x86::Gp item = gp(in.b);
-  x86::Gp len = cc_.newInt64();
-  x86::Gp t = cc_.newIntPtr();
+  x86::Gp len = new_gp(TypeId::kInt64);
+  x86::Gp t = new_gp();
   Label slow = cc_.newLabel(), done = cc_.newLabel();
   cc_.mov(t, x86::qword_ptr(list, offsetof(PyObject, ob_type)));
   cc_.test(x86::qword_ptr(t, offsetof(PyTypeObject, tp_flags)), Py_TPFLAGS_LIST_SUBCLASS);

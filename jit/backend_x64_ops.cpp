@@ -26,7 +26,7 @@ void TraceLowering::gp_to_xmm(const x86::Xmm& dst, const x86::Gp& src) {
 
 x86::Gp TraceLowering::raw(Ref ref) {
   if (type_of(ref) != Type::F64) return gp(ref);
-  x86::Gp bits = cc_.newUInt64();
+  x86::Gp bits = new_gp(TypeId::kUInt64);
   xmm_to_gp(bits, xmm(ref));
   return bits;
 }
@@ -58,7 +58,7 @@ void TraceLowering::compare_f64(const x86::Gp& out, const x86::Xmm& a, const x86
     case Py_GT: cc_.ucomisd(a, b); cc_.seta(out.r8()); break;
     case Py_GE: cc_.ucomisd(a, b); cc_.setae(out.r8()); break;
     case Py_EQ: {
-      x86::Gp ordered = cc_.newUInt64();
+      x86::Gp ordered = new_gp(TypeId::kUInt64);
       cc_.xor_(ordered, ordered);
       cc_.ucomisd(a, b);
       cc_.sete(out.r8());
@@ -67,7 +67,7 @@ void TraceLowering::compare_f64(const x86::Gp& out, const x86::Xmm& a, const x86
       break;
     }
     default: {  // Py_NE
-      x86::Gp unordered = cc_.newUInt64();
+      x86::Gp unordered = new_gp(TypeId::kUInt64);
       cc_.xor_(unordered, unordered);
       cc_.ucomisd(a, b);
       cc_.setne(out.r8());
@@ -80,7 +80,7 @@ void TraceLowering::compare_f64(const x86::Gp& out, const x86::Xmm& a, const x86
 
 void TraceLowering::guard_field_is(const Instr& in, int32_t offset) {
   roll(in);
-  x86::Gp expected = cc_.newUInt64();
+  x86::Gp expected = new_gp(TypeId::kUInt64);
   cc_.mov(expected, imm(in.imm));
   cc_.cmp(x86::qword_ptr(gp(in.a), offset), expected);
   cc_.jne(stub(in.exit));
@@ -117,7 +117,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       break;
     }
     case Op::LOOP: {
-      x86::Gp breaker = cc_.newIntPtr();
+      x86::Gp breaker = new_gp();
       cc_.mov(breaker, x86::qword_ptr(ctx_, kCtxEvalBreaker));
       cc_.cmp(x86::dword_ptr(breaker), 0);
       cc_.jne(stub(in.exit));
@@ -133,7 +133,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       // frame's instruction is set either way, as interpret() sets it before any effect.
       set_frame_instr(in);
       asmjit::Label clear = cc_.newLabel();
-      x86::Gp breaker = cc_.newIntPtr();
+      x86::Gp breaker = new_gp();
       cc_.mov(breaker, x86::qword_ptr(ctx_, kCtxEvalBreaker));
       cc_.cmp(x86::dword_ptr(breaker), 0);
       cc_.je(clear);
@@ -144,7 +144,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::GUARD_NOT_TRACING: {
       // The helper inline: tstate->cframe->use_tracing == 0.
       roll(in);
-      x86::Gp cframe = cc_.newIntPtr();
+      x86::Gp cframe = new_gp();
       cc_.mov(cframe, x86::qword_ptr(ctx_, kCtxTstate));
       cc_.mov(cframe, x86::qword_ptr(cframe, offsetof(PyThreadState, cframe)));
       cc_.cmp(x86::byte_ptr(cframe, offsetof(_PyCFrame, use_tracing)), 0);
@@ -179,7 +179,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::GUARD_IS:
     case Op::GUARD_IS_NOT: {
       roll(in);
-      x86::Gp expected = cc_.newUInt64();
+      x86::Gp expected = new_gp(TypeId::kUInt64);
       cc_.mov(expected, imm(in.imm));
       cc_.cmp(gp(in.a), expected);
       if (in.op == Op::GUARD_IS) {
@@ -203,7 +203,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       break;
     case Op::GUARD_DICT_VERSION: {
       roll(in);
-      x86::Gp expected = cc_.newUInt64();
+      x86::Gp expected = new_gp(TypeId::kUInt64);
       cc_.mov(expected, imm(in.imm));
       cc_.cmp(x86::qword_ptr(gp(in.a), offsetof(PyDictObject, ma_version_tag)), expected);
       cc_.jne(stub(in.exit));
@@ -219,7 +219,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::GUARD_NONZERO_F64: {
       // Fails only on +-0.0; NaN != 0.0 passes.
       roll(in);
-      x86::Xmm zero = cc_.newXmmSd();
+      x86::Xmm zero = new_xmm_sd();
       Label pass = cc_.newLabel();
       cc_.xorpd(zero, zero);
       cc_.ucomisd(xmm(in.a), zero);
@@ -234,7 +234,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       cc_.movsd(xmm(ref), x86::qword_ptr(gp(in.a), offsetof(PyFloatObject, ob_fval)));
       break;
     case Op::BOX_BOOL: {
-      x86::Gp true_obj = cc_.newUInt64();
+      x86::Gp true_obj = new_gp(TypeId::kUInt64);
       cc_.mov(gp(ref), imm(reinterpret_cast<intptr_t>(Py_False)));
       cc_.mov(true_obj, imm(reinterpret_cast<intptr_t>(Py_True)));
       cc_.test(gp(in.a), gp(in.a));
@@ -306,7 +306,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     }
     case Op::NEG_F64: {
       // Flip the sign bit (-0.0 and NaN included), as C's unary minus does.
-      x86::Xmm mask = cc_.newXmmSd();
+      x86::Xmm mask = new_xmm_sd();
       cc_.movsd(mask, cc_.newQWordConst(ConstPoolScope::kLocal, uint64_t{1} << 63));
       cc_.movapd(xmm(ref), xmm(in.a));
       cc_.xorpd(xmm(ref), mask);
@@ -433,8 +433,8 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       // |a| < inf, ordered: `ucomisd inf, |a|` leaves CF and ZF clear only then (a NaN
       // sets both, an infinity ZF).
       roll(in);
-      x86::Xmm abs = cc_.newXmmSd();
-      x86::Xmm inf = cc_.newXmmSd();
+      x86::Xmm abs = new_xmm_sd();
+      x86::Xmm inf = new_xmm_sd();
       cc_.movsd(abs, cc_.newQWordConst(ConstPoolScope::kLocal, ~(uint64_t{1} << 63)));
       cc_.andpd(abs, xmm(in.a));
       cc_.movsd(inf, cc_.newQWordConst(ConstPoolScope::kLocal, uint64_t{0x7ff0000000000000}));
@@ -447,7 +447,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
         // IEEE square root, correctly rounded: the same bits as libm's sqrt.
         cc_.sqrtsd(xmm(ref), xmm(in.a));
       } else if (in.aux == static_cast<int>(MathFn::fabs)) {
-        x86::Xmm mask = cc_.newXmmSd();
+        x86::Xmm mask = new_xmm_sd();
         cc_.movsd(mask, cc_.newQWordConst(ConstPoolScope::kLocal, ~(uint64_t{1} << 63)));
         cc_.movapd(xmm(ref), xmm(in.a));
         cc_.andpd(xmm(ref), mask);
