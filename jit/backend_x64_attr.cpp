@@ -271,12 +271,7 @@ void TraceLowering::lower_set_attr_slot(Ref ref, const Instr& in) {
     cc_.jz(done);
   }
   cc_.bind(release);
-  cc_.sub(x86::qword_ptr(old, offsetof(PyObject, ob_refcnt)), 1);
-  cc_.jnz(done);
-  InvokeNode* call;
-  cc_.invoke(&call, imm(reinterpret_cast<void*>(&_Py_Dealloc)),
-             FuncSignatureT<void, void*>(CallConvId::kHost));
-  call->setArg(0, old);
+  emit_decref(cc_, old, false);  // may run __del__, as the helper's release does
   if (kind == rt::kAttrDictHint) {
     cc_.jmp(done);
     cc_.bind(slow);

@@ -95,6 +95,11 @@ void TraceLowering::lower_callv(Ref ref, const Instr& in) {
   x86::Gp callee;
   if (info.operands >= 1) callee = raw(in.a);  // before the call node, as in lower_call
   set_frame_instr(in);
+  after_call(ref, in, invoke_callv_helper(in, list, info.operands >= 1 ? Operand(callee) : Operand(imm(0))));
+}
+
+// The call of in's CallV helper: (list, count, a, imm, aux); its raw result.
+x86::Gp TraceLowering::invoke_callv_helper(const Instr& in, const x86::Gp& list, const Operand& a) {
   x86::Gp result = new_gp(TypeId::kUInt64);
   InvokeNode* call;
   cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
@@ -102,15 +107,11 @@ void TraceLowering::lower_callv(Ref ref, const Instr& in) {
                  CallConvId::kHost));
   call->setArg(0, list);
   call->setArg(1, imm(static_cast<int64_t>(in.list_count)));
-  if (info.operands >= 1) {
-    call->setArg(2, callee);
-  } else {
-    call->setArg(2, imm(0));
-  }
+  call->_setArg(2, 0, a);  // a register or an immediate
   call->setArg(3, imm(in.imm));
   call->setArg(4, imm(static_cast<int64_t>(in.aux)));
   call->setRet(0, result);
-  after_call(ref, in, result);
+  return result;
 }
 
 // What a helper's raw result means: a guard's verdict (1 = pass), an error (kMayRaise),
@@ -217,15 +218,7 @@ void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
     cc_.jmp(done);
     cc_.bind(slow);
     cc_.lea(list, list_area_);
-    cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
-               FuncSignatureT<uint64_t, const uint64_t*, int64_t, uint64_t, int64_t, int64_t>(
-                   CallConvId::kHost));
-    call->setArg(0, list);
-    call->setArg(1, imm(static_cast<int64_t>(in.list_count)));
-    call->setArg(2, callable);
-    call->setArg(3, imm(in.imm));
-    call->setArg(4, imm(static_cast<int64_t>(in.aux)));
-    call->setRet(0, result);
+    cc_.mov(result, invoke_callv_helper(in, list, callable));
   }
   cc_.bind(done);
   after_call(ref, in, result);

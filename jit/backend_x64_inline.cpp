@@ -234,12 +234,8 @@ namespace janus::jit::x64 {
 
 using namespace asmjit;
 
-namespace {
-
-constexpr int32_t kFrameLocal0 = offsetof(_PyInterpreterFrame, localsplus);
-
 // Py_DECREF / Py_XDECREF of the object in `o` (3.11: no immortal objects).
-void decref(x86::Compiler& cc, const x86::Gp& o, bool maybe_null) {
+void emit_decref(x86::Compiler& cc, const x86::Gp& o, bool maybe_null) {
   Label done = cc.newLabel();
   if (maybe_null) {
     cc.test(o, o);
@@ -253,6 +249,11 @@ void decref(x86::Compiler& cc, const x86::Gp& o, bool maybe_null) {
   call->setArg(0, o);
   cc.bind(done);
 }
+
+namespace {
+
+constexpr int32_t kFrameLocal0 = offsetof(_PyInterpreterFrame, localsplus);
+
 
 }  // namespace
 
@@ -395,17 +396,7 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   x86::Gp list = new_gp();
   cc_.lea(list, list_area_);
   set_frame_instr(in);
-  x86::Gp result = new_gp(TypeId::kUInt64);
-  InvokeNode* call;
-  cc_.invoke(&call, imm(reinterpret_cast<void*>(rt::callv_helper(static_cast<int>(in.op)))),
-             FuncSignatureT<uint64_t, const uint64_t*, int64_t, uint64_t, int64_t, int64_t>(
-                 CallConvId::kHost));
-  call->setArg(0, list);
-  call->setArg(1, imm(static_cast<int64_t>(in.list_count)));
-  call->setArg(2, func);
-  call->setArg(3, imm(in.imm));
-  call->setArg(4, imm(static_cast<int64_t>(in.aux)));
-  call->setRet(0, result);
+  x86::Gp result = invoke_callv_helper(in, list, func);
   cc_.test(result, result);
   cc_.jz(stub(in.exit));
   cc_.mov(frame, result);
@@ -447,17 +438,17 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   for (int i = 0; i < nlocalsplus; i++) {
     x86::Gp local = new_gp();
     cc_.mov(local, x86::qword_ptr(frame, kFrameLocal0 + 8 * i));
-    decref(cc_, local, true);
+    emit_decref(cc_, local, true);
   }
   x86::Gp field = new_gp();
   cc_.mov(field, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)));
-  decref(cc_, field, true);
+  emit_decref(cc_, field, true);
   x86::Gp func = new_gp();
   cc_.mov(func, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)));
-  decref(cc_, func, false);
+  emit_decref(cc_, func, false);
   x86::Gp code_ref = new_gp();
   cc_.mov(code_ref, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
-  decref(cc_, code_ref, false);
+  emit_decref(cc_, code_ref, false);
   cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
   cc_.add(x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining)), 1);
   // _PyThreadState_PopFrame: datastack_top = frame, unless the frame opens its chunk.

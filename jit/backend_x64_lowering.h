@@ -34,6 +34,10 @@ inline constexpr int32_t kCtxSideCode = offsetof(TraceContext, side_code);
 
 // Every SSA value lives in one virtual register for the whole trace: Obj/I64/Bool in a
 // 64-bit general register (Bool as 0/1), F64 in an xmm register.
+// Py_DECREF / Py_XDECREF (maybe_null) of the object in `o` (3.11: no immortal objects):
+// _Py_Dealloc when the count reaches zero.
+void emit_decref(x86::Compiler& cc, const x86::Gp& o, bool maybe_null);
+
 class TraceLowering {
  public:
   TraceLowering(const Trace& trace, x86::Compiler& cc, const ExitLinks* links)
@@ -81,6 +85,7 @@ class TraceLowering {
   void lower_call(Ref ref, const Instr& in);
   void lower_callv(Ref ref, const Instr& in);
   x86::Gp invoke_helper(const Instr& in);
+  x86::Gp invoke_callv_helper(const Instr& in, const x86::Gp& list, const asmjit::Operand& a);
   void after_call(Ref ref, const Instr& in, const x86::Gp& result);
   void lower_call_c(Ref ref, const Instr& in);
 
