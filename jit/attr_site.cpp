@@ -77,6 +77,33 @@ bool generic_lookup(PyTypeObject* tp) {
   return mine != nullptr && mine == _PyType_Lookup(&PyBaseObject_Type, &_Py_ID(__getattribute__));
 }
 
+// The getter of the `__dict__` descriptor CPython gives classes with an instance dict
+// (typeobject.c's subtype_dict, static there): read once from a probe class.
+getter instance_dict_getter() {
+  static getter found = [] {
+    getter get = nullptr;
+    PyObject* type = PyObject_CallFunction(reinterpret_cast<PyObject*>(&PyType_Type), "s(O){}",
+                                           "_janus_dict_probe", &PyBaseObject_Type);
+    PyObject* descr = type != nullptr ? _PyType_Lookup(reinterpret_cast<PyTypeObject*>(type), &_Py_ID(__dict__))
+                                      : nullptr;
+    if (descr != nullptr && Py_IS_TYPE(descr, &PyGetSetDescr_Type)) {
+      get = reinterpret_cast<PyGetSetDescrObject*>(descr)->d_getset->get;
+    }
+    Py_XDECREF(type);
+    PyErr_Clear();
+    return get;
+  }();
+  return found;
+}
+
+// Whether a descriptor's getter cannot raise AttributeError on this managed-dict type:
+// `o.__dict__` (subtype_dict: a managed dict always exists or is made; only MemoryError).
+bool getter_cannot_miss(PyTypeObject* tp, PyObject* descr) {
+  return managed(tp) && Py_IS_TYPE(descr, &PyGetSetDescr_Type) &&
+         reinterpret_cast<PyGetSetDescrObject*>(descr)->d_getset->get == instance_dict_getter() &&
+         instance_dict_getter() != nullptr;
+}
+
 }  // namespace
 
 AttrPlan plan_load_attr(PyObject* o, PyObject* name, bool method) {
@@ -90,7 +117,7 @@ AttrPlan plan_load_attr(PyObject* o, PyObject* name, bool method) {
   // __getattr__ runs instead: only getters that cannot raise it bind directly there.
   if (tp->tp_getattro != PyObject_GenericGetAttr && descr != nullptr &&
       Py_TYPE(descr)->tp_descr_get != nullptr && !PyFunction_Check(descr) &&
-      Py_TYPE(descr) != &PyMethodDescr_Type && slot_aux(descr) < 0) {
+      Py_TYPE(descr) != &PyMethodDescr_Type && slot_aux(descr) < 0 && !getter_cannot_miss(tp, descr)) {
     return plan;
   }
   if (descr != nullptr && Py_TYPE(descr)->tp_descr_get != nullptr &&
