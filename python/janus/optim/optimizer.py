@@ -108,8 +108,10 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     def zero_grad(self, set_to_none=False):
-        # torch 1.13's default is set_to_none=False: gradients are zeroed in place.
-        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
+        # torch 1.13's default is set_to_none=False: gradients are zeroed in place. A list, not
+        # a generator: a traced training loop inlines a comprehension (tier 1 does not record
+        # generator bodies yet, so a generator would run in tier 0 on every step).
+        zero_grads([p for group in self.param_groups for p in group["params"]], set_to_none)
 
     def step(self, closure=None):
         raise NotImplementedError
