@@ -34,23 +34,31 @@ class SGD(Optimizer):
             with janus.enable_grad():
                 loss = closure()
         for group in self.param_groups:
+            # The group's settings are read once per group, as torch 1.13's step passes them
+            # to its functional sgd().
             momentum = group["momentum"]
+            weight_decay = group["weight_decay"]
+            maximize = group["maximize"]
+            dampening = group["dampening"]
+            nesterov = group["nesterov"]
+            lr = group["lr"]
             for p in group["params"]:
-                if p.grad is None:
+                grad = p.grad
+                if grad is None:
                     continue
-                d_p = p.grad if not group["maximize"] else -p.grad
-                if group["weight_decay"] != 0:
-                    d_p = d_p.add(p, alpha=group["weight_decay"])
+                d_p = grad if not maximize else -grad
+                if weight_decay != 0:
+                    d_p = d_p.add(p, alpha=weight_decay)
                 state = self.state[p]
                 buf = state.get("momentum_buffer")
                 if momentum != 0:
                     if buf is None:
                         buf = janus.clone(d_p).detach()
                     else:
-                        buf.mul_(momentum).add_(d_p, alpha=1 - group["dampening"])
-                    d_p = d_p.add(buf, alpha=momentum) if group["nesterov"] else buf
+                        buf.mul_(momentum).add_(d_p, alpha=1 - dampening)
+                    d_p = d_p.add(buf, alpha=momentum) if nesterov else buf
                 # torch 1.13 records the buffer for every stepped parameter, None without
                 # momentum, so state_dicts have the same entries.
                 state["momentum_buffer"] = buf
-                p.add_(d_p, alpha=-group["lr"])
+                p.add_(d_p, alpha=-lr)
         return loss
