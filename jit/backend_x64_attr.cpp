@@ -165,9 +165,7 @@ void TraceLowering::lower_guard_attr_slot(Ref ref, const Instr& in) {
     cc_.jmp(pass);
   }
   cc_.bind(slow);
-  x86::Gp verdict = invoke_helper(in);
-  cc_.test(verdict, verdict);
-  cc_.jz(stub(in.exit));
+  after_call(ref, in, invoke_helper(in));
   cc_.bind(pass);
 }
 
@@ -203,8 +201,7 @@ void TraceLowering::lower_attr_slot(Ref ref, const Instr& in) {
   cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
   cc_.jmp(done);
   cc_.bind(slow);
-  x86::Gp value = invoke_helper(in);  // a new reference already
-  cc_.mov(out, value);
+  after_call(ref, in, invoke_helper(in));  // a new reference already
   cc_.bind(done);
 }
 
@@ -275,9 +272,7 @@ void TraceLowering::lower_set_attr_slot(Ref ref, const Instr& in) {
   if (kind == rt::kAttrDictHint) {
     cc_.jmp(done);
     cc_.bind(slow);
-    x86::Gp result = invoke_helper(in);
-    cc_.cmp(result, -1);
-    cc_.je(stub(in.exit));
+    after_call(ref, in, invoke_helper(in));
   }
   cc_.bind(done);
 }

@@ -35,9 +35,7 @@ void TraceLowering::lower_guard_int64(Ref ref, const Instr& in) {
   cc_.ja(slow);  // unsigned: size + 2 outside [0, 4]
   cc_.jmp(pass);
   cc_.bind(slow);
-  x86::Gp verdict = invoke_helper(in);
-  cc_.test(verdict, verdict);
-  cc_.jz(stub(in.exit));
+  after_call(ref, in, invoke_helper(in));
   cc_.bind(pass);
 }
 
@@ -74,8 +72,7 @@ void TraceLowering::lower_unbox_int(Ref ref, const Instr& in) {
   cc_.neg(out);
   cc_.jmp(done);
   cc_.bind(slow);
-  x86::Gp value = invoke_helper(in);
-  cc_.mov(out, value);
+  after_call(ref, in, invoke_helper(in));
   cc_.bind(done);
 }
 
@@ -522,10 +519,7 @@ void TraceLowering::lower_box_float(Ref ref, const Instr& in) {
   cc_.movsd(x86::qword_ptr(out, offsetof(PyFloatObject, ob_fval)), xmm(in.a));
   cc_.jmp(done);
   cc_.bind(slow);
-  x86::Gp result = invoke_helper(in);
-  cc_.test(result, result);
-  cc_.jz(stub(in.exit));  // MemoryError
-  cc_.mov(out, result);
+  after_call(ref, in, invoke_helper(in));  // NULL: MemoryError
   cc_.bind(done);
 }
 
@@ -602,10 +596,7 @@ void TraceLowering::lower_box_int(Ref ref, const Instr& in) {
   cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
   cc_.jmp(done);
   cc_.bind(slow);
-  x86::Gp result = invoke_helper(in);
-  cc_.test(result, result);
-  cc_.jz(stub(in.exit));  // MemoryError
-  cc_.mov(out, result);
+  after_call(ref, in, invoke_helper(in));  // NULL: MemoryError
   cc_.bind(done);
 }
 
@@ -632,9 +623,7 @@ void TraceLowering::lower_append(Ref ref, const Instr& in) {
   cc_.mov(x86::qword_ptr(list, offsetof(PyVarObject, ob_size)), len);
   cc_.jmp(done);
   cc_.bind(slow);
-  x86::Gp result = invoke_helper(in);
-  cc_.cmp(result, -1);
-  cc_.je(stub(in.exit));
+  after_call(ref, in, invoke_helper(in));
   cc_.bind(done);
 }
 
