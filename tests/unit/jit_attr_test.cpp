@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/jit_test_support.h"
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -98,26 +100,11 @@ std::unique_ptr<AttrTrace> build(PyObject* o, PyObject* name, int32_t aux, bool 
 }
 
 Outcome run(const AttrTrace& t, bool compiled, PyObject* o, PyObject* v) {
-  alignas(16) char frame_memory[sizeof(_PyInterpreterFrame) + 64] = {};
-  auto* frame = reinterpret_cast<_PyInterpreterFrame*>(frame_memory);
-  frame->f_code = frame_code();
   PyObject* locals[2] = {o, v};
-  int breaker = 0;
-  std::vector<uint64_t> values(std::max(1, max_exit_values(t.trace)), 0);
-  TraceContext ctx;
-  ctx.tstate = PyThreadState_Get();
-  ctx.frame = frame;
-  ctx.localsplus = locals;
-  ctx.stack_base = nullptr;
-  ctx.eval_breaker = &breaker;
-  ctx.exit_values = values.data();
+  test::LoopFrameRun loop(t.trace, frame_code(), locals);
   Outcome r;
-  // The entry contract: the loop's frame is the thread's current frame.
-  _PyInterpreterFrame* saved_current = ctx.tstate->cframe->current_frame;
-  ctx.tstate->cframe->current_frame = frame;
-  r.exit = compiled ? t.code->entry()(&ctx) : interpret(t.trace, &ctx);
-  ctx.tstate->cframe->current_frame = saved_current;
-  if (r.exit == t.done) r.value = reinterpret_cast<PyObject*>(values[0]);
+  r.exit = loop.run(t.trace, t.code.get(), compiled);
+  if (r.exit == t.done) r.value = reinterpret_cast<PyObject*>(loop.exit_values[0]);
   return r;
 }
 

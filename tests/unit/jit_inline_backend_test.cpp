@@ -91,25 +91,12 @@ struct Outcome {
 };
 
 Outcome run(const AttrTrace& t, bool compiled, PyObject* o, PyObject* v) {
-  alignas(16) char frame_memory[sizeof(_PyInterpreterFrame) + 64] = {};
-  auto* frame = reinterpret_cast<_PyInterpreterFrame*>(frame_memory);
-  frame->f_code = frame_code();
   PyObject* locals[2] = {o, v};
-  int breaker = 0;
-  std::vector<uint64_t> values(std::max(1, max_exit_values(t.trace)), 0);
-  TraceContext ctx;
-  ctx.tstate = PyThreadState_Get();
-  ctx.frame = frame;
-  ctx.localsplus = locals;
-  ctx.eval_breaker = &breaker;
-  ctx.exit_values = values.data();
-  _PyInterpreterFrame* saved = ctx.tstate->cframe->current_frame;
-  ctx.tstate->cframe->current_frame = frame;
+  test::LoopFrameRun loop(t.trace, frame_code(), locals);
   Outcome r;
-  r.exit = compiled ? t.code->entry()(&ctx) : interpret(t.trace, &ctx);
-  ctx.tstate->cframe->current_frame = saved;
+  r.exit = loop.run(t.trace, t.code.get(), compiled);
   if (r.exit == t.done && !t.trace.snapshots[t.done].entries.empty()) {
-    r.value = reinterpret_cast<PyObject*>(values[0]);
+    r.value = reinterpret_cast<PyObject*>(loop.exit_values[0]);
   }
   return r;
 }
@@ -351,28 +338,15 @@ TEST_F(JitInlineTest, FunctionVersionsAndFrameStores) {
     PyObject* before = PyUnicode_FromString("before");
     callee->localsplus[2] = before;  // the frame's reference
     Py_INCREF(before);               // ours, to watch it
-    alignas(16) char loop_memory[sizeof(_PyInterpreterFrame) + 64] = {};
-    auto* loop_frame = reinterpret_cast<_PyInterpreterFrame*>(loop_memory);
-    loop_frame->f_code = frame_code();
     PyObject* locals[2] = {reinterpret_cast<PyObject*>(f), stored};
-    int breaker = 0;
-    uint64_t exit_values[4] = {};
-    TraceContext ctx;
-    ctx.tstate = PyThreadState_Get();
-    ctx.frame = loop_frame;
-    ctx.localsplus = locals;
-    ctx.eval_breaker = &breaker;
-    ctx.exit_values = exit_values;
-    _PyInterpreterFrame* saved = ctx.tstate->cframe->current_frame;
-    ctx.tstate->cframe->current_frame = loop_frame;
+    test::LoopFrameRun loop(trace, frame_code(), locals);
     Py_ssize_t stored_refs = Py_REFCNT(stored);
-    int exit = compiled ? code->entry()(&ctx) : interpret(trace, &ctx);
-    ctx.tstate->cframe->current_frame = saved;
+    int exit = loop.run(trace, code.get(), compiled);
     EXPECT_EQ(exit, done);
     EXPECT_EQ(callee->localsplus[2], stored);
     EXPECT_EQ(Py_REFCNT(stored), stored_refs + 1);
     EXPECT_EQ(Py_REFCNT(before), 1);  // the frame's reference was released
-    EXPECT_EQ(loop_frame->prev_instr - _PyCode_CODE(frame_code()), 7);
+    EXPECT_EQ(loop.frame->prev_instr - _PyCode_CODE(frame_code()), 7);
     Py_DECREF(before);
     Py_CLEAR(callee->localsplus[2]);
   }
@@ -380,22 +354,9 @@ TEST_F(JitInlineTest, FunctionVersionsAndFrameStores) {
   py("f.__code__ = (lambda x: -x).__code__");
   EXPECT_NE(f->func_version, version);
   for (bool compiled : {false, true}) {
-    alignas(16) char loop_memory[sizeof(_PyInterpreterFrame) + 64] = {};
-    auto* loop_frame = reinterpret_cast<_PyInterpreterFrame*>(loop_memory);
-    loop_frame->f_code = frame_code();
     PyObject* locals[2] = {reinterpret_cast<PyObject*>(f), stored};
-    int breaker = 0;
-    uint64_t exit_values[4] = {};
-    TraceContext ctx;
-    ctx.tstate = PyThreadState_Get();
-    ctx.frame = loop_frame;
-    ctx.localsplus = locals;
-    ctx.eval_breaker = &breaker;
-    ctx.exit_values = exit_values;
-    _PyInterpreterFrame* saved = ctx.tstate->cframe->current_frame;
-    ctx.tstate->cframe->current_frame = loop_frame;
-    int exit = compiled ? code->entry()(&ctx) : interpret(trace, &ctx);
-    ctx.tstate->cframe->current_frame = saved;
+    test::LoopFrameRun loop(trace, frame_code(), locals);
+    int exit = loop.run(trace, code.get(), compiled);
     EXPECT_EQ(exit, changed) << (compiled ? "compiled" : "interpreted");
   }
   Py_DECREF(stored);
@@ -481,26 +442,15 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
         Py_ssize_t fin_refs = Py_REFCNT(fin_obj);
         Py_ssize_t f_refs = Py_REFCNT(reinterpret_cast<PyObject*>(f));
         Py_ssize_t code_refs = Py_REFCNT(f->func_code);
-        alignas(16) char loop_memory[sizeof(_PyInterpreterFrame) + 64] = {};
-        auto* loop_frame = reinterpret_cast<_PyInterpreterFrame*>(loop_memory);
-        loop_frame->f_code = frame_code();
         PyObject* locals[3] = {x, fin_obj, reinterpret_cast<PyObject*>(f)};
-        int breaker = 0;
-        std::vector<uint64_t> exit_values(std::max(1, max_exit_values(trace)), 0);
-        TraceContext ctx;
-        ctx.tstate = PyThreadState_Get();
-        ctx.frame = loop_frame;
-        ctx.localsplus = locals;
-        ctx.eval_breaker = &breaker;
-        ctx.exit_values = exit_values.data();
-        _PyInterpreterFrame* saved = ctx.tstate->cframe->current_frame;
+        test::LoopFrameRun loop(trace, frame_code(), locals);
+        TraceContext& ctx = loop.ctx;
+        std::vector<uint64_t>& exit_values = loop.exit_values;
         PyObject** top = ctx.tstate->datastack_top;
         const int remaining = ctx.tstate->recursion_remaining;
-        ctx.tstate->cframe->current_frame = loop_frame;
         if (budget == 0) ctx.tstate->recursion_remaining = 0;
-        int exit = compiled ? code->entry()(&ctx) : interpret(trace, &ctx);
-        EXPECT_EQ(ctx.tstate->cframe->current_frame, loop_frame);
-        ctx.tstate->cframe->current_frame = saved;
+        int exit = loop.run(trace, code.get(), compiled);
+        EXPECT_EQ(loop.current_after, loop.frame);
         if (budget == 0) {
           EXPECT_EQ(exit, raised);
           EXPECT_TRUE(PyErr_ExceptionMatches(PyExc_RecursionError));
@@ -578,22 +528,10 @@ TEST_F(JitInlineTest, FloatsComeFromAndGoBackToTheFreeList) {
         const int saved = state->numfree;
         if (full) state->numfree = PyFloat_MAXFREELIST + 2;  // full once two are taken
         const int before = state->numfree;
-        alignas(16) char loop_memory[sizeof(_PyInterpreterFrame) + 64] = {};
-        auto* loop_frame = reinterpret_cast<_PyInterpreterFrame*>(loop_memory);
-        loop_frame->f_code = frame_code();
         PyObject* locals[1] = {in};
-        int breaker = 0;
-        std::vector<uint64_t> exit_values(std::max(1, max_exit_values(trace)), 0);
-        TraceContext ctx;
-        ctx.tstate = PyThreadState_Get();
-        ctx.frame = loop_frame;
-        ctx.localsplus = locals;
-        ctx.eval_breaker = &breaker;
-        ctx.exit_values = exit_values.data();
-        _PyInterpreterFrame* saved_frame = ctx.tstate->cframe->current_frame;
-        ctx.tstate->cframe->current_frame = loop_frame;
-        int exit = compiled ? code->entry()(&ctx) : interpret(trace, &ctx);
-        ctx.tstate->cframe->current_frame = saved_frame;
+        test::LoopFrameRun loop(trace, frame_code(), locals);
+        std::vector<uint64_t>& exit_values = loop.exit_values;
+        int exit = loop.run(trace, code.get(), compiled);
         EXPECT_EQ(exit, done);
         numfree[compiled] = state->numfree - before;  // what the run did to the list
         head[compiled] = state->free_list;
@@ -664,22 +602,10 @@ TEST_F(JitInlineTest, SmallIntsAndAppendsWithRoom) {
         py(code_text.c_str());
         PyObject* xs = var("xs");
         Py_ssize_t n_refs = Py_REFCNT(n_obj);
-        alignas(16) char loop_memory[sizeof(_PyInterpreterFrame) + 64] = {};
-        auto* loop_frame = reinterpret_cast<_PyInterpreterFrame*>(loop_memory);
-        loop_frame->f_code = frame_code();
         PyObject* locals[2] = {xs, n_obj};
-        int breaker = 0;
-        std::vector<uint64_t> exit_values(std::max(1, max_exit_values(trace)), 0);
-        TraceContext ctx;
-        ctx.tstate = PyThreadState_Get();
-        ctx.frame = loop_frame;
-        ctx.localsplus = locals;
-        ctx.eval_breaker = &breaker;
-        ctx.exit_values = exit_values.data();
-        _PyInterpreterFrame* saved = ctx.tstate->cframe->current_frame;
-        ctx.tstate->cframe->current_frame = loop_frame;
-        int exit = compiled ? code->entry()(&ctx) : interpret(trace, &ctx);
-        ctx.tstate->cframe->current_frame = saved;
+        test::LoopFrameRun loop(trace, frame_code(), locals);
+        std::vector<uint64_t>& exit_values = loop.exit_values;
+        int exit = loop.run(trace, code.get(), compiled);
         ASSERT_EQ(exit, done);
         got[compiled] = reinterpret_cast<PyObject*>(exit_values[0]);
         // The list holds it now; a small int is also the boxed value: appended again, and
