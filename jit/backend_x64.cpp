@@ -12,6 +12,7 @@
 
 #include "jit/backend_x64_lowering.h"
 #include "jit/deopt.h"
+#include "jit/log.h"
 
 namespace janus::jit {
 
@@ -197,8 +198,11 @@ bool TraceLowering::run(std::string* why) {
 
   head_ = cc_.newLabel();
   cc_.bind(head_);
+  const bool listing = cc_.logger() != nullptr;
   for (Ref r = 0; r < n; r++) {
-    if (!op(r).dead) lower(r, op(r));
+    if (op(r).dead) continue;
+    if (listing) cc_.commentf("%04d %s", int(r), op_info(op(r).op).name);  // JANUS_JIT_DUMP=2
+    lower(r, op(r));
   }
   cc_.jmp(head_);
   for (size_t s = 0; s < stubs_.size(); s++) {
@@ -224,6 +228,7 @@ std::unique_ptr<MachineCode> compile(const Trace& trace, std::string* why,
   code.init(runtime().environment());
   code.setErrorHandler(&errors);
   if (listing != nullptr) code.setLogger(&logger);
+  if (listing != nullptr && dump_bytes_enabled()) logger.addFlags(FormatFlags::kMachineCode);
   x86::Compiler cc(&code);
   x64::TraceLowering lowering(trace, cc, trace.side ? nullptr : links);
   if (!lowering.run(why)) return nullptr;

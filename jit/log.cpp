@@ -20,6 +20,7 @@ void configure_log(bool tiers, bool traces, bool deopts, int dump) {
 bool log_enabled(LogCategory category) { return g_enabled[static_cast<int>(category)]; }
 bool dump_enabled() { return g_dump >= 1; }
 bool dump_asm_enabled() { return g_dump >= 2; }
+bool dump_bytes_enabled() { return g_dump >= 3; }
 
 std::string where(PyCodeObject* code, int pc) {
   const char* qualname = PyUnicode_AsUTF8(code->co_qualname);

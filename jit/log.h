@@ -15,6 +15,7 @@ void configure_log(bool tiers, bool traces, bool deopts, int dump);
 bool log_enabled(LogCategory category);
 bool dump_enabled();
 bool dump_asm_enabled();
+bool dump_bytes_enabled();  // the listing shows each instruction's bytes (offsets for profiles)
 // "f (file.py:12)" for instruction `pc` (code units) of `code`.
 std::string where(PyCodeObject* code, int pc);
 void log(LogCategory category, const std::string& message);

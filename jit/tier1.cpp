@@ -194,7 +194,13 @@ std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Tr
                                  std::to_string(ops) + " ops, " + std::to_string(guards) +
                                  " guards, " + std::to_string(nsnap) + " snapshots, runs on " + how + took);
     if (dump_enabled()) std::fputs(print_trace(*trace).c_str(), stderr);
-    if (want_listing) std::fputs(listing.c_str(), stderr);
+    if (want_listing) {
+      if (compiled->code) {  // where it lies, to read profiles of the machine code against
+        std::fprintf(stderr, "; machine code at %p, %zu bytes\n",
+                     reinterpret_cast<void*>(compiled->code->entry()), compiled->code->size());
+      }
+      std::fputs(listing.c_str(), stderr);
+    }
   }
   compiled->trace = std::move(trace);
   return compiled;
