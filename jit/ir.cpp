@@ -39,7 +39,37 @@ Trace::~Trace() {
 
 // ---- builder ------------------------------------------------------------------------
 
+bool may_run_code(Op op) {
+  if (!(op_info(op).flags & kEffect)) return false;
+  switch (op) {
+    case Op::STORE_LOCAL:
+    case Op::LOOP:
+    case Op::SIDE_END:
+    case Op::INCREF:
+    case Op::DECREF:
+    case Op::XDECREF:
+    case Op::RANGE_ITER_NEXT:
+    case Op::LIST_ITER_NEXT:
+    case Op::LIST_STORE:
+    case Op::APPEND:
+    case Op::SET_ATTR_SLOT:
+    case Op::DICT_STORE_ENTRY:
+    case Op::PUSH_FRAME:
+    case Op::POP_FRAME:
+    case Op::FRAME_STORE:
+    case Op::ENTRY_OBJ:
+      return false;
+    default:
+      return true;
+  }
+}
+
 Ref IRBuilder::emit(Op op, Ref a, Ref b, Ref c, int64_t imm, int32_t aux, int32_t exit) {
+  if (before_code_ && !in_hook_ && may_run_code(op)) {
+    in_hook_ = true;
+    before_code_(op);
+    in_hook_ = false;
+  }
   Instr instr{};
   instr.op = op;
   instr.type = op_info(op).result;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -118,11 +119,22 @@ class IRBuilder {
   Ref const_obj(void* object);
   int32_t add_snapshot(Snapshot snapshot);
   void set_pc(int32_t pc) { pc_ = pc; }
+  // Called before an op that may run arbitrary Python code (may_run_code) is emitted; ops
+  // it emits itself do not call it again. The recorder writes inlined frames' deferred
+  // locals there (record.cpp: the frames' locals must be real before code can look at them).
+  void set_before_code(std::function<void(Op)> hook) { before_code_ = std::move(hook); }
 
  private:
   Trace& trace_;
   int32_t pc_ = -1;
+  std::function<void(Op)> before_code_;
+  bool in_hook_ = false;
 };
+
+// Whether an op may run arbitrary Python code (a call, a special method, a signal handler,
+// a hash): kEffect ops other than reference counting, frame bookkeeping and stores whose
+// only code is the release of an old value (a finalizer, as at any Py_DECREF).
+bool may_run_code(Op op);
 
 // What CMP_I64 / CMP_F64 compute: x <op> y with op = aux (Py_LT 0, Py_LE 1, Py_EQ 2, Py_NE 3,
 // Py_GT 4, Py_GE 5). The IR interpreter and constant folding both use it.

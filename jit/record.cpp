@@ -16,6 +16,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -102,6 +103,7 @@ class Recorder {
     std::vector<std::vector<int>> slots(k + 1);
     std::vector<int> frame_ptr(k + 1, -1);
     std::map<Ref, std::vector<int>> owned;  // parent ref -> its Release entries
+    std::vector<int> deferred_locals;       // the snapshot's Local entries
     if (static_cast<int>(snap.callers.size()) != k) {
       fail("internal: the side trace's frames do not match its exit", pc);
       return;
@@ -122,8 +124,12 @@ class Recorder {
       if (e.kind == SnapEntry::FramePtr) frame_ptr[e.index] = idx;
       if (e.kind == SnapEntry::Release) owned[e.ref].push_back(idx);
       if (e.kind == SnapEntry::Local) {
-        fail("internal: a snapshot with locals cannot start a side trace", pc);
-        return;
+        // A deferred local of an inlined frame (unboxed; its real slot holds NULL).
+        if (e.depth == 0 || parent.ops[e.ref].type == Type::Obj) {
+          fail("internal: a snapshot with a local the side trace cannot take", pc);
+          return;
+        }
+        deferred_locals.push_back(idx);
       }
     }
     // Borrowed values first: every NEWREF is taken before any owned value is released.
@@ -200,6 +206,33 @@ class Recorder {
         frame_ref_ = fr;
         stack_ = std::move(stacks[d]);
       }
+    }
+    // Plain locals of the inlined frames that hold NULL now hold NULL at every entry: the
+    // parent's path to this exit stored into the same slots for real each time (the exit
+    // just wrote the deferred ones; those stay deferred: the real slots hold NULL while the
+    // side trace runs).
+    for (int d = 1; d <= k; d++) {
+      const _PyInterpreterFrame* f = frames[d];
+      std::set<int>& nulls = d == k ? null_slots_ : callers_[d].null_slots;
+      for (int i = 0; i < f->f_code->co_nlocalsplus; i++) {
+        if (_PyLocals_GetKind(f->f_code->co_localspluskinds, i) == CO_FAST_LOCAL &&
+            f->localsplus[i] == nullptr) {
+          nulls.insert(i);
+        }
+      }
+    }
+    for (int idx : deferred_locals) {
+      const SnapEntry& e = snap.entries[idx];
+      if (e.depth > k) {
+        fail("internal: a local of a frame the side trace does not have", pc);
+        return;
+      }
+      bool unused = false;
+      Ref v = entry_value(idx, &unused);
+      const bool innermost = e.depth == k;
+      (innermost ? written_ : callers_[e.depth].written)[e.index] = v;
+      (innermost ? loaded_ : callers_[e.depth].loaded)[e.index] = v;
+      (innermost ? null_slots_ : callers_[e.depth].null_slots).insert(e.index);
     }
     live_entry_frames_ = k;
     expected_ = pc;
@@ -323,6 +356,7 @@ class Recorder {
     trace_->code = reinterpret_cast<PyObject*>(code);
     trace_->loop_head = loop_head;
     b_ = std::make_unique<IRBuilder>(*trace_);
+    b_->set_before_code([this](Op) { flush_deferred_locals(); });
     b_->set_pc(pc);
     null_ = b_->emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef, 0);
   }
@@ -340,9 +374,17 @@ class Recorder {
   std::unique_ptr<IRBuilder> b_;
   std::vector<Ref> stack_;
   std::vector<Ref> entry_stack_;
-  // Stores are immediate, as in tier 0 (finalizers run at the same point), so snapshots
-  // never carry locals: written_ stays empty.
+  // Deferred locals of the innermost frame when it is an inlined callee: a float, int or
+  // bool stored into a slot that holds NULL in the real frame stays unboxed in the trace
+  // (written_[slot] = its value): every snapshot names it (deoptimize writes it, boxed), the
+  // real slot stays NULL, and it is written for real (boxed) before any op that may run
+  // Python code (flush_deferred_locals), since that code could look at the frame. Stores of
+  // objects are immediate, as in tier 0 (an old value's finalizer runs at the same point).
+  // The loop's own frame never defers. null_slots_: the innermost inlined frame's slots
+  // known to hold NULL in the real frame (plain locals PUSH_FRAME did not fill, not stored
+  // for real since).
   std::map<int, Ref> written_;
+  std::set<int> null_slots_;
   std::map<int, Ref> loaded_;   // the value each local slot holds (loaded or stored)
   std::map<int, Ref> consts_;   // co_consts index -> CONST_OBJ
   std::unordered_map<Ref, Ref> as_i64_, as_f64_, as_obj_;
@@ -414,6 +456,9 @@ class Recorder {
       if (d > 0) s.entries.push_back({SnapEntry::FramePtr, d, c.frame_ref});
       for (size_t i = 0; i < c.stack.size(); i++) {
         s.entries.push_back({SnapEntry::Stack, static_cast<int32_t>(i), c.stack[i], d});
+      }
+      for (const auto& [slot, ref] : c.written) {
+        s.entries.push_back({SnapEntry::Local, slot, ref, d});
       }
     }
     if (depth > 0) {
@@ -532,6 +577,24 @@ class Recorder {
   }
 
   bool is_owned(Ref r) const { return (op_info(instr(r).op).flags & kOwned) != 0; }
+
+  // Before an op that may run Python code: every inlined frame's deferred locals are
+  // written for real (boxed), as tier 0 would have them (the code may read the frames:
+  // sys._getframe(n).f_locals, locals(), a signal handler's frame).
+  void flush_deferred_locals() {
+    auto flush = [this](Ref fr, std::map<int, Ref>& written, std::set<int>& nulls) {
+      for (const auto& [slot, v] : written) {
+        Ref old = b_->emit(Op::FRAME_STORE, fr, as_obj(v), kNoRef, 0, slot);
+        b_->emit(Op::XDECREF, old);  // NULL: the slot was deferred
+        nulls.erase(slot);
+      }
+      written.clear();
+    };
+    for (CallerRec& c : callers_) {
+      if (c.frame_ref != kNoRef) flush(c.frame_ref, c.written, c.null_slots);
+    }
+    if (frame_ref_ != kNoRef) flush(frame_ref_, written_, null_slots_);
+  }
 
   Ref newref(Ref r) {
     Ref alias = b_->emit(Op::NEWREF, r);
@@ -665,9 +728,19 @@ class Recorder {
         return true;
       }
       case STORE_FAST: {
-        Ref v = as_obj(pop());
         auto cur = loaded_.find(oparg);
+        if (frame_ref_ != kNoRef && type_of(peek(1)) != Type::Obj && null_slots_.count(oparg)) {
+          // Deferred (written_): the real slot keeps its NULL.
+          Ref v = pop();
+          if (cur != loaded_.end()) protect(cur->second);
+          written_[oparg] = v;
+          loaded_[oparg] = v;
+          return true;
+        }
+        Ref v = as_obj(pop());
         if (cur != loaded_.end()) protect(cur->second);
+        written_.erase(oparg);  // the real slot (NULL if it was deferred) takes the value
+        null_slots_.erase(oparg);
         Ref old = frame_ref_ == kNoRef
                       ? b_->emit(Op::STORE_LOCAL, v, kNoRef, kNoRef, 0, oparg)
                       : b_->emit(Op::FRAME_STORE, frame_ref_, v, kNoRef, 0, oparg);
@@ -1279,6 +1352,8 @@ class Recorder {
     std::map<int, Ref> consts;
     std::vector<Ref> stack;  // below the call's operands
     int return_pc;           // the instruction after its CALL
+    std::map<int, Ref> written = {};  // its deferred locals (written_ while it was innermost)
+    std::set<int> null_slots = {};
   };
   std::vector<CallerRec> callers_;
   Ref frame_ref_ = kNoRef;  // the innermost frame's PUSH_FRAME value; kNoRef: the loop's
@@ -1451,9 +1526,14 @@ class Recorder {
                            raise());
     for (int i = 0; i < oparg + 2; i++) pop();
     callers_.push_back({code_, frame, frame_ref_, std::move(loaded_), std::move(consts_),
-                        std::move(stack_), return_pc});
+                        std::move(stack_), return_pc, std::move(written_), std::move(null_slots_)});
     code_ = code;
     frame_ref_ = fr;
+    written_.clear();
+    null_slots_.clear();
+    for (int i = static_cast<int>(params.size()); i < code->co_nlocalsplus; i++) {
+      if (_PyLocals_GetKind(code->co_localspluskinds, i) == CO_FAST_LOCAL) null_slots_.insert(i);
+    }
     if (static_cast<int>(unrolled_.size()) > static_cast<int>(callers_.size())) {
       unrolled_[callers_.size()] = 0;  // a new frame at this depth: its own loops' budget
     }
@@ -1496,6 +1576,8 @@ class Recorder {
     loaded_ = std::move(c.loaded);
     consts_ = std::move(c.consts);
     stack_ = std::move(c.stack);
+    written_ = std::move(c.written);  // the callee's deferred locals went with its frame
+    null_slots_ = std::move(c.null_slots);
     expected_ = c.return_pc;
     push(rv);
     // Tier 0 hands the caller to CPython's evaluator if tracing was turned on.
