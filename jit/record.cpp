@@ -901,6 +901,14 @@ class Recorder {
         return true;
       }
       case CONTAINS_OP: {
+        const int entry = keyed_item(peek(1), peek(2), concrete(1), concrete(2));
+        if (entry != kNotKeyed) {
+          guard_keyed_item(peek(1), concrete(1), entry);
+          pop();
+          pop();
+          push(b_->const_bool((entry != kAbsentEntry) != (oparg != 0)));
+          return true;
+        }
         Ref r = as_obj(pop());
         Ref l = as_obj(pop());
         push(b_->emit(Op::CONTAINS, l, r, kNoRef, 0, oparg, raise()));
@@ -1126,6 +1134,39 @@ class Recorder {
     }
     // 0: the keys versions ran out.
     return _PyDictKeys_GetVersionForCurrentState(dict->ma_keys) ? static_cast<int>(ix) : kNotKeyed;
+  }
+
+  // `dict[key]` / `key in dict` for an exact, combined, str-keyed dict (or OrderedDict: the
+  // same storage and lookups, its order kept aside) and a constant exact str key (Module.__getattr__'s `self._parameters[name]`, an optimizer group's settings):
+  // the key's entry (kAbsentEntry: not there), pinned by the dict's keys version (new keys,
+  // deletions and resizes change it; values are read at run time). kNotKeyed otherwise.
+  int keyed_item(Ref dict, Ref key, PyObject* dict_obj, PyObject* key_obj) const {
+    if (type_of(dict) != Type::Obj || type_of(key) != Type::Obj ||
+        (!PyDict_CheckExact(dict_obj) && !PyODict_CheckExact(dict_obj)) ||
+        !PyUnicode_CheckExact(key_obj) || instr(key).op != Op::CONST_OBJ) {
+      return kNotKeyed;
+    }
+    auto* d = reinterpret_cast<PyDictObject*>(dict_obj);
+    if (d->ma_values != nullptr || !DK_IS_UNICODE(d->ma_keys)) return kNotKeyed;
+    const Py_ssize_t ix = _PyDictKeys_StringLookup(d->ma_keys, key_obj);
+    int entry;
+    if (ix == DKIX_EMPTY) {
+      entry = kAbsentEntry;
+    } else if (ix < 0 || ix > INT32_MAX || DK_UNICODE_ENTRIES(d->ma_keys)[ix].me_value == nullptr) {
+      return kNotKeyed;
+    } else {
+      entry = static_cast<int>(ix);
+    }
+    return _PyDictKeys_GetVersionForCurrentState(d->ma_keys) ? entry : kNotKeyed;  // 0: ran out
+  }
+
+  // The guards keyed_item's entry needs: `dict` is of its exact type and its keys keep their
+  // version (and the entry its value).
+  void guard_keyed_item(Ref dict, PyObject* dict_obj, int entry) {
+    guard_type(dict, Py_TYPE(dict_obj));
+    b_->emit(Op::GUARD_DICT_KEYS, dict, kNoRef, kNoRef,
+             _PyDictKeys_GetVersionForCurrentState(reinterpret_cast<PyDictObject*>(dict_obj)->ma_keys),
+             entry, pre());
   }
 
   // GUARD_DICT_KEYS: `dict` keeps its keys version and `entry` (or the name's absence).
@@ -2013,6 +2054,9 @@ class Recorder {
       Ref i = as_i64(sub);
       b_->emit(Op::GUARD_INDEX, container, i, kNoRef, 0, 0, pre());
       res = b_->emit(Op::SEQ_ITEM, container, i);
+    } else if (int entry = keyed_item(container, sub, cc, sc); entry >= 0) {
+      guard_keyed_item(container, cc, entry);
+      res = b_->emit(Op::DICT_ENTRY, container, kNoRef, kNoRef, 0, entry);
     } else {
       res = b_->emit(Op::GETITEM, as_obj(container), as_obj(sub), kNoRef, 0, 0, raise());
     }
