@@ -163,6 +163,8 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::INCREF:
       cc_.add(x86::qword_ptr(gp(in.a), offsetof(PyObject, ob_refcnt)), 1);
       break;
+    case Op::KEEP_ALIVE:  // only a use, for the refcount pass
+      break;
     case Op::NEWREF:
       cc_.add(x86::qword_ptr(gp(in.a), offsetof(PyObject, ob_refcnt)), 1);
       cc_.mov(gp(ref), gp(in.a));

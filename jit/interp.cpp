@@ -103,6 +103,8 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::INCREF:
           Py_INCREF(obj(a));
           break;
+        case Op::KEEP_ALIVE:
+          break;
         case Op::DECREF:
           Py_DECREF(obj(a));
           break;

@@ -125,8 +125,8 @@ class Recorder {
       if (e.kind == SnapEntry::Release) owned[e.ref].push_back(idx);
       if (e.kind == SnapEntry::Local) {
         // A deferred local of an inlined frame (unboxed; its real slot holds NULL).
-        if (e.depth == 0 || parent.ops[e.ref].type == Type::Obj) {
-          fail("internal: a snapshot with a local the side trace cannot take", pc);
+        if (e.depth == 0) {
+          fail("internal: a snapshot with a local of the loop's frame", pc);
           return;
         }
         deferred_locals.push_back(idx);
@@ -182,6 +182,24 @@ class Recorder {
       releases.pop_back();
       stacks[d][i] = b_->emit(Op::ENTRY_OBJ, kNoRef, kNoRef, kNoRef, 0, slots[d][i]);
     }
+    // Deferred locals (before the owned values nobody takes are released): an object takes
+    // the parent's reference when no stack slot did, else one of its own.
+    std::map<int, Ref> local_values;  // entry index -> its value here
+    for (int idx : deferred_locals) {
+      const Ref p = snap.entries[idx].ref;
+      if (parent.ops[p].type != Type::Obj) {
+        bool unused = false;
+        local_values[idx] = entry_value(idx, &unused);
+        continue;
+      }
+      std::vector<int>& releases = owned[p];
+      if (releases.empty()) {
+        local_values[idx] = b_->emit(Op::NEWREF, b_->emit(Op::ENTRY_PTR, kNoRef, kNoRef, kNoRef, 0, idx));
+      } else {
+        local_values[idx] = b_->emit(Op::ENTRY_OBJ, kNoRef, kNoRef, kNoRef, 0, releases.back());
+        releases.pop_back();
+      }
+    }
     for (const auto& [ref, releases] : owned) {
       for (int idx : releases) b_->emit(Op::ENTRY_OBJ, kNoRef, kNoRef, kNoRef, 0, idx);
     }
@@ -227,8 +245,7 @@ class Recorder {
         fail("internal: a local of a frame the side trace does not have", pc);
         return;
       }
-      bool unused = false;
-      Ref v = entry_value(idx, &unused);
+      const Ref v = local_values[idx];
       const bool innermost = e.depth == k;
       (innermost ? written_ : callers_[e.depth].written)[e.index] = v;
       (innermost ? loaded_ : callers_[e.depth].loaded)[e.index] = v;
@@ -586,6 +603,7 @@ class Recorder {
       for (const auto& [slot, v] : written) {
         Ref old = b_->emit(Op::FRAME_STORE, fr, as_obj(v), kNoRef, 0, slot);
         b_->emit(Op::XDECREF, old);  // NULL: the slot was deferred
+        if (type_of(v) == Type::Obj) b_->emit(Op::KEEP_ALIVE, v);  // the frame holds it now
         nulls.erase(slot);
       }
       written.clear();
@@ -729,12 +747,17 @@ class Recorder {
       }
       case STORE_FAST: {
         auto cur = loaded_.find(oparg);
-        if (frame_ref_ != kNoRef && type_of(peek(1)) != Type::Obj && null_slots_.count(oparg)) {
-          // Deferred (written_): the real slot keeps its NULL.
+        if (frame_ref_ != kNoRef && null_slots_.count(oparg)) {
+          // Deferred (written_): the real slot keeps its NULL. An object is held by a
+          // reference of the trace's own, released where tier 0 releases the slot's.
           Ref v = pop();
+          if (type_of(v) == Type::Obj && !is_owned(v)) v = newref(v);
           if (cur != loaded_.end()) protect(cur->second);
+          auto old = written_.find(oparg);
+          const Ref old_v = old != written_.end() ? old->second : kNoRef;
           written_[oparg] = v;
           loaded_[oparg] = v;
+          if (old_v != kNoRef && type_of(old_v) == Type::Obj) b_->emit(Op::KEEP_ALIVE, old_v);
           return true;
         }
         Ref v = as_obj(pop());
@@ -1605,6 +1628,10 @@ class Recorder {
     if (!is_owned(rv)) rv = newref(rv);
     if (!stack_.empty()) return fail("a value stack left at a return", op_pc_);
     b_->emit(Op::POP_FRAME, frame_ref_);
+    // The frame's deferred objects are released as its slots would be.
+    for (const auto& [slot, v] : written_) {
+      if (type_of(v) == Type::Obj) b_->emit(Op::KEEP_ALIVE, v);
+    }
     // A side trace's entry frame returned (a failure past here blames the callee's code).
     const int popped_depth = static_cast<int>(callers_.size());
     if (popped_depth <= live_entry_frames_) live_entry_frames_ = popped_depth - 1;

@@ -23,7 +23,7 @@ void replace_uses(Trace& trace, const std::vector<Ref>& replacement) {
 // without kEffect (boxing, building) only raise MemoryError.
 bool is_removable(const Instr& in) {
   uint8_t flags = op_info(in.op).flags;
-  if (in.op == Op::LOOP || (flags & kEffect)) return false;
+  if (in.op == Op::LOOP || in.op == Op::KEEP_ALIVE || (flags & kEffect)) return false;
   if ((flags & kGuard) && !(flags & kPure)) return false;
   return true;
 }
