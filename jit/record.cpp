@@ -611,7 +611,15 @@ class Recorder {
     for (CallerRec& c : callers_) {
       if (c.frame_ref != kNoRef) flush(c.frame_ref, c.written, c.null_slots);
     }
-    if (frame_ref_ != kNoRef) flush(frame_ref_, written_, null_slots_);
+    if (frame_ref_ != kNoRef) {
+      // Snapshots of this instruction made from now on name the real slots, not the
+      // values flushed into them (deoptimize would box a float again: another object).
+      for (const auto& [slot, v] : written_) {
+        auto pre = pre_written_.find(slot);
+        if (pre != pre_written_.end() && pre->second == v) pre_written_.erase(pre);
+      }
+      flush(frame_ref_, written_, null_slots_);
+    }
   }
 
   Ref newref(Ref r) {
