@@ -899,6 +899,26 @@ class Recorder {
         push(r);
         return true;
       }
+      case BUILD_CONST_KEY_MAP: {
+        // {k0: v0, ...} with constant keys: the compiler's key tuple on top (a constant of
+        // the code), the values below; as BUILD_MAP of the pairs (_PyDict_FromItems inserts
+        // them in order, as BUILD_MAP does).
+        PyObject* keys = concrete(1);
+        if (instr(peek(1)).op != Op::CONST_OBJ || !PyTuple_CheckExact(keys) ||
+            PyTuple_GET_SIZE(keys) != oparg) {
+          return fail("BUILD_CONST_KEY_MAP with keys that are not a constant tuple", pc);
+        }
+        pop();
+        std::vector<Ref> items(2 * oparg);
+        for (int i = oparg - 1; i >= 0; i--) {
+          items[2 * i + 1] = as_obj(pop());
+          items[2 * i] = const_obj(PyTuple_GET_ITEM(keys, i));
+        }
+        Ref r = b_->emit_list(Op::NEW_DICT, items, kNoRef, 0, 0, raise());
+        known_type_[r] = &PyDict_Type;
+        push(r);
+        return true;
+      }
       case KW_NAMES:
         kwnames_ = PyTuple_GET_ITEM(code_->co_consts, oparg);
         kw_names_resume_ = resume_pc_;
