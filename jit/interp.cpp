@@ -88,7 +88,9 @@ int interpret(const Trace& trace, TraceContext* ctx) {
           break;
         }
         case Op::LOOP:
-          if (*ctx->eval_breaker != 0) return take_exit(in.exit);
+          if (*ctx->eval_breaker != 0 || ctx->iterations + 1 >= ctx->iteration_limit) {
+            return take_exit(in.exit);
+          }
           ctx->iterations++;
           break;
         case Op::SIDE_END:

@@ -26,6 +26,11 @@ struct Settings {
   int max_inline = 6;
   int blacklist_after = 4;
   unsigned long long hot_exit = 8;  // 0: no side traces
+  // Longer traces run in the IR interpreter for compile_after iterations before their
+  // machine code is built (0: at once): the register allocator's time grows with the
+  // trace, and a loop that runs a few times does not pay it back.
+  int eager_ops = 100;
+  unsigned long long compile_after = 64;
 };
 Settings g_settings;
 Stats g_stats;
@@ -44,6 +49,8 @@ struct SideExit {
 struct Compiled {
   std::unique_ptr<Trace> trace;
   std::unique_ptr<MachineCode> code;  // nullptr: run by the IR interpreter
+  bool compile_pending = false;       // machine code to build once it has run enough
+  unsigned long long interpreted = 0;  // iterations (and runs) in the IR interpreter so far
   std::vector<Ref> exit_op;           // snapshot -> the op that exits there
   std::vector<bool> loop_end;         // snapshot is the loop's normal end (not a failure)
   std::vector<unsigned long long> exit_counts;
@@ -154,9 +161,16 @@ std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Tr
   const size_t nsnap = trace->snapshots.size();
   compiled->links = std::make_unique<TraceEntry[]>(nsnap);  // value-initialized: nullptr
   compiled->early_runs = std::make_unique<int32_t[]>(nsnap);
-  ExitLinks links{compiled->links.get(), compiled->early_runs.get(), &g_stats.side_entries};
-  compiled->code = compile(*trace, &why_not, want_listing ? &listing : nullptr,
-                           trace->side ? nullptr : &links);
+  const bool defer = g_settings.compile_after > 0 &&
+                     trace->ops.size() > static_cast<size_t>(g_settings.eager_ops);
+  if (defer) {
+    compiled->compile_pending = true;
+    why_not = "until it has run " + std::to_string(g_settings.compile_after) + " iterations";
+  } else {
+    ExitLinks links{compiled->links.get(), compiled->early_runs.get(), &g_stats.side_entries};
+    compiled->code = compile(*trace, &why_not, want_listing ? &listing : nullptr,
+                             trace->side ? nullptr : &links);
+  }
   compiled->exit_op.assign(nsnap, kNoRef);
   compiled->loop_end.assign(nsnap, false);
   compiled->exit_counts.assign(nsnap, 0);
@@ -204,6 +218,55 @@ std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Tr
   }
   compiled->trace = std::move(trace);
   return compiled;
+}
+
+// Builds the machine code of `c` (a trace the IR interpreter ran while it proved hot) and
+// links it with its side traces (a loop trace) or its parent (a side trace of `parent`'s
+// exit `pexit`) where both are native.
+void compile_now(Compiled& c, PyCodeObject* code, int head, Compiled* parent, int pexit) {
+  c.compile_pending = false;
+  const auto started = std::chrono::steady_clock::now();
+  const Trace& trace = *c.trace;
+  std::string why_not, listing;
+  const bool want_listing = dump_asm_enabled() && log_enabled(LogCategory::Traces);
+  ExitLinks links{c.links.get(), c.early_runs.get(), &g_stats.side_entries};
+  c.code = compile(trace, &why_not, want_listing ? &listing : nullptr, trace.side ? nullptr : &links);
+  if (c.code) g_stats.traces_native++;
+  if (log_enabled(LogCategory::Traces)) {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    char took[32];
+    std::snprintf(took, sizeof took, " (%.1f ms)", ms);
+    std::string what = trace.side ? "side trace of loop at " : "loop at ";
+    log(LogCategory::Traces, (c.code ? "machine code for " : "no machine code for ") + what +
+                                 where(code, head) + " after " + std::to_string(c.interpreted) +
+                                 " iterations in the IR interpreter" +
+                                 (c.code ? std::string(took) : ": " + why_not));
+    if (want_listing && c.code) {
+      std::fprintf(stderr, "; machine code at %p, %zu bytes\n",
+                   reinterpret_cast<void*>(c.code->entry()), c.code->size());
+      std::fputs(listing.c_str(), stderr);
+    }
+  }
+  if (!c.code) return;
+  if (trace.side) {
+    if (parent != nullptr && parent->code && c.exit_values <= kLinkedExitValues) {
+      parent->links[pexit] = c.code->entry();
+    }
+    return;
+  }
+  for (size_t s = 0; s < c.sides.size(); s++) {
+    const std::shared_ptr<Compiled>& side = c.sides[s].trace;
+    if (side && side->code && side->exit_values <= kLinkedExitValues) c.links[s] = side->code->entry();
+  }
+}
+
+// After a run of `c` in the IR interpreter: counts it, and builds its machine code when
+// it has run enough.
+void note_interpreted(Compiled& c, uint64_t iterations, PyCodeObject* code, int head,
+                      Compiled* parent = nullptr, int pexit = -1) {
+  if (!c.compile_pending) return;
+  c.interpreted += iterations + 1;
+  if (c.interpreted >= g_settings.compile_after) compile_now(c, code, head, parent, pexit);
 }
 
 void install_trace(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
@@ -339,6 +402,9 @@ int execute(const Compiled& c, PyThreadState* tstate, _PyInterpreterFrame* frame
   ctx.stack_base = _PyFrame_Stackbase(frame);
   ctx.eval_breaker = reinterpret_cast<const int*>(&tstate->interp->ceval.eval_breaker);
   ctx.exit_values = values;
+  if (c.compile_pending) {  // back here when it has run enough to be compiled
+    ctx.iteration_limit = g_settings.compile_after > c.interpreted ? g_settings.compile_after - c.interpreted : 1;
+  }
   int exit = c.code ? c.code->entry()(&ctx) : interpret(*c.trace, &ctx);
   *iterations = ctx.iterations;
   if (linked != nullptr) {
@@ -434,6 +500,7 @@ int run_side(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, Compil
   uint64_t iterations = 0;
   int exit = execute(*s, tstate, frame, values, &iterations, entry);
   g_stats.iterations += iterations;
+  note_interpreted(*s, iterations, frame->f_code, head, &parent, pexit);
   return finish_side(tstate, frame, head, parent, pexit, s, exit, values);
 }
 
@@ -514,6 +581,7 @@ int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopS
     g_stats.trace_entries++;
     int exit = execute(*compiled, tstate, frame, values, &iterations, nullptr, &linked);
     g_stats.iterations += iterations;
+    note_interpreted(*compiled, iterations, code, head);
     unsigned long long count = note_exit(*compiled, exit, code);
     const Snapshot& snap = trace.snapshots[exit];
     Ref op = compiled->exit_op[exit];
@@ -615,6 +683,7 @@ bool install() {
   g_settings.blacklist_after = std::max(1, int_option(OptionId::JitBlacklist));
   set_max_unroll(int_option(OptionId::JitMaxUnroll));
   g_settings.hot_exit = static_cast<unsigned long long>(std::max(0, int_option(OptionId::JitHotExit)));
+  g_settings.compile_after = static_cast<unsigned long long>(std::max(0, int_option(OptionId::JitCompileAfter)));
   set_force_deopt_period(int_option(OptionId::JitForceDeopt));
   range_iter_layout_ok();
   vm::set_jit_slot_destructor(destroy_code_state);

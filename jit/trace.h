@@ -56,6 +56,9 @@ struct TraceContext {
   int32_t exit_id = -1;             // set by the executor too (same as the return value)
   uint64_t iterations = 0;          // LOOP adds 1 each time it jumps back to op 0 (the JIT
                                     // spots traces that exit before doing any work)
+  // The IR interpreter's LOOP exits once iterations reaches this (a trace it runs until its
+  // machine code is built: tier 1 gets control back to build it). Machine code ignores it.
+  uint64_t iteration_limit = UINT64_MAX;
   // Linked side traces (backend_x64.h ExitLinks): an exit of a loop trace whose side trace
   // is linked calls it from its exit stub with entry_values = this exit's values and
   // exit_values = side_exit_values (kLinkedExitValues slots), and goes on at op 0 when it

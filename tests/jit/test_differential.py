@@ -4,9 +4,11 @@ each configuration of janus-python as under JANUS_JIT=off, and JANUS_JIT=off mus
 the oracle prints: /usr/bin/python3.11 (for programs that `import torch`, Debian's torch
 1.13 under /usr/bin/python3.11, compared with a small numeric tolerance).
 
-Configurations (CONFIGS): tier 0 only; tier 1 forced on at threshold 1 for every frame;
-the same with guards forced to fail at random (JANUS_JIT_FORCE_DEOPT, two probabilities);
-the default configuration. Stdout, stderr (tracebacks included) and the exit status are
+Configurations (CONFIGS): tier 0 only; tier 1 forced on at threshold 1 for every frame,
+every trace compiled at once (JANUS_JIT_COMPILE_AFTER=0); the same with guards forced to
+fail at random (JANUS_JIT_FORCE_DEOPT, two probabilities; the second one with traces of
+more than 100 ops first run by the IR interpreter, JANUS_JIT_COMPILE_AFTER's default, so
+both executors and the switch between them run); the default configuration. Stdout, stderr (tracebacks included) and the exit status are
 compared. Programs run in batches, one janus-python process per configuration
 (run_batch.py); a batch that crashes or hangs names the program it was running, and the
 rest of the batch runs in a new process.
@@ -38,12 +40,13 @@ BUILD_DIR = os.environ.get("JANUS_BUILD_DIR", "")
 RUN_BATCH = str(HERE / "run_batch.py")
 SEEDS = range(0, 200)
 
-TIER1 = {"JANUS_JIT": "on", "JANUS_VM": "all", "JANUS_HOT_LOOP": "1", "JANUS_HOT_CALL": "1"}
+TIER1 = {"JANUS_JIT": "on", "JANUS_VM": "all", "JANUS_HOT_LOOP": "1", "JANUS_HOT_CALL": "1",
+         "JANUS_JIT_COMPILE_AFTER": "0"}
 CONFIGS = {
     "jit_off": {"JANUS_JIT": "off"},
     "tier1": TIER1,
     "tier1_deopt3": dict(TIER1, JANUS_JIT_FORCE_DEOPT="3"),
-    "tier1_deopt2": dict(TIER1, JANUS_JIT_FORCE_DEOPT="2"),
+    "tier1_deopt2": dict(TIER1, JANUS_JIT_FORCE_DEOPT="2", JANUS_JIT_COMPILE_AFTER="64"),
     "default": {},
 }
 FORCE_DEOPT_CONFIGS = ("tier1_deopt3", "tier1_deopt2")

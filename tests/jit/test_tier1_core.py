@@ -13,7 +13,7 @@ import pytest
 
 CPYTHON = "/usr/bin/python3.11"
 JANUS = os.environ.get("JANUS_PYTHON", "")
-TIER1 = {"JANUS_VM": "all", "JANUS_HOT_LOOP": "1"}
+TIER1 = {"JANUS_VM": "all", "JANUS_HOT_LOOP": "1", "JANUS_JIT_COMPILE_AFTER": "0"}
 FORCED = dict(TIER1, JANUS_JIT_FORCE_DEOPT="3")
 
 pytestmark = pytest.mark.skipif(not JANUS, reason="JANUS_PYTHON is not set")
@@ -409,3 +409,45 @@ def test_module_level_loop_keeps_its_trace_while_storing_names(tmp_path):
     tier1, counters = check_same(program, tmp_path)
     assert counters["blacklisted"] == 0, counters
     assert counters["iterations"] >= 4000, counters  # the iterations ran in the trace
+
+
+# A loop body long enough for a trace of more than 100 ops (each `step` call is inlined).
+LONG_TRACE_PROGRAM = """
+    def step(v, i):
+        a = v * 3 + i
+        b = (a ^ i) & 1023
+        c = [a, b, a - b, a + b]
+        d = {"a": a, "b": b}
+        return (c[0] + c[3] - d["b"]) % 1000003 + len(c) + (1 if a > b else 0)
+    def run(n):
+        v = 1
+        for i in range(n):
+            v = step(v, i)
+            v = step(v, i + 1)
+            v = step(v, i + 2)
+            v = step(v, i + 3)
+        return v
+    print(run(N))
+"""
+
+
+def test_long_trace_runs_in_the_interpreter_until_it_is_hot(tmp_path):
+    # JANUS_JIT_COMPILE_AFTER: a trace of more than 100 ops runs in the IR interpreter, and
+    # its machine code is built once it has run that many iterations (a loop that runs a
+    # few times never pays the register allocator); results are the same either way.
+    log_env = dict(TIER1, JANUS_LOG="traces", JANUS_JIT_COMPILE_AFTER="40")
+    oracle, _ = run(CPYTHON, LONG_TRACE_PROGRAM.replace("N", "200"), tmp_path)
+    hot, _ = run(JANUS, LONG_TRACE_PROGRAM.replace("N", "200"), tmp_path, log_env)
+    assert (hot.returncode, hot.stdout) == (oracle.returncode, oracle.stdout), hot.stderr
+    assert "runs on IR interpreter (until it has run 40 iterations)" in hot.stderr, hot.stderr
+    assert "machine code for loop at run" in hot.stderr, hot.stderr
+    assert "after 40 iterations in the IR interpreter" in hot.stderr, hot.stderr
+    oracle, _ = run(CPYTHON, LONG_TRACE_PROGRAM.replace("N", "20"), tmp_path)
+    short, _ = run(JANUS, LONG_TRACE_PROGRAM.replace("N", "20"), tmp_path, log_env)
+    assert (short.returncode, short.stdout) == (oracle.returncode, oracle.stdout), short.stderr
+    assert "runs on IR interpreter" in short.stderr, short.stderr
+    assert "machine code for loop at run" not in short.stderr, short.stderr
+    eager, _ = run(JANUS, LONG_TRACE_PROGRAM.replace("N", "20"), tmp_path,
+                   dict(TIER1, JANUS_LOG="traces"))
+    assert (eager.returncode, eager.stdout) == (oracle.returncode, oracle.stdout), eager.stderr
+    assert re.search(r"compiled loop at run \(.*\): [1-9]\d\d+ ops.*runs on x86-64", eager.stderr), eager.stderr
