@@ -1068,7 +1068,7 @@ class Recorder {
       case JUMP_IF_FALSE_OR_POP:
       case JUMP_IF_TRUE_OR_POP: {
         PyObject* c = concrete(1);
-        if (c != Py_True && c != Py_False) return fail("and/or on a non-bool value", pc);
+        if (c != Py_True && c != Py_False) return and_or(opcode == JUMP_IF_TRUE_OR_POP, next, next + oparg);
         Ref v = peek(1);
         if (type_of(v) == Type::Bool) {
           b_->emit(c == Py_True ? Op::GUARD_TRUE : Op::GUARD_FALSE, v, kNoRef, kNoRef, 0, 0, pre());
@@ -2022,6 +2022,34 @@ class Recorder {
       int exit = snapshot(Snapshot::Resume, other, after, written, false);
       b_->set_pc(pc);
       b_->emit(observed ? Op::GUARD_TRUE : Op::GUARD_FALSE, truth, kNoRef, kNoRef, 0, 0, exit);
+      expected_ = offset;
+      return true;
+    };
+    return true;
+  }
+
+  // JUMP_IF_TRUE_OR_POP (sense) / JUMP_IF_FALSE_OR_POP of any other object (`x or y`):
+  // its truth is computed once in the trace (it may run __bool__ / __len__), and the
+  // direction is learned from where tier 0 goes next, as pop_jump does: jumping keeps the
+  // value on the stack, falling through pops it.
+  bool and_or(bool sense, int next, int target) {
+    Ref v = as_obj(pop());
+    Ref truth = b_->emit(Op::TRUTH, v, kNoRef, kNoRef, 0, 0, raise());
+    std::vector<Ref> popped = stack_;
+    push(v);
+    std::vector<Ref> kept = stack_;
+    int pc = op_pc_;
+    std::map<int, Ref> written = written_;
+    expected_ = -1;
+    pending_ = [this, truth, sense, next, target, pc, popped, kept, written](int offset) {
+      if (offset != next && offset != target) return fail("unexpected branch target", offset);
+      const bool jumped = offset == target;
+      const bool observed = jumped ? sense : !sense;
+      int exit = jumped ? snapshot(Snapshot::Resume, next, popped, written, false)
+                        : snapshot(Snapshot::Resume, target, kept, written, false);
+      b_->set_pc(pc);
+      b_->emit(observed ? Op::GUARD_TRUE : Op::GUARD_FALSE, truth, kNoRef, kNoRef, 0, 0, exit);
+      if (!jumped) pop();
       expected_ = offset;
       return true;
     };
