@@ -421,6 +421,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::GUARD_FUNC_CODE:
     case Op::GUARD_DICT_KEYS:
     case Op::HOLD_GETATTR_FRAME:
+    case Op::MERGE_KWARGS:
       lower_call(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline

@@ -255,6 +255,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::DICT_ENTRY:
         case Op::DESCR_GET:
         case Op::HOLD_GETATTR_FRAME:
+        case Op::MERGE_KWARGS:
         case Op::CALL_C: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,

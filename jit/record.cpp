@@ -928,12 +928,15 @@ class Recorder {
       case CALL_FUNCTION_EX:
         return call_ex(oparg, pc);
       case DICT_MERGE: {
-        // `f(*args, **kwargs)` builds a new dict and merges kwargs into it. Only an empty
-        // exact dict is recorded (guarded): merging one changes nothing and cannot fail.
-        // A non-empty one would need tier 0's duplicate-keyword error: not recorded.
+        // `f(*args, **kwargs)` builds a new dict and merges kwargs into it. An empty exact
+        // dict is guarded (merging it changes nothing and cannot fail).
         PyObject* update = concrete(1);
         if (!PyDict_CheckExact(update) || PyDict_GET_SIZE(update) != 0) {
-          return fail("DICT_MERGE of a non-empty mapping", pc);
+          // Anything else is merged as tier 0 merges it (its duplicate-keyword and
+          // not-a-mapping errors name the function below the arguments).
+          Ref u = as_obj(pop());
+          b_->emit(Op::MERGE_KWARGS, as_obj(peek(oparg)), u, as_obj(peek(2 + oparg)), 0, 0, raise());
+          return true;
         }
         Ref u = as_obj(pop());
         guard_type(u, &PyDict_Type);
@@ -1689,14 +1692,17 @@ class Recorder {
     const bool has_kwargs = (oparg & 1) != 0;
     PyObject* kwargs = has_kwargs ? concrete(1) : nullptr;
     PyObject* args = concrete(has_kwargs ? 2 : 1);
-    if (!PyTuple_CheckExact(args) || (kwargs != nullptr && !PyDict_CheckExact(kwargs))) {
-      return fail("CALL_FUNCTION_EX with arguments other than a tuple and a dict", pc);
+    // f(*a_list): tier 0 makes the tuple with PySequence_Tuple (an exact list: a copy).
+    const bool list_args = PyList_CheckExact(args);
+    if ((!PyTuple_CheckExact(args) && !list_args) || (kwargs != nullptr && !PyDict_CheckExact(kwargs))) {
+      return fail("CALL_FUNCTION_EX with arguments other than a tuple or list and a dict", pc);
     }
+    PyTypeObject* args_type = Py_TYPE(args);
     // f(*args) / o.m(*args, **{}) of a Python function: tier 0 runs it inline (calls.inc),
     // and so does the trace, with the tuple's length and the dict's emptiness guarded and
     // the items as the call's arguments.
     PyObject* callable = concrete(has_kwargs ? 3 : 2);
-    const int n = static_cast<int>(PyTuple_GET_SIZE(args));
+    const int n = static_cast<int>(Py_SIZE(args));
     if ((kwargs == nullptr || PyDict_GET_SIZE(kwargs) == 0) &&
         n + (Py_IS_TYPE(callable, &PyMethod_Type) ? 1 : 0) <= 16 &&
         inline_call(n, callable, /*dry_run=*/true)) {
@@ -1706,7 +1712,7 @@ class Recorder {
         b_->emit(Op::GUARD_DICT_EMPTY, kw, kNoRef, kNoRef, 0, 0, pre());
       }
       Ref tuple = as_obj(pop());
-      guard_type(tuple, &PyTuple_Type);
+      guard_type(tuple, args_type);
       b_->emit(Op::GUARD_LEN, tuple, kNoRef, kNoRef, n, 0, pre());
       for (int i = 0; i < n; i++) push(b_->emit(Op::SEQ_ITEM, tuple, b_->const_i64(i)));
       if (!inline_call(n, callable)) return fail("internal: CALL_FUNCTION_EX not inlined", pc);
@@ -1715,7 +1721,11 @@ class Recorder {
     Ref kw = has_kwargs ? as_obj(pop()) : null_;
     Ref tuple = as_obj(pop());
     if (has_kwargs) guard_type(kw, &PyDict_Type);
-    guard_type(tuple, &PyTuple_Type);
+    guard_type(tuple, args_type);
+    if (list_args) {
+      tuple = b_->emit(Op::LIST_AS_TUPLE, tuple, kNoRef, kNoRef, 0, 0, raise());
+      known_type_[tuple] = &PyTuple_Type;
+    }
     // The operands hold a reference each during the call, as on tier 0's stack.
     auto held = [&](Ref r) { return is_owned(r) ? r : newref(r); };
     if (has_kwargs) kw = held(kw);

@@ -6,6 +6,7 @@
 #include "jit/cpython.h"
 #include "jit/trace.h"
 #include "vm/getattr.h"
+#include "vm/helpers.h"
 #include "vm/vm.h"
 
 namespace janus::jit {
@@ -183,6 +184,12 @@ uint64_t SETITEM(uint64_t a, uint64_t b, uint64_t c, int64_t, int64_t) {
 
 uint64_t GETATTR(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
   return raw(vm::getattr(obj(a), obj(static_cast<uint64_t>(imm))));
+}
+
+uint64_t MERGE_KWARGS(uint64_t a, uint64_t b, uint64_t c, int64_t, int64_t) {
+  if (_PyDict_MergeEx(obj(a), obj(b), 2) == 0) return 0;
+  vm::format_kwargs_error(_PyThreadState_GET(), obj(c), obj(b));
+  return static_cast<uint64_t>(-1);
 }
 
 uint64_t SETATTR(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t) {
