@@ -422,6 +422,10 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::GUARD_DICT_KEYS:
     case Op::HOLD_GETATTR_FRAME:
     case Op::MERGE_KWARGS:
+    case Op::SET_INSERT:
+    case Op::DEL_ATTR:
+    case Op::IMPORT_MODULE:
+    case Op::FROM_IMPORT:
       lower_call(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline
@@ -471,6 +475,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::NEW_TUPLE:
     case Op::CONCAT:
     case Op::NEW_DICT:
+    case Op::NEW_SET:
       lower_callv(ref, in);
       break;
   }

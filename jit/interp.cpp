@@ -256,6 +256,11 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::DESCR_GET:
         case Op::HOLD_GETATTR_FRAME:
         case Op::MERGE_KWARGS:
+        case Op::NEW_SET:
+        case Op::SET_INSERT:
+        case Op::DEL_ATTR:
+        case Op::IMPORT_MODULE:
+        case Op::FROM_IMPORT:
         case Op::CALL_C: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,

@@ -885,6 +885,40 @@ class Recorder {
         push(r);
         return true;
       }
+      case DELETE_ATTR: {
+        Ref owner = as_obj(pop());
+        b_->emit(Op::DEL_ATTR, owner, kNoRef, kNoRef,
+                 reinterpret_cast<int64_t>(PyTuple_GET_ITEM(code_->co_names, oparg)), 0, raise());
+        return true;
+      }
+      case BUILD_SET: {
+        std::vector<Ref> items(oparg);
+        for (int i = oparg - 1; i >= 0; i--) items[i] = as_obj(pop());
+        Ref r = b_->emit_list(Op::NEW_SET, items, kNoRef, 0, 0, raise());
+        known_type_[r] = &PySet_Type;
+        push(r);
+        return true;
+      }
+      case SET_ADD: {
+        Ref v = as_obj(pop());
+        b_->emit(Op::SET_INSERT, peek(oparg), v, kNoRef, 0, 0, raise());
+        return true;
+      }
+      case IMPORT_NAME: {
+        // A function-level `import`: sys.modules' entry, or the whole import machinery (any
+        // code) on a first import, in the current frame as tier 0 does it.
+        Ref fromlist = as_obj(pop());
+        Ref level = as_obj(pop());
+        push(b_->emit(Op::IMPORT_MODULE, fromlist, level, kNoRef,
+                      reinterpret_cast<int64_t>(PyTuple_GET_ITEM(code_->co_names, oparg)), 0,
+                      raise()));
+        return true;
+      }
+      case IMPORT_FROM:
+        push(b_->emit(Op::FROM_IMPORT, peek(1), kNoRef, kNoRef,
+                      reinterpret_cast<int64_t>(PyTuple_GET_ITEM(code_->co_names, oparg)), 0,
+                      raise()));
+        return true;
       case DELETE_SUBSCR: {
         Ref sub = as_obj(pop());
         Ref container = as_obj(pop());

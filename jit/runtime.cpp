@@ -186,6 +186,37 @@ uint64_t GETATTR(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
   return raw(vm::getattr(obj(a), obj(static_cast<uint64_t>(imm))));
 }
 
+uint64_t NEW_SET(const uint64_t* list, int64_t count, uint64_t, int64_t, int64_t) {
+  PyObject* set = PySet_New(nullptr);
+  if (set == nullptr) return 0;
+  for (int64_t i = 0; i < count; i++) {
+    if (PySet_Add(set, obj(list[i])) != 0) {
+      Py_DECREF(set);
+      return 0;
+    }
+  }
+  return raw(set);
+}
+
+uint64_t SET_INSERT(uint64_t a, uint64_t b, uint64_t, int64_t, int64_t) {
+  return status(PySet_Add(obj(a), obj(b)));
+}
+
+uint64_t DEL_ATTR(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
+  return status(PyObject_SetAttr(obj(a), obj(static_cast<uint64_t>(imm)), nullptr));
+}
+
+// The frame running the import is the thread's current one (the trace set its instruction).
+uint64_t IMPORT_MODULE(uint64_t a, uint64_t b, uint64_t, int64_t imm, int64_t) {
+  PyThreadState* tstate = _PyThreadState_GET();
+  return raw(vm::import_name(tstate, tstate->cframe->current_frame,
+                             obj(static_cast<uint64_t>(imm)), obj(a), obj(b)));
+}
+
+uint64_t FROM_IMPORT(uint64_t a, uint64_t, uint64_t, int64_t imm, int64_t) {
+  return raw(vm::import_from(_PyThreadState_GET(), obj(a), obj(static_cast<uint64_t>(imm))));
+}
+
 uint64_t MERGE_KWARGS(uint64_t a, uint64_t b, uint64_t c, int64_t, int64_t) {
   if (_PyDict_MergeEx(obj(a), obj(b), 2) == 0) return 0;
   vm::format_kwargs_error(_PyThreadState_GET(), obj(c), obj(b));

@@ -240,9 +240,10 @@ def test_alternating_guard_grows_a_side_trace(tmp_path):
 
 
 def test_guard_failing_every_iteration_gets_blacklisted(tmp_path):
-    # The str branch holds an instruction the recorder lacks (`import`): no side trace can
-    # grow there, and a trace that exits there on every entry is given up with a reason.
-    program = LENGTHS.format(imports="", other="import math; n += len(v)")
+    # The str branch holds an instruction the recorder lacks (`del` of a local,
+    # DELETE_FAST): no side trace can grow there, and a trace that exits there on every
+    # entry is given up with a reason.
+    program = LENGTHS.format(imports="", other="w = v; del w; n += len(v)")
     tier1, counters = check_same(program, tmp_path, log="tiers")
     assert counters["blacklisted"] >= 1
     line = line_of(program, "for v in items")
