@@ -1076,6 +1076,8 @@ class Recorder {
       }
       case UNPACK_SEQUENCE:
         return unpack(oparg, pc);
+      case UNPACK_EX:
+        return unpack_ex(oparg & 0xFF, oparg >> 8, pc);
       case FOR_ITER:
         return for_iter(next + oparg, pc);
       case JUMP_FORWARD:
@@ -2223,6 +2225,30 @@ class Recorder {
     b_->emit(Op::GUARD_LEN, seq, kNoRef, kNoRef, n, 0, pre());
     pop();
     for (int i = n - 1; i >= 0; i--) push(b_->emit(Op::SEQ_ITEM, seq, b_->const_i64(i)));
+    return true;
+  }
+
+  // UNPACK_EX (`a, *rest, z = seq`) of an exact list or tuple: its length guarded, the
+  // fixed items read, the starred ones a new list, pushed as tier 0 leaves them (the first
+  // item on top).
+  bool unpack_ex(int before, int after, int pc) {
+    Ref seq = peek(1);
+    PyObject* c = concrete(1);
+    if (!(PyTuple_CheckExact(c) || PyList_CheckExact(c)) || Py_SIZE(c) < before + after ||
+        type_of(seq) != Type::Obj) {
+      return fail("star-unpacking something other than a list or tuple long enough", pc);
+    }
+    const int n = static_cast<int>(Py_SIZE(c));
+    guard_type(seq, Py_TYPE(c));
+    b_->emit(Op::GUARD_LEN, seq, kNoRef, kNoRef, n, 0, pre());
+    pop();
+    for (int i = n - 1; i >= n - after; i--) push(b_->emit(Op::SEQ_ITEM, seq, b_->const_i64(i)));
+    std::vector<Ref> middle;
+    for (int i = before; i < n - after; i++) middle.push_back(b_->emit(Op::SEQ_ITEM, seq, b_->const_i64(i)));
+    Ref rest = b_->emit_list(Op::NEW_LIST, middle, kNoRef, 0, 0, raise());
+    known_type_[rest] = &PyList_Type;
+    push(rest);
+    for (int i = before - 1; i >= 0; i--) push(b_->emit(Op::SEQ_ITEM, seq, b_->const_i64(i)));
     return true;
   }
 
