@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tensor/device.h"
+#include "tensor/shape.h"
 
 namespace janus {
 
@@ -165,7 +166,6 @@ struct VersionCounter {
   int64_t version = 0;
 };
 
-using Shape = std::vector<int64_t>;
 struct Node;
 class Tensor;
 // A weak reference to a TensorImpl (cleared when it dies): lets graph nodes update a tensor

@@ -94,9 +94,8 @@ void check_same_dtype(const Tensor& a, const Tensor& b, const char* what) {
     runtime_error(str_cat("expected scalar type ", dtype_legacy(a.dtype()), " but found ", dtype_legacy(b.dtype())));
 }
 
-}  // namespace
-
-Tensor mm(const Tensor& a, const Tensor& b) {
+// mm's argument checks, in PyTorch's order and words.
+void check_mm(const Tensor& a, const Tensor& b) {
   if (a.dim() != 2) runtime_error(str_cat("self must be a matrix"));
   if (b.dim() != 2) runtime_error(str_cat("mat2 must be a matrix"));
   if (a.sizes()[1] != b.sizes()[0])
@@ -104,6 +103,12 @@ Tensor mm(const Tensor& a, const Tensor& b) {
                           b.sizes()[0], "x", b.sizes()[1], ")"));
   check_same_dtype(a, b, "mm");
   if (a.dtype() == DType::Bool) runtime_error("\"addmm_impl_cpu_\" not implemented for 'Bool'");
+}
+
+}  // namespace
+
+Tensor mm(const Tensor& a, const Tensor& b) {
+  check_mm(a, b);
   Tensor out = Tensor::empty({a.sizes()[0], b.sizes()[1]}, a.dtype());
   gemm(out, a, b);
   if (needs_grad({&a, &b})) {
@@ -163,7 +168,43 @@ Tensor mv(const Tensor& a, const Tensor& v) {
   return squeeze_dim(mm(a, unsqueeze(v, 1)), 1);
 }
 
+namespace {
+
+// self + m1 @ m2 when self has the product's floating dtype and broadcasts to its shape (nn.Linear's
+// case): the product is written into the result and self added in place, and one
+// AddmmBackward0 node (PyTorch's) stands for the mm and add nodes of the composite. Every value
+// is the composite's: the same GEMM, then the same float add of self and the rounded product;
+// the gradients are the mm/add formulas on the same operands.
+Tensor fused_addmm(const Tensor& self, const Tensor& m1, const Tensor& m2) {
+  const int64_t M = m1.sizes()[0], N = m2.sizes()[1];
+  const Shape shape{M, N};
+  if (broadcast_shape(self.sizes(), shape) != shape)
+    runtime_error(str_cat("The expanded size of the tensor (", N, ") must match the existing size (",
+                          self.sizes().back(), ") at non-singleton dimension 1"));
+  Tensor out = Tensor::empty(shape, m1.dtype());
+  gemm(out, m1, m2);
+  JANUS_DISPATCH_FLOAT(out.dtype(), "addmm", [&]<class T>() {
+    map2<T, T, T>(out, self, out, [](T x, T y) { return T(x + y); });
+  });
+  if (needs_grad({&self, &m1, &m2})) {
+    // Each matrix is saved only for the other's gradient (what mm's node would read).
+    const bool g1 = m1.requires_grad(), g2 = m2.requires_grad();
+    Saved s1 = g2 ? Saved(m1) : Saved(), s2 = g1 ? Saved(m2) : Saved();
+    record("AddmmBackward0", {self, m1, m2}, {out}, [s1, s2, g1, g2](const TensorList& g) {
+      return TensorList{g[0], g1 ? mm(g[0], t(s2.get())) : Tensor(), g2 ? mm(t(s1.get()), g[0]) : Tensor()};
+    }, g1 || g2);
+  }
+  return out;
+}
+
+}  // namespace
+
 Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scalar& beta, const Scalar& alpha) {
+  if (beta.to_double() == 1.0 && alpha.to_double() == 1.0 && self.defined() && !self.impl()->wrapped_number &&
+      self.dim() <= 2 && is_floating(self.dtype())) {
+    check_mm(m1, m2);
+    if (self.dtype() == m1.dtype()) return fused_addmm(self, m1, m2);
+  }
   Tensor prod = mm(m1, m2);
   if (alpha.to_double() != 1.0) prod = mul(prod, scalar_tensor(alpha));
   if (beta.to_double() == 0.0) return prod;

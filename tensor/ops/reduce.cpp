@@ -425,8 +425,12 @@ Tensor sum_to(const Tensor& g, const Shape& shape) {
   if (g.sizes() == shape) return g;
   const int64_t lead = g.dim() - int64_t(shape.size());
   Shape dims;
+  bool only_leading = true;  // every reduced dim is one of the leading dims `shape` lacks
   for (int64_t d = 0; d < g.dim(); ++d)
-    if (d < lead || (shape[d - lead] == 1 && g.sizes()[d] != 1)) dims.push_back(d);
+    if (d < lead || (shape[d - lead] == 1 && g.sizes()[d] != 1)) dims.push_back(d), only_leading = only_leading && d < lead;
+  // Summing away just the leading dims (a bias's batch dim) gives `shape` itself: the same
+  // sums without keepdim, and no reshape after.
+  if (only_leading && !dims.empty()) return sum_dim(g, dims, false, std::nullopt);
   Tensor r = dims.empty() ? g : sum_dim(g, dims, true, std::nullopt);
   return reshape(r, shape);
 }
