@@ -141,16 +141,6 @@ Tensor Tensor::alias_with(const Shape& sizes, const Shape& strides, int64_t offs
   return Tensor(std::move(t));
 }
 
-bool Tensor::is_contiguous() const {
-  int64_t expected = 1;
-  for (int64_t i = dim() - 1; i >= 0; --i) {
-    if (impl_->sizes[i] == 1) continue;
-    if (impl_->strides[i] != expected) return numel() == 0;
-    expected *= impl_->sizes[i];
-  }
-  return true;
-}
-
 int64_t Tensor::wrap_dim(int64_t d) const { return janus::wrap_dim(d, dim()); }
 
 Scalar Tensor::item() const {

@@ -225,7 +225,16 @@ class Tensor {
   DType dtype() const { return impl_->dtype; }
   Device device() const { return impl_->storage->device; }
   size_t itemsize() const { return dtype_size(impl_->dtype); }
-  bool is_contiguous() const;
+  bool is_contiguous() const {  // inline: asked several times by nearly every op
+    const TensorImpl* t = impl_.get();
+    int64_t expected = 1;
+    for (int64_t i = int64_t(t->sizes.size()) - 1; i >= 0; --i) {
+      if (t->sizes[i] == 1) continue;
+      if (t->strides[i] != expected) return shape_numel(t->sizes) == 0;
+      expected *= t->sizes[i];
+    }
+    return true;
+  }
   void* raw() const { return static_cast<char*>(impl_->storage->data) + impl_->offset * itemsize(); }
   template <class T> T* data() const { return static_cast<T*>(raw()); }
   int64_t wrap_dim(int64_t d) const;  // negative dims, IndexError when out of range

@@ -37,12 +37,17 @@ class Shape {
   Shape(std::initializer_list<int64_t> l) { assign(l.begin(), l.end()); }
   template <class It, class = std::enable_if_t<!std::is_integral_v<It>>>
   Shape(It first, It last) { assign(first, last); }
-  Shape(const Shape& o) { assign(o.begin(), o.end()); }
+  Shape(const Shape& o) {
+    if (o.is_inline()) copy_inline(o);
+    else assign(o.begin(), o.end());
+  }
   Shape(Shape&& o) noexcept { take(o); }
   ~Shape() { if (!is_inline()) std::free(data_); }
 
   Shape& operator=(const Shape& o) {
-    if (this != &o) assign(o.begin(), o.end());
+    if (this == &o) return *this;
+    if (o.is_inline() && is_inline()) copy_inline(o);
+    else assign(o.begin(), o.end());
     return *this;
   }
   Shape& operator=(Shape&& o) noexcept {
@@ -149,11 +154,16 @@ class Shape {
 
  private:
   bool is_inline() const { return data_ == inline_; }
+  // The whole inline buffer, whatever its size: a fixed-size copy is a few vector moves, while
+  // one of size_ elements is a memcpy call. (Slots past size_ are copied but never read.)
+  void copy_inline(const Shape& o) {
+    std::memcpy(inline_, o.inline_, sizeof(inline_));
+    size_ = o.size_;
+  }
   // Takes o's elements (its heap block, or a copy of its inline ones); o is left empty.
   void take(Shape& o) {
     if (o.is_inline()) {
-      std::memcpy(inline_, o.inline_, o.size_ * sizeof(int64_t));
-      size_ = o.size_;
+      copy_inline(o);
     } else {
       data_ = o.data_;
       size_ = o.size_;
@@ -181,7 +191,7 @@ class Shape {
   int64_t* data_ = inline_;
   uint32_t size_ = 0;
   uint32_t cap_ = kInline;
-  int64_t inline_[kInline];
+  int64_t inline_[kInline] = {};
 };
 
 }  // namespace janus

@@ -34,8 +34,12 @@ constexpr int64_t kTinyGemmMacs = 512;
 // summed in double (float products are exact there) in four interleaved partial sums (short
 // dependency chains; the loop's per-element overhead is most of its cost) and rounded once:
 // at least as accurate as BLAS's accumulation in the operands' type.
-template <class T>
-void tiny_gemm(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K, int64_t N) {
+// KC > 0 fixes K at compile time: with a tiny K (a few features) the loop control around each
+// dot product costs more than its multiply-adds, and a constant K unrolls it away. Every K
+// runs the same arithmetic in the same order.
+template <class T, int KC>
+void tiny_gemm_k(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K_, int64_t N) {
+  const int64_t K = KC > 0 ? KC : K_;
   const T* pa = a.data<T>();
   const T* pb = b.data<T>();
   const int64_t a0 = a.strides()[0], a1 = a.strides()[1], b0 = b.strides()[0], b1 = b.strides()[1];
@@ -54,6 +58,17 @@ void tiny_gemm(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K, in
       for (; k < K; ++k) s0 += double(x[k * a1]) * double(y[k * b0]);
       po[i * N + j] = T((s0 + s1) + (s2 + s3));
     }
+}
+
+template <class T>
+void tiny_gemm(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K, int64_t N) {
+  switch (K) {
+    case 1: return tiny_gemm_k<T, 1>(po, a, b, M, K, N);
+    case 2: return tiny_gemm_k<T, 2>(po, a, b, M, K, N);
+    case 3: return tiny_gemm_k<T, 3>(po, a, b, M, K, N);
+    case 4: return tiny_gemm_k<T, 4>(po, a, b, M, K, N);
+    default: return tiny_gemm_k<T, 0>(po, a, b, M, K, N);
+  }
 }
 
 // out[M,N] = a[M,K] @ b[K,N]; out is contiguous.
