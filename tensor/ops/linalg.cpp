@@ -2,6 +2,11 @@
 // matmul, mv, dot, addmm and outer are composites of mm/bmm and views.
 #include <cblas.h>
 
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "tensor/iter.h"
 #include "tensor/ops.h"
 
@@ -34,26 +39,57 @@ constexpr int64_t kTinyGemmMacs = 512;
 // summed in double (float products are exact there) in four interleaved partial sums (short
 // dependency chains; the loop's per-element overhead is most of its cost) and rounded once:
 // at least as accurate as BLAS's accumulation in the operands' type.
+// Two adjacent elements widened to doubles: one 8-byte load and cvtps2pd on x86-64 (GCC's
+// generic vector conversion scalarizes it).
+using Pair01 = double __attribute__((vector_size(16)));
+inline Pair01 load_pair(const double* p) {
+  Pair01 v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+inline Pair01 load_pair(const float* p) {
+#if defined(__SSE2__)
+  return Pair01(_mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))));
+#else
+  return Pair01{double(p[0]), double(p[1])};
+#endif
+}
+
 // KC > 0 fixes K at compile time: with a tiny K (a few features) the loop control around each
 // dot product costs more than its multiply-adds, and a constant K unrolls it away. Every K
-// runs the same arithmetic in the same order.
-template <class T, int KC>
-void tiny_gemm_k(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K_, int64_t N) {
+// runs the same arithmetic in the same order. Not vectorized: GCC's versions across j (with
+// their alias and trip-count checks) cost more than they save at these sizes.
+// Unit: both dot-product operands are contiguous (a row of a, a column of b), so their loads
+// need no stride multiplies.
+template <class T, int KC, bool Unit>
+__attribute__((optimize("no-tree-vectorize"))) void tiny_gemm_k(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K_, int64_t N) {
   const int64_t K = KC > 0 ? KC : K_;
   const T* pa = a.data<T>();
   const T* pb = b.data<T>();
-  const int64_t a0 = a.strides()[0], a1 = a.strides()[1], b0 = b.strides()[0], b1 = b.strides()[1];
+  const int64_t a0 = a.strides()[0], a1 = Unit ? 1 : a.strides()[1], b0 = Unit ? 1 : b.strides()[0],
+                b1 = b.strides()[1];
   for (int64_t i = 0; i < M; ++i)
     for (int64_t j = 0; j < N; ++j) {
       const T* x = pa + i * a0;
       const T* y = pb + j * b1;
       double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       int64_t k = 0;
-      for (; k + 4 <= K; k += 4) {
-        s0 += double(x[k * a1]) * double(y[k * b0]);
-        s1 += double(x[(k + 1) * a1]) * double(y[(k + 1) * b0]);
-        s2 += double(x[(k + 2) * a1]) * double(y[(k + 2) * b0]);
-        s3 += double(x[(k + 3) * a1]) * double(y[(k + 3) * b0]);
+      if constexpr (Unit) {
+        // The same four sums as two-lane vectors (lane-wise IEEE arithmetic: identical values),
+        // from pairs of adjacent elements.
+        Pair01 p01 = {0, 0}, p23 = {0, 0};
+        for (; k + 4 <= K; k += 4) {
+          p01 += load_pair(x + k) * load_pair(y + k);
+          p23 += load_pair(x + k + 2) * load_pair(y + k + 2);
+        }
+        s0 = p01[0], s1 = p01[1], s2 = p23[0], s3 = p23[1];
+      } else {
+        for (; k + 4 <= K; k += 4) {
+          s0 += double(x[k * a1]) * double(y[k * b0]);
+          s1 += double(x[(k + 1) * a1]) * double(y[(k + 1) * b0]);
+          s2 += double(x[(k + 2) * a1]) * double(y[(k + 2) * b0]);
+          s3 += double(x[(k + 3) * a1]) * double(y[(k + 3) * b0]);
+        }
       }
       for (; k < K; ++k) s0 += double(x[k * a1]) * double(y[k * b0]);
       po[i * N + j] = T((s0 + s1) + (s2 + s3));
@@ -62,12 +98,13 @@ void tiny_gemm_k(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K_,
 
 template <class T>
 void tiny_gemm(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K, int64_t N) {
+  if (K == 1) return tiny_gemm_k<T, 1, false>(po, a, b, M, K, N);  // no k stride to multiply
+  const bool unit = a.strides()[1] == 1 && b.strides()[0] == 1;
   switch (K) {
-    case 1: return tiny_gemm_k<T, 1>(po, a, b, M, K, N);
-    case 2: return tiny_gemm_k<T, 2>(po, a, b, M, K, N);
-    case 3: return tiny_gemm_k<T, 3>(po, a, b, M, K, N);
-    case 4: return tiny_gemm_k<T, 4>(po, a, b, M, K, N);
-    default: return tiny_gemm_k<T, 0>(po, a, b, M, K, N);
+    case 2: return unit ? tiny_gemm_k<T, 2, true>(po, a, b, M, K, N) : tiny_gemm_k<T, 2, false>(po, a, b, M, K, N);
+    case 3: return unit ? tiny_gemm_k<T, 3, true>(po, a, b, M, K, N) : tiny_gemm_k<T, 3, false>(po, a, b, M, K, N);
+    case 4: return unit ? tiny_gemm_k<T, 4, true>(po, a, b, M, K, N) : tiny_gemm_k<T, 4, false>(po, a, b, M, K, N);
+    default: return unit ? tiny_gemm_k<T, 0, true>(po, a, b, M, K, N) : tiny_gemm_k<T, 0, false>(po, a, b, M, K, N);
   }
 }
 
