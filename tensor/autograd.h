@@ -87,6 +87,8 @@ class BackwardFn {
 };
 
 struct Node {
+  static void* operator new(size_t size) { return pooled_alloc(kPoolNode, size); }
+  static void operator delete(void* p) { pooled_free(kPoolNode, p); }
   int64_t refcount = 0;
   const char* name = "";
   std::vector<Edge> next;          // one per forward input

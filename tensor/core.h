@@ -164,7 +164,17 @@ struct Storage {
 struct VersionCounter {
   int64_t refcount = 0;
   int64_t version = 0;
+  static void* operator new(size_t size);  // recycled blocks (see JANUS_POOLED)
+  static void operator delete(void* p);
 };
+
+// The runtime's small fixed-size objects (TensorImpl, VersionCounter, Node) come and go
+// several times per op: their blocks are recycled through a per-thread free list (a pop or a
+// push instead of a malloc/free pair). Out of line, so that objects freed in another library
+// (the Python binding, a device backend) return to the same list.
+void* pooled_alloc(int pool, size_t size);
+void pooled_free(int pool, void* p);
+enum Pool { kPoolTensorImpl, kPoolVersionCounter, kPoolNode, kNumPools };
 
 struct Node;
 class Tensor;
@@ -195,6 +205,8 @@ struct TensorImpl {
   Ref<WeakImpl> weak;         // created on demand
   std::vector<std::function<Tensor(const Tensor&)>> hooks;  // gradient hooks of a leaf
   ~TensorImpl();
+  static void* operator new(size_t size) { return pooled_alloc(kPoolTensorImpl, size); }
+  static void operator delete(void* p) { pooled_free(kPoolTensorImpl, p); }
 };
 
 inline int64_t shape_numel(const Shape& sizes) {

@@ -191,7 +191,7 @@ class Shape {
   int64_t* data_ = inline_;
   uint32_t size_ = 0;
   uint32_t cap_ = kInline;
-  int64_t inline_[kInline] = {};
+  int64_t inline_[kInline];  // not zeroed: slots past size_ are never read as values
 };
 
 }  // namespace janus
