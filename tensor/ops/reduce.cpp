@@ -15,7 +15,7 @@ struct Plan {
   Tensor rows;      // contiguous, logically [M, R]
   int64_t M = 1, R = 1;
   Shape out_shape;  // with or without the kept dims
-  std::vector<bool> reduced;
+  Shape reduced;    // 1 for each reduced dim (a Shape: inline for small ranks, no allocation)
 };
 
 // How plan() provides the [M, R] rows: not at all (the caller needs only the shapes), as a
@@ -63,7 +63,7 @@ Plan plan(const Tensor& a, const Shape& dims_in, bool keepdim, Rows rows = Rows:
 }
 
 // Gradient of a reduction: g (reduced shape) brought back to the input's shape.
-Tensor expand_back(const Tensor& g, const Shape& in_shape, const std::vector<bool>& reduced, bool keepdim) {
+Tensor expand_back(const Tensor& g, const Shape& in_shape, const Shape& reduced, bool keepdim) {
   Tensor x = g;
   if (!keepdim) {
     Shape s;
@@ -133,7 +133,12 @@ Tensor sum_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype)
     O* dst = out.template data<O>();
     if (leading_only) {
       using Acc = std::conditional_t<std::is_floating_point_v<O>, double, int64_t>;
-      std::vector<Acc> acc(p.M, Acc(0));
+      // The accumulator row on the stack when it is short (a bias's handful of outputs).
+      Acc small[16];
+      std::vector<Acc> large;
+      Acc* acc = small;
+      if (p.M > 16) large.assign(p.M, Acc(0)), acc = large.data();
+      else std::fill(small, small + p.M, Acc(0));
       const O* src = a.template data<O>();
       for (int64_t r = 0; r < p.R; ++r)
         for (int64_t m = 0; m < p.M; ++m) acc[m] += Acc(src[r * p.M + m]);
