@@ -46,6 +46,25 @@ struct FreeList {
 constexpr uint32_t kMaxPooled = 512;
 // initial-exec: a %fs-relative load (the library is loaded at startup with the extension).
 thread_local FreeList g_pools[kNumPools] __attribute__((tls_model("initial-exec")));
+
+// Gives a thread's pooled blocks back to mimalloc when the thread ends. Registered (a
+// thread_local with a destructor) on a pool's cold paths only: the hot paths stay a plain load.
+struct PoolDrain {
+  ~PoolDrain() {
+    for (FreeList& fl : g_pools) {
+      while (fl.head) {
+        void* p = fl.head;
+        fl.head = *static_cast<void**>(p);
+        mi_free(p);
+      }
+      fl.count = 0;
+    }
+  }
+};
+void register_pool_drain() {
+  static thread_local PoolDrain drain __attribute__((tls_model("initial-exec")));
+  (void)drain;
+}
 }  // namespace
 
 void* pooled_alloc(int pool, size_t size) {
@@ -57,6 +76,7 @@ void* pooled_alloc(int pool, size_t size) {
     return p;
   }
   fl.size = size;
+  register_pool_drain();
   if (void* p = mi_malloc(std::max(size, sizeof(void*)))) return p;
   throw std::bad_alloc();
 }
@@ -65,6 +85,7 @@ void pooled_free(int pool, void* p) {
   FreeList& fl = g_pools[pool];
   if (!p) return;
   if (fl.count < kMaxPooled) {
+    if (!fl.head) register_pool_drain();  // a thread that frees without having allocated
     *static_cast<void**>(p) = fl.head;
     fl.head = p;
     ++fl.count;

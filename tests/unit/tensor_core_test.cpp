@@ -2,6 +2,8 @@
 // version counters, broadcasting strides, promotion, and autograd called from C++ alone.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "tensor/iter.h"
 #include "tensor/ops.h"
 
@@ -108,4 +110,26 @@ TEST(TensorCore, ShapeBehavesLikeStdVector) {
   EXPECT_EQ(Shape(3, 7), (Shape{7, 7, 7}));
   EXPECT_NE((Shape{1, 2}), (Shape{1, 2, 3}));
   EXPECT_TRUE((Shape{1, 2}) < (Shape{1, 3}));
+}
+
+// Tensor and graph-node blocks are recycled per thread: a tensor made on one thread and freed
+// on another, and a thread that ends with recycled blocks, must both be fine.
+TEST(TensorCore, PooledObjectsCrossThreads) {
+  Tensor made_here = ops::mul(arange_f(4), arange_f(4));
+  Tensor made_there;
+  std::thread worker([&] {
+    for (int i = 0; i < 1000; ++i) {
+      Tensor x = arange_f(3);
+      x.impl()->requires_grad = true;
+      ops::sum(ops::mul(x, x), std::nullopt);  // records nodes, then frees them
+    }
+    made_there = arange_f(5);
+    made_here = Tensor();  // freed on the worker
+  });
+  worker.join();
+  EXPECT_EQ(made_there.numel(), 5);
+  EXPECT_EQ(made_there.data<double>()[4], 4.0);
+  made_there = Tensor();  // freed on the main thread
+  Tensor again = ops::add(arange_f(2), arange_f(2), Scalar(int64_t(1)));
+  EXPECT_EQ(again.data<double>()[1], 2.0);
 }
