@@ -61,7 +61,7 @@ struct PoolDrain {
     }
   }
 };
-void register_pool_drain() {
+__attribute__((noinline, cold)) void register_pool_drain() {
   static thread_local PoolDrain drain __attribute__((tls_model("initial-exec")));
   (void)drain;
 }
@@ -85,10 +85,13 @@ void pooled_free(int pool, void* p) {
   FreeList& fl = g_pools[pool];
   if (!p) return;
   if (fl.count < kMaxPooled) {
-    if (!fl.head) register_pool_drain();  // a thread that frees without having allocated
-    *static_cast<void**>(p) = fl.head;
+    void* const old_head = fl.head;
+    *static_cast<void**>(p) = old_head;
     fl.head = p;
     ++fl.count;
+    // A thread that frees without having allocated still gives its blocks back (last, so
+    // that the common path needs no saved registers).
+    if (!old_head) [[unlikely]] register_pool_drain();
     return;
   }
   mi_free(p);
