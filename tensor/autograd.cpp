@@ -35,7 +35,9 @@ static Tensor zeros_on(const Shape& sizes, DType dtype, Device d) {
   return z;
 }
 
-static thread_local bool g_grad_enabled = true;
+// initial-exec: a plain %fs-relative load. The default model for a shared library calls
+// __tls_get_addr on every access, and every op asks whether grad mode is on.
+static thread_local bool g_grad_enabled __attribute__((tls_model("initial-exec"))) = true;
 bool grad_enabled() { return g_grad_enabled; }
 void set_grad_enabled(bool on) { g_grad_enabled = on; }
 
@@ -72,23 +74,33 @@ static Edge edge_of(const Tensor& t) {
   return {};
 }
 
-void record(const char* name, const TensorList& inputs, const TensorList& outputs, BackwardFn fn, bool saves) {
+static void record_node(const char* name, const Tensor* inputs, size_t n_in, const Tensor* outputs, size_t n_out,
+                        BackwardFn&& fn, bool saves) {
   Ref<Node> node(new Node);
   node->name = name;
   node->sequence = ++g_sequence;
   node->saves = saves;
   node->fn = std::move(fn);
-  node->next.reserve(inputs.size());
-  for (const Tensor& in : inputs) node->next.push_back(edge_of(in));
-  uint32_t nr = 0;
-  for (const Tensor& out : outputs) {
+  node->next.reserve(n_in);
+  for (size_t i = 0; i < n_in; ++i) node->next.push_back(edge_of(inputs[i]));
+  node->outputs.reserve(n_out);
+  for (size_t nr = 0; nr < n_out; ++nr) {
+    const Tensor& out = outputs[nr];
     node->outputs.push_back({out.sizes(), out.dtype()});
     if (is_floating(out.dtype())) {
       out.impl()->grad_fn = node;
-      out.impl()->output_nr = nr;
+      out.impl()->output_nr = uint32_t(nr);
     }
-    ++nr;
   }
+}
+
+void record(const char* name, const TensorList& inputs, const TensorList& outputs, BackwardFn fn, bool saves) {
+  record_node(name, inputs.data(), inputs.size(), outputs.data(), outputs.size(), std::move(fn), saves);
+}
+
+void record(const char* name, std::initializer_list<Tensor> inputs, std::initializer_list<Tensor> outputs,
+            BackwardFn fn, bool saves) {
+  record_node(name, inputs.begin(), inputs.size(), outputs.begin(), outputs.size(), std::move(fn), saves);
 }
 
 Tensor detach(const Tensor& t) {
@@ -192,7 +204,7 @@ Tensor owned_grad(const Tensor& g, bool create_graph) {
 // undone in reverse order when the run ends, so that an enclosing run finds its own values.
 class RunState {
  public:
-  RunState() : id_(++last_id_) {}
+  RunState() : id_(++last_id_) { claimed_.reserve(32); }
   ~RunState() {
     for (auto it = claimed_.rbegin(); it != claimed_.rend(); ++it) {
       Node* n = it->node.get();
@@ -231,6 +243,7 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
   // Dependency counts: how many edges lead into each node from the part of the graph reached.
   RunState state;
   std::vector<Node*> stack;
+  stack.reserve(32);
   for (const Edge& e : roots)
     if (e.fn && state.claim(e.fn.get())) stack.push_back(e.fn.get());
   while (!stack.empty()) {
@@ -243,6 +256,7 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
     }
   }
   std::vector<Ref<Node>> ready;
+  ready.reserve(16);
   auto deliver = [&](const Edge& e, const Tensor& g) {
     TensorList& buf = e.fn->engine_grads;
     if (buf.empty()) buf.resize(e.fn->outputs.size());

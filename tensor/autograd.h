@@ -2,7 +2,10 @@
 // engine behind backward() and autograd.grad(). Gradients are written with registered ops, so
 // a create_graph backward records a graph of its own.
 #pragma once
+#include <cstddef>
 #include <functional>
+#include <new>
+#include <type_traits>
 
 #include "tensor/core.h"
 
@@ -22,9 +25,70 @@ struct OutputMeta {
 
 // grads[i] is the gradient of forward output i (zeros filled in when nothing flowed back);
 // the result has one entry per forward input (undefined where the input needs none).
-using BackwardFn = std::function<TensorList(const TensorList& grads)>;
+// A move-only std::function for that signature that keeps closures of up to kInline bytes
+// (two saved tensors and a few flags, a shape or two) inside the node: every recorded op makes
+// one, and std::function's 16-byte buffer sent nearly all of them to the heap.
+class BackwardFn {
+ public:
+  static constexpr size_t kInline = 136;
+  BackwardFn() = default;
+  BackwardFn(std::nullptr_t) {}
+  template <class F, class D = std::decay_t<F>,
+            class = std::enable_if_t<!std::is_same_v<D, BackwardFn> && !std::is_same_v<D, std::nullptr_t>>>
+  BackwardFn(F&& f) {
+    if constexpr (sizeof(D) <= kInline && alignof(D) <= alignof(std::max_align_t)) {
+      ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
+      ops_ = &kInlineOps<D>;
+    } else {
+      *reinterpret_cast<D**>(buf_) = new D(std::forward<F>(f));
+      ops_ = &kHeapOps<D>;
+    }
+  }
+  BackwardFn(BackwardFn&& o) noexcept { take(o); }
+  BackwardFn& operator=(BackwardFn&& o) noexcept {
+    if (this != &o) reset(), take(o);
+    return *this;
+  }
+  BackwardFn& operator=(std::nullptr_t) {
+    reset();
+    return *this;
+  }
+  BackwardFn(const BackwardFn&) = delete;
+  BackwardFn& operator=(const BackwardFn&) = delete;
+  ~BackwardFn() { reset(); }
+  explicit operator bool() const { return ops_ != nullptr; }
+  TensorList operator()(const TensorList& grads) const { return ops_->call(buf_, grads); }
+
+ private:
+  struct Ops {
+    TensorList (*call)(const void* self, const TensorList& grads);
+    void (*move)(void* dst, void* src);  // move-constructs dst from src, then destroys src
+    void (*destroy)(void* self);
+  };
+  template <class D> static constexpr Ops kInlineOps = {
+      [](const void* self, const TensorList& g) { return (*static_cast<const D*>(self))(g); },
+      [](void* dst, void* src) {
+        ::new (dst) D(std::move(*static_cast<D*>(src)));
+        static_cast<D*>(src)->~D();
+      },
+      [](void* self) { static_cast<D*>(self)->~D(); }};
+  template <class D> static constexpr Ops kHeapOps = {
+      [](const void* self, const TensorList& g) { return (**static_cast<D* const*>(self))(g); },
+      [](void* dst, void* src) { *static_cast<D**>(dst) = *static_cast<D**>(src); },
+      [](void* self) { delete *static_cast<D**>(self); }};
+  void reset() {
+    if (ops_) ops_->destroy(buf_), ops_ = nullptr;
+  }
+  void take(BackwardFn& o) {
+    if (o.ops_) o.ops_->move(buf_, o.buf_), ops_ = o.ops_, o.ops_ = nullptr;
+  }
+  const Ops* ops_ = nullptr;
+  alignas(std::max_align_t) unsigned char buf_[kInline];
+};
 
 struct Node {
+  static void* operator new(size_t size) { return pooled_alloc(kPoolNode, size); }
+  static void operator delete(void* p) { pooled_free(kPoolNode, p); }
   int64_t refcount = 0;
   const char* name = "";
   std::vector<Edge> next;          // one per forward input
@@ -62,6 +126,9 @@ bool needs_grad(const TensorList& inputs);
 // not floating point are left alone: they carry no gradient).
 void record(const char* name, const TensorList& inputs, const TensorList& outputs, BackwardFn fn,
             bool saves);
+// The same for the usual call `record(name, {a, b}, {out}, ...)`: no vectors built for the lists.
+void record(const char* name, std::initializer_list<Tensor> inputs, std::initializer_list<Tensor> outputs,
+            BackwardFn fn, bool saves);
 
 // A tensor kept for the backward pass. get() raises PyTorch's error when the tensor was
 // modified in place after it was saved. Outputs are saved without their grad_fn (no cycle).

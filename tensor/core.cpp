@@ -35,6 +35,71 @@ void set_default_dtype(DType d) {
   g_default_dtype = d;
 }
 
+// ---- pooled objects -------------------------------------------------------------------------
+namespace {
+struct FreeList {
+  void* head = nullptr;
+  size_t size = 0;  // the block size of this pool (each pool serves one type)
+  uint32_t count = 0;
+};
+// Enough for the live-and-dead churn of a training step; beyond it blocks go back to mimalloc.
+constexpr uint32_t kMaxPooled = 512;
+// initial-exec: a %fs-relative load (the library is loaded at startup with the extension).
+thread_local FreeList g_pools[kNumPools] __attribute__((tls_model("initial-exec")));
+
+// Gives a thread's pooled blocks back to mimalloc when the thread ends. Registered (a
+// thread_local with a destructor) on a pool's cold paths only: the hot paths stay a plain load.
+struct PoolDrain {
+  ~PoolDrain() {
+    for (FreeList& fl : g_pools) {
+      while (fl.head) {
+        void* p = fl.head;
+        fl.head = *static_cast<void**>(p);
+        mi_free(p);
+      }
+      fl.count = 0;
+    }
+  }
+};
+__attribute__((noinline, cold)) void register_pool_drain() {
+  static thread_local PoolDrain drain __attribute__((tls_model("initial-exec")));
+  (void)drain;
+}
+}  // namespace
+
+void* pooled_alloc(int pool, size_t size) {
+  FreeList& fl = g_pools[pool];
+  if (fl.head && size == fl.size) [[likely]] {
+    void* p = fl.head;
+    fl.head = *static_cast<void**>(p);
+    --fl.count;
+    return p;
+  }
+  fl.size = size;
+  register_pool_drain();
+  if (void* p = mi_malloc(std::max(size, sizeof(void*)))) return p;
+  throw std::bad_alloc();
+}
+
+void pooled_free(int pool, void* p) {
+  FreeList& fl = g_pools[pool];
+  if (!p) return;
+  if (fl.count < kMaxPooled) {
+    void* const old_head = fl.head;
+    *static_cast<void**>(p) = old_head;
+    fl.head = p;
+    ++fl.count;
+    // A thread that frees without having allocated still gives its blocks back (last, so
+    // that the common path needs no saved registers).
+    if (!old_head) [[unlikely]] register_pool_drain();
+    return;
+  }
+  mi_free(p);
+}
+
+void* VersionCounter::operator new(size_t size) { return pooled_alloc(kPoolVersionCounter, size); }
+void VersionCounter::operator delete(void* p) { pooled_free(kPoolVersionCounter, p); }
+
 void* Storage::operator new(size_t size) {
   if (void* p = mi_malloc(size)) return p;
   throw std::bad_alloc();
@@ -122,7 +187,14 @@ Tensor Tensor::empty(Shape sizes, DType dtype) {
                           " bytes)"));
   Ref<TensorImpl> t(new TensorImpl);
   t->storage = Storage::allocate(size_t(nbytes));
-  t->strides = contiguous_strides(sizes);
+  // contiguous_strides, written in place
+  const size_t nd = sizes.size();
+  t->strides.resize(nd);
+  int64_t acc = 1;
+  for (size_t i = nd; i-- > 0;) {
+    t->strides[i] = acc;
+    acc *= std::max<int64_t>(sizes[i], 1);
+  }
   t->sizes = std::move(sizes);
   t->dtype = dtype;
   t->version = Ref<VersionCounter>(new VersionCounter);
@@ -139,16 +211,6 @@ Tensor Tensor::alias_with(const Shape& sizes, const Shape& strides, int64_t offs
   t->version = impl_->version;
   t->view_base = impl_->view_base ? impl_->view_base : impl_;
   return Tensor(std::move(t));
-}
-
-bool Tensor::is_contiguous() const {
-  int64_t expected = 1;
-  for (int64_t i = dim() - 1; i >= 0; --i) {
-    if (impl_->sizes[i] == 1) continue;
-    if (impl_->strides[i] != expected) return numel() == 0;
-    expected *= impl_->sizes[i];
-  }
-  return true;
 }
 
 int64_t Tensor::wrap_dim(int64_t d) const { return janus::wrap_dim(d, dim()); }

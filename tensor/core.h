@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tensor/device.h"
+#include "tensor/shape.h"
 
 namespace janus {
 
@@ -163,9 +164,18 @@ struct Storage {
 struct VersionCounter {
   int64_t refcount = 0;
   int64_t version = 0;
+  static void* operator new(size_t size);  // recycled blocks (see JANUS_POOLED)
+  static void operator delete(void* p);
 };
 
-using Shape = std::vector<int64_t>;
+// The runtime's small fixed-size objects (TensorImpl, VersionCounter, Node) come and go
+// several times per op: their blocks are recycled through a per-thread free list (a pop or a
+// push instead of a malloc/free pair). Out of line, so that objects freed in another library
+// (the Python binding, a device backend) return to the same list.
+void* pooled_alloc(int pool, size_t size);
+void pooled_free(int pool, void* p);
+enum Pool { kPoolTensorImpl, kPoolVersionCounter, kPoolNode, kNumPools };
+
 struct Node;
 class Tensor;
 // A weak reference to a TensorImpl (cleared when it dies): lets graph nodes update a tensor
@@ -195,6 +205,8 @@ struct TensorImpl {
   Ref<WeakImpl> weak;         // created on demand
   std::vector<std::function<Tensor(const Tensor&)>> hooks;  // gradient hooks of a leaf
   ~TensorImpl();
+  static void* operator new(size_t size) { return pooled_alloc(kPoolTensorImpl, size); }
+  static void operator delete(void* p) { pooled_free(kPoolTensorImpl, p); }
 };
 
 inline int64_t shape_numel(const Shape& sizes) {
@@ -225,7 +237,16 @@ class Tensor {
   DType dtype() const { return impl_->dtype; }
   Device device() const { return impl_->storage->device; }
   size_t itemsize() const { return dtype_size(impl_->dtype); }
-  bool is_contiguous() const;
+  bool is_contiguous() const {  // inline: asked several times by nearly every op
+    const TensorImpl* t = impl_.get();
+    int64_t expected = 1;
+    for (int64_t i = int64_t(t->sizes.size()) - 1; i >= 0; --i) {
+      if (t->sizes[i] == 1) continue;
+      if (t->strides[i] != expected) return shape_numel(t->sizes) == 0;
+      expected *= t->sizes[i];
+    }
+    return true;
+  }
   void* raw() const { return static_cast<char*>(impl_->storage->data) + impl_->offset * itemsize(); }
   template <class T> T* data() const { return static_cast<T*>(raw()); }
   int64_t wrap_dim(int64_t d) const;  // negative dims, IndexError when out of range

@@ -21,6 +21,7 @@ enum class ArgType { Tensor, OptTensor, TensorList, OptTensorList, Scalar, OptSc
 
 struct ArgSpec {
   std::string name;
+  PyObject* py_name = nullptr;  // interned: keyword names usually match by pointer
   ArgType type;
   PyObject* default_value = nullptr;  // owned; null = required
   bool kwonly = false;
@@ -34,6 +35,7 @@ struct Overload {
   std::string name;
   const char* cpp_name;  // the function in janus::ops: device backends register under it
   std::vector<ArgSpec> args;
+  size_t npos = 0;  // positional parameters (those before '*')
   Invoker invoke;
 };
 
@@ -82,6 +84,7 @@ std::vector<ArgSpec> parse_schema(const std::string& schema) {
     size_t eq = rest.find('=');
     a.name = rest.substr(0, eq);
     if (eq != std::string::npos) a.default_value = parse_default(rest.substr(eq + 1));
+    a.py_name = PyUnicode_InternFromString(a.name.c_str());
     a.kwonly = kwonly;
     out.push_back(a);
   }
@@ -239,8 +242,7 @@ bool bind(const Overload& ov, PyObject* const* args, Py_ssize_t nargs, PyObject*
           PyObject** owned, std::string* why) {
   const size_t n = ov.args.size();
   for (size_t i = 0; i < n; ++i) slots[i] = nullptr;
-  size_t npos = 0;
-  for (const ArgSpec& a : ov.args) if (!a.kwonly) ++npos;
+  const size_t npos = ov.npos;
   Py_ssize_t given = nargs;
   // "int[]... size": f(2, 3) means f((2, 3)) when that list is the last positional argument.
   if (given > 0 && npos > 0 && ov.args[npos - 1].varargs && size_t(given) > npos - 1) {
@@ -266,12 +268,16 @@ keywords:
   if (kwnames) {
     Py_ssize_t nk = PyTuple_GET_SIZE(kwnames);
     for (Py_ssize_t k = 0; k < nk; ++k) {
-      const char* key = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k));
-      // numpy-style aliases PyTorch accepts: axis=dim, keepdims=keepdim
-      if (std::strcmp(key, "axis") == 0) key = "dim";
-      else if (std::strcmp(key, "keepdims") == 0) key = "keepdim";
+      PyObject* py_key = PyTuple_GET_ITEM(kwnames, k);
       size_t i = 0;
-      for (; i < n; ++i) if (ov.args[i].name == key) break;
+      for (; i < n; ++i) if (ov.args[i].py_name == py_key) break;
+      const char* key = PyUnicode_AsUTF8(py_key);
+      if (i == n) {
+        // Not interned, or a numpy-style alias PyTorch accepts: axis=dim, keepdims=keepdim.
+        if (std::strcmp(key, "axis") == 0) key = "dim";
+        else if (std::strcmp(key, "keepdims") == 0) key = "keepdim";
+        for (i = 0; i < n; ++i) if (ov.args[i].name == key) break;
+      }
       if (i == n) { *why = str_cat(ov.name, "() got an unexpected keyword argument '", key, "'"); return false; }
       if (slots[i]) { *why = str_cat(ov.name, "() got multiple values for argument '", key, "'"); return false; }
       slots[i] = args[nargs + k];
@@ -419,6 +425,7 @@ bool init_op_functions(PyObject* module) {
     ov.name = e.name;
     ov.cpp_name = e.cpp_name;
     ov.args = parse_schema(e.schema);
+    for (const ArgSpec& a : ov.args) if (!a.kwonly) ++ov.npos;
     ov.invoke = e.invoke;
     std::string where = e.where;
     PyObject* item = Py_BuildValue("(sss)", e.name, e.where, e.schema);

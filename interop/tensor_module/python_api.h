@@ -15,7 +15,11 @@ struct TensorObject {
 };
 extern PyTypeObject TensorBaseType;
 extern PyTypeObject* tensor_class;  // janus.Tensor (Python subclass); the class new tensors get
-inline bool is_tensor(PyObject* o) { return PyObject_TypeCheck(o, &TensorBaseType); }
+// Exact janus.Tensor first: PyType_IsSubtype walks the MRO, and every op argument is checked.
+inline bool is_tensor(PyObject* o) {
+  PyTypeObject* t = Py_TYPE(o);
+  return t == tensor_class || t == &TensorBaseType || PyType_IsSubtype(t, &TensorBaseType);
+}
 inline const Tensor& unwrap(PyObject* o) { return reinterpret_cast<TensorObject*>(o)->tensor; }
 PyObject* wrap(const Tensor& t);                      // new reference; None for undefined
 PyObject* wrap_as(const Tensor& t, PyTypeObject* cls);  // a new object of a given subclass

@@ -16,7 +16,7 @@ static int category(DType d) { return d == DType::Bool ? 0 : is_floating(d) ? 2 
 // is the only holder of it, of its memory and of its version counter) and its state is still
 // a fresh wrapped number's, so the caller cannot tell it from a new one once its value is set.
 static Tensor recycled_wrapped_number(DType d) {
-  static thread_local Tensor cache[kNumDTypes];
+  static thread_local Tensor cache[kNumDTypes] __attribute__((tls_model("initial-exec")));
   Tensor& c = cache[int(d)];
   if (c.defined()) {
     const TensorImpl* t = c.impl();

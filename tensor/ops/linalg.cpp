@@ -2,6 +2,11 @@
 // matmul, mv, dot, addmm and outer are composites of mm/bmm and views.
 #include <cblas.h>
 
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "tensor/iter.h"
 #include "tensor/ops.h"
 
@@ -34,26 +39,73 @@ constexpr int64_t kTinyGemmMacs = 512;
 // summed in double (float products are exact there) in four interleaved partial sums (short
 // dependency chains; the loop's per-element overhead is most of its cost) and rounded once:
 // at least as accurate as BLAS's accumulation in the operands' type.
-template <class T>
-void tiny_gemm(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K, int64_t N) {
+// Two adjacent elements widened to doubles: one 8-byte load and cvtps2pd on x86-64 (GCC's
+// generic vector conversion scalarizes it).
+using Pair01 = double __attribute__((vector_size(16)));
+inline Pair01 load_pair(const double* p) {
+  Pair01 v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+inline Pair01 load_pair(const float* p) {
+#if defined(__SSE2__)
+  return Pair01(_mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))));
+#else
+  return Pair01{double(p[0]), double(p[1])};
+#endif
+}
+
+// KC > 0 fixes K at compile time: with a tiny K (a few features) the loop control around each
+// dot product costs more than its multiply-adds, and a constant K unrolls it away. Every K
+// runs the same arithmetic in the same order. Not vectorized: GCC's versions across j (with
+// their alias and trip-count checks) cost more than they save at these sizes.
+// Unit: both dot-product operands are contiguous (a row of a, a column of b), so their loads
+// need no stride multiplies.
+template <class T, int KC, bool Unit>
+__attribute__((optimize("no-tree-vectorize"))) void tiny_gemm_k(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K_, int64_t N) {
+  const int64_t K = KC > 0 ? KC : K_;
   const T* pa = a.data<T>();
   const T* pb = b.data<T>();
-  const int64_t a0 = a.strides()[0], a1 = a.strides()[1], b0 = b.strides()[0], b1 = b.strides()[1];
+  const int64_t a0 = a.strides()[0], a1 = Unit ? 1 : a.strides()[1], b0 = Unit ? 1 : b.strides()[0],
+                b1 = b.strides()[1];
   for (int64_t i = 0; i < M; ++i)
     for (int64_t j = 0; j < N; ++j) {
       const T* x = pa + i * a0;
       const T* y = pb + j * b1;
       double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       int64_t k = 0;
-      for (; k + 4 <= K; k += 4) {
-        s0 += double(x[k * a1]) * double(y[k * b0]);
-        s1 += double(x[(k + 1) * a1]) * double(y[(k + 1) * b0]);
-        s2 += double(x[(k + 2) * a1]) * double(y[(k + 2) * b0]);
-        s3 += double(x[(k + 3) * a1]) * double(y[(k + 3) * b0]);
+      if constexpr (Unit) {
+        // The same four sums as two-lane vectors (lane-wise IEEE arithmetic: identical values),
+        // from pairs of adjacent elements.
+        Pair01 p01 = {0, 0}, p23 = {0, 0};
+        for (; k + 4 <= K; k += 4) {
+          p01 += load_pair(x + k) * load_pair(y + k);
+          p23 += load_pair(x + k + 2) * load_pair(y + k + 2);
+        }
+        s0 = p01[0], s1 = p01[1], s2 = p23[0], s3 = p23[1];
+      } else {
+        for (; k + 4 <= K; k += 4) {
+          s0 += double(x[k * a1]) * double(y[k * b0]);
+          s1 += double(x[(k + 1) * a1]) * double(y[(k + 1) * b0]);
+          s2 += double(x[(k + 2) * a1]) * double(y[(k + 2) * b0]);
+          s3 += double(x[(k + 3) * a1]) * double(y[(k + 3) * b0]);
+        }
       }
       for (; k < K; ++k) s0 += double(x[k * a1]) * double(y[k * b0]);
       po[i * N + j] = T((s0 + s1) + (s2 + s3));
     }
+}
+
+template <class T>
+void tiny_gemm(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K, int64_t N) {
+  if (K == 1) return tiny_gemm_k<T, 1, false>(po, a, b, M, K, N);  // no k stride to multiply
+  const bool unit = a.strides()[1] == 1 && b.strides()[0] == 1;
+  switch (K) {
+    case 2: return unit ? tiny_gemm_k<T, 2, true>(po, a, b, M, K, N) : tiny_gemm_k<T, 2, false>(po, a, b, M, K, N);
+    case 3: return unit ? tiny_gemm_k<T, 3, true>(po, a, b, M, K, N) : tiny_gemm_k<T, 3, false>(po, a, b, M, K, N);
+    case 4: return unit ? tiny_gemm_k<T, 4, true>(po, a, b, M, K, N) : tiny_gemm_k<T, 4, false>(po, a, b, M, K, N);
+    default: return unit ? tiny_gemm_k<T, 0, true>(po, a, b, M, K, N) : tiny_gemm_k<T, 0, false>(po, a, b, M, K, N);
+  }
 }
 
 // out[M,N] = a[M,K] @ b[K,N]; out is contiguous.
@@ -94,9 +146,8 @@ void check_same_dtype(const Tensor& a, const Tensor& b, const char* what) {
     runtime_error(str_cat("expected scalar type ", dtype_legacy(a.dtype()), " but found ", dtype_legacy(b.dtype())));
 }
 
-}  // namespace
-
-Tensor mm(const Tensor& a, const Tensor& b) {
+// mm's argument checks, in PyTorch's order and words.
+void check_mm(const Tensor& a, const Tensor& b) {
   if (a.dim() != 2) runtime_error(str_cat("self must be a matrix"));
   if (b.dim() != 2) runtime_error(str_cat("mat2 must be a matrix"));
   if (a.sizes()[1] != b.sizes()[0])
@@ -104,6 +155,12 @@ Tensor mm(const Tensor& a, const Tensor& b) {
                           b.sizes()[0], "x", b.sizes()[1], ")"));
   check_same_dtype(a, b, "mm");
   if (a.dtype() == DType::Bool) runtime_error("\"addmm_impl_cpu_\" not implemented for 'Bool'");
+}
+
+}  // namespace
+
+Tensor mm(const Tensor& a, const Tensor& b) {
+  check_mm(a, b);
   Tensor out = Tensor::empty({a.sizes()[0], b.sizes()[1]}, a.dtype());
   gemm(out, a, b);
   if (needs_grad({&a, &b})) {
@@ -163,7 +220,43 @@ Tensor mv(const Tensor& a, const Tensor& v) {
   return squeeze_dim(mm(a, unsqueeze(v, 1)), 1);
 }
 
+namespace {
+
+// self + m1 @ m2 when self has the product's floating dtype and broadcasts to its shape (nn.Linear's
+// case): the product is written into the result and self added in place, and one
+// AddmmBackward0 node (PyTorch's) stands for the mm and add nodes of the composite. Every value
+// is the composite's: the same GEMM, then the same float add of self and the rounded product;
+// the gradients are the mm/add formulas on the same operands.
+Tensor fused_addmm(const Tensor& self, const Tensor& m1, const Tensor& m2) {
+  const int64_t M = m1.sizes()[0], N = m2.sizes()[1];
+  const Shape shape{M, N};
+  if (broadcast_shape(self.sizes(), shape) != shape)
+    runtime_error(str_cat("The expanded size of the tensor (", N, ") must match the existing size (",
+                          self.sizes().back(), ") at non-singleton dimension 1"));
+  Tensor out = Tensor::empty(shape, m1.dtype());
+  gemm(out, m1, m2);
+  JANUS_DISPATCH_FLOAT(out.dtype(), "addmm", [&]<class T>() {
+    map2<T, T, T>(out, self, out, [](T x, T y) { return T(x + y); });
+  });
+  if (needs_grad({&self, &m1, &m2})) {
+    // Each matrix is saved only for the other's gradient (what mm's node would read).
+    const bool g1 = m1.requires_grad(), g2 = m2.requires_grad();
+    Saved s1 = g2 ? Saved(m1) : Saved(), s2 = g1 ? Saved(m2) : Saved();
+    record("AddmmBackward0", {self, m1, m2}, {out}, [s1, s2, g1, g2](const TensorList& g) {
+      return TensorList{g[0], g1 ? mm(g[0], t(s2.get())) : Tensor(), g2 ? mm(t(s1.get()), g[0]) : Tensor()};
+    }, g1 || g2);
+  }
+  return out;
+}
+
+}  // namespace
+
 Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scalar& beta, const Scalar& alpha) {
+  if (beta.to_double() == 1.0 && alpha.to_double() == 1.0 && self.defined() && !self.impl()->wrapped_number &&
+      self.dim() <= 2 && is_floating(self.dtype())) {
+    check_mm(m1, m2);
+    if (self.dtype() == m1.dtype()) return fused_addmm(self, m1, m2);
+  }
   Tensor prod = mm(m1, m2);
   if (alpha.to_double() != 1.0) prod = mul(prod, scalar_tensor(alpha));
   if (beta.to_double() == 0.0) return prod;

@@ -15,7 +15,7 @@ struct Plan {
   Tensor rows;      // contiguous, logically [M, R]
   int64_t M = 1, R = 1;
   Shape out_shape;  // with or without the kept dims
-  std::vector<bool> reduced;
+  Shape reduced;    // 1 for each reduced dim (a Shape: inline for small ranks, no allocation)
 };
 
 // How plan() provides the [M, R] rows: not at all (the caller needs only the shapes), as a
@@ -63,7 +63,7 @@ Plan plan(const Tensor& a, const Shape& dims_in, bool keepdim, Rows rows = Rows:
 }
 
 // Gradient of a reduction: g (reduced shape) brought back to the input's shape.
-Tensor expand_back(const Tensor& g, const Shape& in_shape, const std::vector<bool>& reduced, bool keepdim) {
+Tensor expand_back(const Tensor& g, const Shape& in_shape, const Shape& reduced, bool keepdim) {
   Tensor x = g;
   if (!keepdim) {
     Shape s;
@@ -133,7 +133,12 @@ Tensor sum_dim(const Tensor& a, const Shape& dims, bool keepdim, OptDType dtype)
     O* dst = out.template data<O>();
     if (leading_only) {
       using Acc = std::conditional_t<std::is_floating_point_v<O>, double, int64_t>;
-      std::vector<Acc> acc(p.M, Acc(0));
+      // The accumulator row on the stack when it is short (a bias's handful of outputs).
+      Acc small[16];
+      std::vector<Acc> large;
+      Acc* acc = small;
+      if (p.M > 16) large.assign(p.M, Acc(0)), acc = large.data();
+      else std::fill(small, small + p.M, Acc(0));
       const O* src = a.template data<O>();
       for (int64_t r = 0; r < p.R; ++r)
         for (int64_t m = 0; m < p.M; ++m) acc[m] += Acc(src[r * p.M + m]);
@@ -425,8 +430,12 @@ Tensor sum_to(const Tensor& g, const Shape& shape) {
   if (g.sizes() == shape) return g;
   const int64_t lead = g.dim() - int64_t(shape.size());
   Shape dims;
+  bool only_leading = true;  // every reduced dim is one of the leading dims `shape` lacks
   for (int64_t d = 0; d < g.dim(); ++d)
-    if (d < lead || (shape[d - lead] == 1 && g.sizes()[d] != 1)) dims.push_back(d);
+    if (d < lead || (shape[d - lead] == 1 && g.sizes()[d] != 1)) dims.push_back(d), only_leading = only_leading && d < lead;
+  // Summing away just the leading dims (a bias's batch dim) gives `shape` itself: the same
+  // sums without keepdim, and no reshape after.
+  if (only_leading && !dims.empty()) return sum_dim(g, dims, false, std::nullopt);
   Tensor r = dims.empty() ? g : sum_dim(g, dims, true, std::nullopt);
   return reshape(r, shape);
 }

@@ -220,7 +220,9 @@ static Tensor alias_reshaped(const char* name, const Tensor& a, const Shape& siz
 Tensor t(const Tensor& a) {
   if (a.dim() > 2) runtime_error(str_cat("t() expects a tensor with <= 2 dimensions, but self is ", a.dim(), "D"));
   if (a.dim() < 2) return alias_reshaped("TBackward0", a, a.sizes(), a.strides());
-  return transpose(a, 0, 1);
+  // transpose(a, 0, 1)'s view, under PyTorch's node name for t() (nn.Linear's weight.t()).
+  Tensor out = a.alias_with({a.sizes()[1], a.sizes()[0]}, {a.strides()[1], a.strides()[0]}, a.offset());
+  return record_view("TBackward0", a, out, [](const Tensor& g) { return t(g); });
 }
 
 Tensor squeeze(const Tensor& a) {

@@ -19,12 +19,15 @@ def both(array, dtype="float32", requires_grad=False):
 
 # ---- tiny matrix products ------------------------------------------------------------------
 # (M, K, N): under and over the 512 multiply-add threshold, K not a multiple of 4.
-GEMM_SHAPES = [(32, 4, 1), (1, 32, 4), (4, 32, 1), (5, 7, 3), (8, 8, 8), (8, 8, 9), (16, 33, 2)]
+# K of 1..4 has its own unrolled loop (contiguous dot operands: paired loads), so those K appear
+# with every layout.
+GEMM_SHAPES = [(32, 4, 1), (1, 32, 4), (4, 32, 1), (5, 7, 3), (8, 8, 8), (8, 8, 9), (16, 33, 2),
+               (32, 1, 4), (6, 2, 5), (7, 3, 2), (9, 4, 3), (3, 6, 2)]
 
 
 @pytest.mark.parametrize("m,k,n", GEMM_SHAPES)
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("layout", ["contiguous", "transposed"])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "mixed"])
 def test_mm_matches_torch(m, k, n, dtype, layout):
     rng = np.random.default_rng(m * 100 + k * 10 + n)
     a_np, b_np = rng.standard_normal((m, k)), rng.standard_normal((k, n))
@@ -32,6 +35,10 @@ def test_mm_matches_torch(m, k, n, dtype, layout):
         ja, ta = both(a_np.T, dtype, requires_grad=True)
         jb, tb = both(b_np.T, dtype, requires_grad=True)
         j_out, t_out = ja.t().mm(jb.t()), ta.t().mm(tb.t())
+    elif layout == "mixed":  # rows of a and columns of b both contiguous
+        ja, ta = both(a_np, dtype, requires_grad=True)
+        jb, tb = both(b_np.T, dtype, requires_grad=True)
+        j_out, t_out = ja.mm(jb.t()), ta.mm(tb.t())
     else:
         ja, ta = both(a_np, dtype, requires_grad=True)
         jb, tb = both(b_np, dtype, requires_grad=True)
@@ -59,6 +66,77 @@ def test_linear_and_addmm_small():
     t.pow(2).mean().backward()
     assert_same(jw.grad, tw.grad, rtol=1e-5)
     assert_same(jb.grad, tb.grad, rtol=1e-5)
+
+
+# nn.Linear's addmm (bias of the product's dtype) is one kernel and one AddmmBackward0 node.
+@pytest.mark.parametrize("bias_shape", [(3,), (1,), (5, 3), (1, 3), (5, 1), ()])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_addmm_bias_shapes_match_torch(bias_shape, dtype):
+    rng = np.random.default_rng(len(bias_shape) * 7 + sum(bias_shape))
+    jx, tx = both(rng.standard_normal((5, 4)), dtype, requires_grad=True)
+    jw, tw = both(rng.standard_normal((3, 4)), dtype, requires_grad=True)
+    jb, tb = both(rng.standard_normal(bias_shape), dtype, requires_grad=True)
+    j = janus.addmm(jb, jx, jw.t())
+    t = torch.addmm(tb, tx, tw.t())
+    assert j.grad_fn.name() == t.grad_fn.name()
+    assert_same(j, t, rtol=1e-6, atol=1e-6)
+    weights = np.arange(15, dtype=dtype).reshape(5, 3)
+    (j * janus.tensor(weights.ravel().tolist(), dtype=getattr(janus, dtype)).reshape(5, 3)).sum().backward()
+    (t * torch.tensor(weights)).sum().backward()
+    for a, b in ((jx, tx), (jw, tw), (jb, tb)):
+        assert_same(a.grad, b.grad, rtol=1e-6, atol=1e-5)
+
+
+def test_linear_graph_and_saved_tensors_follow_torch():
+    rng = np.random.default_rng(11)
+    jx, tx = both(rng.standard_normal((6, 2)))
+    jw, tw = both(rng.standard_normal((1, 2)), requires_grad=True)
+    jb, tb = both(rng.standard_normal(1), requires_grad=True)
+    j, t = janus.nn.functional.linear(jx, jw, jb), torch.nn.functional.linear(tx, tw, tb)
+    assert j.grad_fn.name() == t.grad_fn.name() == "AddmmBackward0"
+    def names(node):  # torch spells its C++ namespace in AccumulateGrad's name
+        return [f and f.name().replace("torch::autograd::", "") for f, _ in node.next_functions]
+    assert names(j.grad_fn) == names(t.grad_fn) == ["AccumulateGrad", None, "TBackward0"]
+    # The weight is saved only for the input's gradient: changing it in place before backward is
+    # an error exactly when the input requires grad, as in torch.
+    for x_grad in (False, True):
+        for lib, x, w, b in ((janus, jx, jw, jb), (torch, tx, tw, tb)):
+            x = x.detach().requires_grad_(x_grad)
+            out = lib.nn.functional.linear(x, w, b).sum()
+            with lib.no_grad():
+                w.mul_(2)
+            if x_grad:
+                with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+                    out.backward()
+            else:
+                out.backward()
+    assert_same(jw.grad, tw.grad, rtol=1e-6)
+    # Only the bias needs a gradient: nothing is saved, so a second backward works, as in torch.
+    jw.requires_grad_(False)
+    tw.requires_grad_(False)
+    for lib, x, w, b in ((janus, jx, jw, jb), (torch, tx, tw, tb)):
+        out = lib.nn.functional.linear(x, w, b).sum()
+        out.backward()
+        out.backward()
+    assert_same(jb.grad, tb.grad, rtol=1e-6)
+
+
+def test_addmm_errors_and_fallbacks_match_torch():
+    for lib in (janus, torch):
+        with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(2x3 and 2x3\)"):
+            lib.addmm(lib.ones(3), lib.ones(2, 3), lib.ones(2, 3))
+        with pytest.raises(RuntimeError, match="must match the size|expanded size"):
+            lib.addmm(lib.ones(4), lib.ones(2, 3), lib.ones(3, 2))
+    # beta/alpha other than 1 and integer operands take the composite path.
+    rng = np.random.default_rng(5)
+    jb, tb = both(rng.standard_normal((2, 2)))
+    jx, tx = both(rng.standard_normal((2, 3)))
+    jy, ty = both(rng.standard_normal((3, 2)))
+    assert_same(janus.addmm(jb, jx, jy, beta=0.5, alpha=2), torch.addmm(tb, tx, ty, beta=0.5, alpha=2), rtol=1e-6)
+    assert_same(janus.addmm(janus.ones(2, 2, dtype=janus.int64), janus.ones(2, 3, dtype=janus.int64),
+                            janus.ones(3, 2, dtype=janus.int64)),
+                torch.addmm(torch.ones(2, 2, dtype=torch.int64), torch.ones(2, 3, dtype=torch.int64),
+                            torch.ones(3, 2, dtype=torch.int64)), rtol=0, atol=0)
 
 
 def test_mm_errors_unchanged():
