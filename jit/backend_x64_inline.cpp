@@ -328,7 +328,7 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
   cc_.cmp(x86::qword_ptr(func, offsetof(PyFunctionObject, func_code)), t);
   cc_.jne(slow);
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   // _Py_EnterRecursiveCallTstate: at the limit, the helper raises.
   cc_.cmp(remaining, 0);
   cc_.jle(slow);
@@ -384,7 +384,7 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   cc_.jmp(done);
 
   cc_.bind(undo);
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   cc_.add(remaining, 1);
   cc_.bind(slow);
   for (int i = 0; i < in.list_count; i++) {
@@ -428,7 +428,7 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   cc_.jne(slow);
   // _Py_LeaveRecursiveCallTstate, then one level kept while clearing: net unchanged until
   // the frame is cleared.
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   cc_.mov(t, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, previous)));
   cc_.mov(tstate, x86::qword_ptr(tstate, offsetof(PyThreadState, cframe)));
   cc_.mov(x86::qword_ptr(tstate, offsetof(_PyCFrame, current_frame)), t);
@@ -446,7 +446,7 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   x86::Gp code_ref = new_gp();
   cc_.mov(code_ref, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
   emit_decref(cc_, code_ref, false);
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   cc_.add(x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining)), 1);
   // _PyThreadState_PopFrame: datastack_top = frame, unless the frame opens its chunk.
   cc_.mov(t, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_chunk)));
@@ -467,7 +467,7 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
              FuncSignatureT<void, void*, void*>(CallConvId::kHost));
   call->setArg(0, tstate);
   call->setArg(1, frame);
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   cc_.jmp(popped);
 
   cc_.bind(slow);
@@ -505,7 +505,7 @@ void TraceLowering::lower_box_float(Ref ref, const Instr& in) {
   cc_.mov(t, imm(reinterpret_cast<intptr_t>(&_Py_tracemalloc_config.tracing)));
   cc_.cmp(x86::dword_ptr(t), 0);
   cc_.jne(slow);
-  cc_.mov(interp, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(interp, tstate_slot_);
   cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
   cc_.mov(out, x86::qword_ptr(interp, kFloatFreeList));
   cc_.test(out, out);
@@ -552,7 +552,7 @@ void TraceLowering::lower_decref(Ref ref, const Instr& in) {
   if (exact_float(in.a, ref)) {
     x86::Gp interp = new_gp();
     x86::Gp t = new_gp();
-    cc_.mov(interp, x86::qword_ptr(ctx_, kCtxTstate));
+    cc_.mov(interp, tstate_slot_);
     cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
     cc_.cmp(x86::dword_ptr(interp, kFloatNumFree), PyFloat_MAXFREELIST);
     cc_.jge(dealloc);

@@ -91,37 +91,29 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     // ---- constants and the frame ----------------------------------------------------
     case Op::CONST_OBJ:
     case Op::CONST_I64:
-      cc_.mov(gp(ref), imm(in.imm));
-      break;
     case Op::CONST_BOOL:
-      cc_.mov(gp(ref), imm(in.imm != 0 ? 1 : 0));
-      break;
     case Op::CONST_F64:
-      if (in.imm == 0) {
-        cc_.xorpd(xmm(ref), xmm(ref));
-      } else {
-        cc_.movsd(xmm(ref), cc_.newQWordConst(ConstPoolScope::kLocal, uint64_t(in.imm)));
-      }
-      break;
+      break;  // no code here: each use materializes the constant (gp, xmm)
     case Op::LOAD_LOCAL:
-      cc_.mov(gp(ref), x86::qword_ptr(locals_, int32_t(in.aux) * 8));
+      cc_.mov(gp(ref), x86::qword_ptr(load_slot(locals_slot_), int32_t(in.aux) * 8));
       break;
     case Op::LOAD_STACK:
-      cc_.mov(gp(ref), x86::qword_ptr(stack_, int32_t(in.aux) * 8));
+      cc_.mov(gp(ref), x86::qword_ptr(load_slot(stack_slot_), int32_t(in.aux) * 8));
       break;
     case Op::STORE_LOCAL: {
+      x86::Gp locals = load_slot(locals_slot_);
       x86::Gp a = gp(in.a);
       cc_.add(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
-      cc_.mov(gp(ref), x86::qword_ptr(locals_, int32_t(in.aux) * 8));
-      cc_.mov(x86::qword_ptr(locals_, int32_t(in.aux) * 8), a);
+      cc_.mov(gp(ref), x86::qword_ptr(locals, int32_t(in.aux) * 8));
+      cc_.mov(x86::qword_ptr(locals, int32_t(in.aux) * 8), a);
       break;
     }
     case Op::LOOP: {
       x86::Gp breaker = new_gp();
-      cc_.mov(breaker, x86::qword_ptr(ctx_, kCtxEvalBreaker));
+      cc_.mov(breaker, breaker_slot_);
       cc_.cmp(x86::dword_ptr(breaker), 0);
       cc_.jne(stub(in.exit));
-      cc_.add(x86::qword_ptr(ctx_, kCtxIterations), 1);
+      cc_.add(x86::qword_ptr(ctx(), kCtxIterations), 1);
       break;  // the jump back to the head follows the last op
     }
     case Op::SIDE_END:
@@ -134,7 +126,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       set_frame_instr(in);
       asmjit::Label clear = cc_.newLabel();
       x86::Gp breaker = new_gp();
-      cc_.mov(breaker, x86::qword_ptr(ctx_, kCtxEvalBreaker));
+      cc_.mov(breaker, breaker_slot_);
       cc_.cmp(x86::dword_ptr(breaker), 0);
       cc_.je(clear);
       lower_call(ref, in);
@@ -145,7 +137,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       // The helper inline: tstate->cframe->use_tracing == 0.
       roll(in);
       x86::Gp cframe = new_gp();
-      cc_.mov(cframe, x86::qword_ptr(ctx_, kCtxTstate));
+      cc_.mov(cframe, tstate_slot_);
       cc_.mov(cframe, x86::qword_ptr(cframe, offsetof(PyThreadState, cframe)));
       cc_.cmp(x86::byte_ptr(cframe, offsetof(_PyCFrame, use_tracing)), 0);
       cc_.jne(stub(in.exit));
@@ -452,10 +444,11 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
         cc_.movapd(xmm(ref), xmm(in.a));
         cc_.andpd(xmm(ref), mask);
       } else {
+        x86::Xmm arg = xmm(in.a);  // (a constant's load must precede the call node)
         InvokeNode* call;
         cc_.invoke(&call, imm(reinterpret_cast<void*>(math_function(in.aux))),
                    FuncSignatureT<double, double>(CallConvId::kHost));
-        call->setArg(0, xmm(in.a));
+        call->setArg(0, arg);
         call->setRet(0, xmm(ref));
       }
       break;
