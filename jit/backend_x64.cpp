@@ -208,7 +208,7 @@ bool TraceLowering::run(std::string* why) {
   FuncNode* func = cc_.addFunc(FuncSignatureT<int, TraceContext*>(CallConvId::kHost));
   x86::Gp context = cc_.newIntPtr("ctx");
   func->setArg(0, context);
-  x86::Mem slots = cc_.newStack(6 * 8, 8, "ctx_fields");
+  x86::Mem slots = cc_.newStack(7 * 8, 8, "ctx_fields");
   ctx_slot_ = slots;
   tstate_slot_ = slots.cloneAdjusted(8);
   locals_slot_ = slots.cloneAdjusted(16);
@@ -224,6 +224,10 @@ bool TraceLowering::run(std::string* why) {
     cc_.mov(t, x86::qword_ptr(context, offset));
     cc_.mov(*slot, t);
   }
+  interp_slot_ = slots.cloneAdjusted(48);  // tstate->interp (float free list)
+  x86::Gp interp = tstate();
+  cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
+  cc_.mov(interp_slot_, interp);
   list_area_ = cc_.newStack(uint32_t(max_list) * 8, 16, "callv_list");
   scratch_ = cc_.newStack(8, 8, "scratch");
 
@@ -237,6 +241,7 @@ bool TraceLowering::run(std::string* why) {
   }
 
   compute_current_frames();
+  compute_frame_slots();
   head_ = cc_.newLabel();
   cc_.bind(head_);
   const bool listing = cc_.logger() != nullptr;

@@ -201,7 +201,11 @@ void TraceLowering::lower_frame_store(Ref ref, const Instr& in) {
   const x86::Mem slot = x86::qword_ptr(
       gp(in.a), int32_t(offsetof(_PyInterpreterFrame, localsplus) + int64_t{in.aux} * 8));
   cc_.add(x86::qword_ptr(b, offsetof(PyObject, ob_refcnt)), 1);
-  cc_.mov(gp(ref), slot);
+  if (store_old_[ref] == kSlotNull) {
+    cc_.xor_(gp(ref), gp(ref));  // a local the trace knows is still unbound
+  } else {
+    cc_.mov(gp(ref), slot);
+  }
   cc_.mov(slot, b);
 }
 
@@ -306,6 +310,50 @@ PyCodeObject* TraceLowering::known_frame_code(Ref push) const {
     if (type_of(trace_.lists[in.list_start + i]) != Type::Obj) return nullptr;
   }
   return code;
+}
+
+// frame_slots: the frames this trace pushes start with their arguments in the first slots
+// and NULL in the other plain locals (cells and free variables get objects); afterwards only
+// the trace's FRAME_STOREs (STORE_FAST: plain locals only) write them, as nothing else
+// writes an executing frame's fast locals.
+void TraceLowering::compute_frame_slots() {
+  const Ref n = static_cast<Ref>(trace_.ops.size());
+  store_old_.assign(n, kSlotUnknown);
+  std::map<Ref, std::map<int32_t, Ref>> frames;  // PUSH_FRAME -> slots stored since
+  for (Ref r = 0; r < n; r++) {
+    const Instr& in = op(r);
+    if (in.dead) continue;
+    if (in.op == Op::PUSH_FRAME) {
+      frames[r];
+    } else if (in.op == Op::FRAME_STORE) {
+      auto f = frames.find(in.a);
+      if (f == frames.end()) continue;
+      auto it = f->second.find(in.aux);
+      if (it != f->second.end()) {
+        store_old_[r] = it->second;
+      } else {
+        const Instr& push = op(in.a);
+        store_old_[r] = in.aux < push.list_count ? trace_.lists[push.list_start + in.aux]
+                                                 : kSlotNull;
+      }
+      f->second[in.aux] = in.b;
+    } else if (in.op == Op::POP_FRAME) {
+      auto f = frames.find(in.a);
+      if (f == frames.end()) continue;
+      pop_slots_[r] = std::move(f->second);
+      frames.erase(f);
+    }
+  }
+}
+
+// Slot `slot` of the frame `push` made for `code`, as the push left it: an argument, NULL
+// for a plain local, unknown for a cell or free variable.
+Ref TraceLowering::slot_at_push(Ref push, int32_t slot, PyCodeObject* code) const {
+  const _PyLocals_Kind kind = _PyLocals_GetKind(code->co_localspluskinds, slot);
+  if (kind & (CO_FAST_CELL | CO_FAST_FREE)) return kSlotUnknown;
+  const Instr& in = op(push);
+  if (in.op != Op::PUSH_FRAME) return kSlotUnknown;
+  return slot < in.list_count ? trace_.lists[in.list_start + slot] : kSlotNull;
 }
 
 // PUSH_FRAME of a known code: what the helper does for it, inline. The function's code is
@@ -432,10 +480,19 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   cc_.mov(t, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, previous)));
   cc_.mov(tstate, x86::qword_ptr(tstate, offsetof(PyThreadState, cframe)));
   cc_.mov(x86::qword_ptr(tstate, offsetof(_PyCFrame, current_frame)), t);
+  // Locals whose value the trace knows (its stores, the push's arguments and NULLs) skip
+  // the NULL test, or the whole release, and release an exact float inline.
+  auto stored = pop_slots_.find(ref);
   for (int i = 0; i < nlocalsplus; i++) {
+    Ref value = kSlotUnknown;
+    if (stored != pop_slots_.end()) {
+      auto it = stored->second.find(i);
+      value = it != stored->second.end() ? it->second : slot_at_push(in.a, i, code);
+    }
+    if (value == kSlotNull) continue;
     x86::Gp local = new_gp();
     cc_.mov(local, x86::qword_ptr(frame, kFrameLocal0 + 8 * i));
-    emit_decref(cc_, local, true);
+    release(local, value == kSlotUnknown, value >= 0 && exact_float(value, ref));
   }
   x86::Gp field = new_gp();
   cc_.mov(field, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)));
@@ -505,8 +562,7 @@ void TraceLowering::lower_box_float(Ref ref, const Instr& in) {
   cc_.mov(t, imm(reinterpret_cast<intptr_t>(&_Py_tracemalloc_config.tracing)));
   cc_.cmp(x86::dword_ptr(t), 0);
   cc_.jne(slow);
-  cc_.mov(interp, tstate_slot_);
-  cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
+  cc_.mov(interp, interp_slot_);
   cc_.mov(out, x86::qword_ptr(interp, kFloatFreeList));
   cc_.test(out, out);
   cc_.jz(slow);
@@ -540,20 +596,30 @@ bool TraceLowering::exact_float(Ref r, Ref at) const {
 // DECREF / XDECREF (Py_DECREF of 3.11: no immortal objects). The last reference to an exact
 // float goes back to the free list as _Py_Dealloc -> float_dealloc -> _PyFloat_ExactDealloc
 // puts it (a full list: the call, which frees it); anything else calls _Py_Dealloc.
+// The XDECREF of a FRAME_STORE's old value, when the trace knows that value (a fresh
+// frame's NULL local, or what an earlier store put there), is that value's release.
 void TraceLowering::lower_decref(Ref ref, const Instr& in) {
-  x86::Gp a = gp(in.a);
+  Ref value = in.a;
+  bool maybe_null = in.op == Op::XDECREF;
+  if (op(in.a).op == Op::FRAME_STORE && store_old_[in.a] != kSlotUnknown) {
+    if (store_old_[in.a] == kSlotNull) return;  // Py_XDECREF(NULL)
+    value = store_old_[in.a];                    // a stored value: never NULL
+    maybe_null = false;
+  }
+  release(gp(in.a), maybe_null, exact_float(value, ref));
+}
+
+void TraceLowering::release(const x86::Gp& a, bool maybe_null, bool exact_float) {
   Label done = cc_.newLabel(), dealloc = cc_.newLabel();
-  if (in.op == Op::XDECREF) {
+  if (maybe_null) {
     cc_.test(a, a);
     cc_.jz(done);
   }
   cc_.sub(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
   cc_.jnz(done);
-  if (exact_float(in.a, ref)) {
-    x86::Gp interp = new_gp();
+  if (exact_float) {
+    x86::Gp interp = load_slot(interp_slot_);
     x86::Gp t = new_gp();
-    cc_.mov(interp, tstate_slot_);
-    cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
     cc_.cmp(x86::dword_ptr(interp, kFloatNumFree), PyFloat_MAXFREELIST);
     cc_.jge(dealloc);
     cc_.add(x86::dword_ptr(interp, kFloatNumFree), 1);

@@ -7,6 +7,7 @@
 #include <asmjit/x86.h>
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -134,6 +135,17 @@ class TraceLowering {
   void lower_box_float(Ref ref, const Instr& in);
   bool exact_float(Ref r, Ref at) const;
   void lower_decref(Ref ref, const Instr& in);
+  // Py_DECREF (maybe_null: Py_XDECREF) of `a`; an exact float goes back to the free list
+  // inline, as float_dealloc puts it.
+  void release(const x86::Gp& a, bool maybe_null, bool exact_float);
+  // What the slots of frames this trace pushes hold, where the trace says (only its own
+  // FRAME_STOREs write them): per FRAME_STORE, the value it replaces; per POP_FRAME, each
+  // slot's value. kSlotNull: NULL; a ref: that value (never NULL); kSlotUnknown.
+  static constexpr Ref kSlotUnknown = -1;
+  static constexpr Ref kSlotNull = -3;
+  static constexpr Ref kSlotInitial = -4;  // as the push left it: an argument or NULL
+  void compute_frame_slots();
+  Ref slot_at_push(Ref push, int32_t slot, PyCodeObject* code) const;
   void lower_box_int(Ref ref, const Instr& in);
   void lower_append(Ref ref, const Instr& in);
 
@@ -150,13 +162,17 @@ class TraceLowering {
   std::vector<x86::Xmm> xmms_;
   std::vector<asmjit::Label> stubs_;
   std::vector<bool> stub_used_;
-  x86::Mem ctx_slot_, tstate_slot_, locals_slot_, stack_slot_, frame_slot_, breaker_slot_;
+  x86::Mem ctx_slot_, tstate_slot_, locals_slot_, stack_slot_, frame_slot_, breaker_slot_,
+      interp_slot_;
   x86::Mem list_area_;  // CallV operand lists
   x86::Mem scratch_;    // 8 bytes for xmm <-> gp moves
   bool force_deopt_ = false;
   const ExitLinks* links_ = nullptr;
   asmjit::Label head_;  // op 0
   std::vector<Ref> frame_at_;  // per op: kLoopFrame, a frame value's ref, or kUnknownFrame
+  std::vector<Ref> store_old_;  // per FRAME_STORE: kSlotNull, a ref, kSlotUnknown
+  std::map<Ref, std::map<int32_t, Ref>> pop_slots_;  // per POP_FRAME: slots stored since the
+                                                     // push (others: kSlotInitial)
 };
 
 }  // namespace janus::jit::x64
