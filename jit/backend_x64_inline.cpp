@@ -319,29 +319,31 @@ PyCodeObject* TraceLowering::known_frame_code(Ref push) const {
 void TraceLowering::compute_frame_slots() {
   const Ref n = static_cast<Ref>(trace_.ops.size());
   store_old_.assign(n, kSlotUnknown);
-  std::map<Ref, std::map<int32_t, Ref>> frames;  // PUSH_FRAME -> slots stored since
+  // Frame value -> the slots the trace stored since the push (or, for a frame it did not
+  // push, a side trace's entry frame, since its start: its other slots are unknown).
+  std::map<Ref, std::map<int32_t, Ref>> frames;
+  // Two ENTRY_PTRs of one entry slot are one frame.
+  auto key = [&](Ref frame) { return op(frame).op == Op::ENTRY_PTR ? -16 - op(frame).aux : frame; };
   for (Ref r = 0; r < n; r++) {
     const Instr& in = op(r);
     if (in.dead) continue;
     if (in.op == Op::PUSH_FRAME) {
-      frames[r];
+      frames[r].clear();
     } else if (in.op == Op::FRAME_STORE) {
-      auto f = frames.find(in.a);
-      if (f == frames.end()) continue;
-      auto it = f->second.find(in.aux);
-      if (it != f->second.end()) {
+      std::map<int32_t, Ref>& slots = frames[key(in.a)];
+      auto it = slots.find(in.aux);
+      const Instr& push = op(in.a);
+      if (it != slots.end()) {
         store_old_[r] = it->second;
-      } else {
-        const Instr& push = op(in.a);
+      } else if (push.op == Op::PUSH_FRAME) {
         store_old_[r] = in.aux < push.list_count ? trace_.lists[push.list_start + in.aux]
                                                  : kSlotNull;
       }
-      f->second[in.aux] = in.b;
+      slots[in.aux] = in.b;
     } else if (in.op == Op::POP_FRAME) {
-      auto f = frames.find(in.a);
-      if (f == frames.end()) continue;
-      pop_slots_[r] = std::move(f->second);
-      frames.erase(f);
+      auto f = frames.find(key(in.a));
+      pop_slots_[r] = f != frames.end() ? std::move(f->second) : std::map<int32_t, Ref>{};
+      if (f != frames.end()) frames.erase(f);
     }
   }
 }
@@ -349,10 +351,10 @@ void TraceLowering::compute_frame_slots() {
 // Slot `slot` of the frame `push` made for `code`, as the push left it: an argument, NULL
 // for a plain local, unknown for a cell or free variable.
 Ref TraceLowering::slot_at_push(Ref push, int32_t slot, PyCodeObject* code) const {
+  const Instr& in = op(push);
+  if (in.op != Op::PUSH_FRAME) return kSlotUnknown;  // pushed before the trace started
   const _PyLocals_Kind kind = _PyLocals_GetKind(code->co_localspluskinds, slot);
   if (kind & (CO_FAST_CELL | CO_FAST_FREE)) return kSlotUnknown;
-  const Instr& in = op(push);
-  if (in.op != Op::PUSH_FRAME) return kSlotUnknown;
   return slot < in.list_count ? trace_.lists[in.list_start + slot] : kSlotNull;
 }
 
