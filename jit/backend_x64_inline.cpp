@@ -494,14 +494,16 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
     if (value == kSlotNull) continue;
     x86::Gp local = new_gp();
     cc_.mov(local, x86::qword_ptr(frame, kFrameLocal0 + 8 * i));
-    release(local, value == kSlotUnknown, value >= 0 && exact_float(value, ref));
+    release(local, value == kSlotUnknown, value >= 0 && exact_float(value, ref),
+            value >= 0 && held_by_trace(value));
   }
   x86::Gp field = new_gp();
   cc_.mov(field, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)));
   emit_decref(cc_, field, true);
   x86::Gp func = new_gp();
   cc_.mov(func, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)));
-  emit_decref(cc_, func, false);
+  // (A frame this trace pushed for a constant function holds that constant.)
+  release(func, false, false, op(in.a).op == Op::PUSH_FRAME && held_by_trace(op(in.a).a));
   x86::Gp code_ref = new_gp();
   cc_.mov(code_ref, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
   emit_decref(cc_, code_ref, false);
@@ -608,10 +610,21 @@ void TraceLowering::lower_decref(Ref ref, const Instr& in) {
     value = store_old_[in.a];                    // a stored value: never NULL
     maybe_null = false;
   }
-  release(gp(in.a), maybe_null, exact_float(value, ref));
+  release(gp(in.a), maybe_null, exact_float(value, ref), held_by_trace(value));
 }
 
-void TraceLowering::release(const x86::Gp& a, bool maybe_null, bool exact_float) {
+// A trace constant (or a new reference to one): Trace::consts holds it while the trace
+// runs, so a release of it never frees it.
+bool TraceLowering::held_by_trace(Ref v) const {
+  while (v >= 0 && op(v).op == Op::NEWREF) v = op(v).a;
+  return v >= 0 && op(v).op == Op::CONST_OBJ && op(v).imm != 0;
+}
+
+void TraceLowering::release(const x86::Gp& a, bool maybe_null, bool exact_float, bool held) {
+  if (held) {  // the count stays above zero: no test, no deallocation
+    cc_.sub(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
+    return;
+  }
   Label done = cc_.newLabel(), dealloc = cc_.newLabel();
   if (maybe_null) {
     cc_.test(a, a);

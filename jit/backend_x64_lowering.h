@@ -137,7 +137,8 @@ class TraceLowering {
   void lower_decref(Ref ref, const Instr& in);
   // Py_DECREF (maybe_null: Py_XDECREF) of `a`; an exact float goes back to the free list
   // inline, as float_dealloc puts it.
-  void release(const x86::Gp& a, bool maybe_null, bool exact_float);
+  void release(const x86::Gp& a, bool maybe_null, bool exact_float, bool held = false);
+  bool held_by_trace(Ref v) const;
   // What the slots of frames this trace pushes hold, where the trace says (only its own
   // FRAME_STOREs write them): per FRAME_STORE, the value it replaces; per POP_FRAME, each
   // slot's value. kSlotNull: NULL; a ref: that value (never NULL); kSlotUnknown.
