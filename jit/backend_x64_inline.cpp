@@ -22,12 +22,10 @@ static_assert(sizeof(digit) == 4 && PyLong_SHIFT == 30, "CPython 3.11 ints: 30-b
 void TraceLowering::lower_guard_int64(Ref ref, const Instr& in) {
   roll(in);
   x86::Gp a = gp(in.a);
-  x86::Gp type = new_gp(TypeId::kUInt64);
   x86::Gp size = new_gp(TypeId::kInt64);
   Label pass = cc_.newLabel();
   Label slow = cc_.newLabel();
-  cc_.mov(type, imm(reinterpret_cast<intptr_t>(&PyLong_Type)));
-  cc_.cmp(x86::qword_ptr(a, offsetof(PyObject, ob_type)), type);
+  cmp_imm(x86::qword_ptr(a, offsetof(PyObject, ob_type)), reinterpret_cast<intptr_t>(&PyLong_Type));
   cc_.jne(stub(in.exit));
   cc_.mov(size, x86::qword_ptr(a, kLongSize));
   cc_.add(size, 2);
@@ -130,9 +128,7 @@ void TraceLowering::lower_list_iter_next(Ref ref, const Instr& in) {
 // GUARD_LEN: Py_SIZE(a) == imm.
 void TraceLowering::lower_guard_len(const Instr& in) {
   roll(in);
-  x86::Gp expected = new_gp(TypeId::kInt64);
-  cc_.mov(expected, imm(in.imm));
-  cc_.cmp(x86::qword_ptr(gp(in.a), offsetof(PyVarObject, ob_size)), expected);
+  cmp_imm(x86::qword_ptr(gp(in.a), offsetof(PyVarObject, ob_size)), in.imm);
   cc_.jne(stub(in.exit));
 }
 
@@ -573,8 +569,8 @@ void TraceLowering::lower_box_float(Ref ref, const Instr& in) {
   cc_.mov(t, x86::qword_ptr(out, offsetof(PyObject, ob_type)));
   cc_.sub(x86::dword_ptr(interp, kFloatNumFree), 1);
   cc_.mov(x86::qword_ptr(interp, kFloatFreeList), t);
-  cc_.mov(t, imm(reinterpret_cast<intptr_t>(&PyFloat_Type)));
-  cc_.mov(x86::qword_ptr(out, offsetof(PyObject, ob_type)), t);
+  with_imm(x86::Inst::kIdMov, x86::qword_ptr(out, offsetof(PyObject, ob_type)),
+           reinterpret_cast<intptr_t>(&PyFloat_Type));
   cc_.mov(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
   cc_.movsd(x86::qword_ptr(out, offsetof(PyFloatObject, ob_fval)), xmm(in.a));
   cc_.jmp(done);

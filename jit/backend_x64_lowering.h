@@ -82,6 +82,20 @@ class TraceLowering {
     cc_.mov(r, slot);
     return r;
   }
+  // `cmp`/`mov` with a 64-bit constant: the immediate itself where it fits a sign-extended
+  // imm32 (static CPython objects, versions, lengths), else through a register.
+  template <class Dst>
+  void with_imm(x86::Inst::Id inst, const Dst& dst, int64_t value) {
+    if (asmjit::Support::isInt32(value)) {
+      cc_.emit(inst, dst, asmjit::imm(value));
+    } else {
+      x86::Gp r = new_gp(asmjit::TypeId::kUInt64);
+      cc_.mov(r, asmjit::imm(value));
+      cc_.emit(inst, dst, r);
+    }
+  }
+  template <class Dst>
+  void cmp_imm(const Dst& dst, int64_t value) { with_imm(x86::Inst::kIdCmp, dst, value); }
   x86::Gp ctx() { return load_slot(ctx_slot_); }
   x86::Gp tstate() { return load_slot(tstate_slot_); }
   asmjit::Label stub(int32_t snapshot);  // the exit stub of a snapshot (emitted at the end)

@@ -80,9 +80,7 @@ void TraceLowering::compare_f64(const x86::Gp& out, const x86::Xmm& a, const x86
 
 void TraceLowering::guard_field_is(const Instr& in, int32_t offset) {
   roll(in);
-  x86::Gp expected = new_gp(TypeId::kUInt64);
-  cc_.mov(expected, imm(in.imm));
-  cc_.cmp(x86::qword_ptr(gp(in.a), offset), expected);
+  cmp_imm(x86::qword_ptr(gp(in.a), offset), in.imm);
   cc_.jne(stub(in.exit));
 }
 
@@ -171,9 +169,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::GUARD_IS:
     case Op::GUARD_IS_NOT: {
       roll(in);
-      x86::Gp expected = new_gp(TypeId::kUInt64);
-      cc_.mov(expected, imm(in.imm));
-      cc_.cmp(gp(in.a), expected);
+      cmp_imm(gp(in.a), in.imm);
       if (in.op == Op::GUARD_IS) {
         cc_.jne(stub(in.exit));
       } else {
@@ -195,9 +191,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       break;
     case Op::GUARD_DICT_VERSION: {
       roll(in);
-      x86::Gp expected = new_gp(TypeId::kUInt64);
-      cc_.mov(expected, imm(in.imm));
-      cc_.cmp(x86::qword_ptr(gp(in.a), offsetof(PyDictObject, ma_version_tag)), expected);
+      cmp_imm(x86::qword_ptr(gp(in.a), offsetof(PyDictObject, ma_version_tag)), in.imm);
       cc_.jne(stub(in.exit));
       break;
     }
