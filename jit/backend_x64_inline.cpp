@@ -354,6 +354,19 @@ Ref TraceLowering::slot_at_push(Ref push, int32_t slot, PyCodeObject* code) cons
   return slot < in.list_count ? trace_.lists[in.list_start + slot] : kSlotNull;
 }
 
+// Whether the frame POP_FRAME `pop` releases may hold a tp_call-slot level or a
+// __getattr__ registration (vm::release_call_slot_level gives them back): a frame this
+// trace pushed without a level (aux 0) holds one only if a HOLD_GETATTR_FRAME of the trace
+// registered it; any other frame (a side trace's entry frame) may.
+bool TraceLowering::may_hold_call_registrations(Ref pop, Ref frame) const {
+  const Instr& push = op(frame);
+  if (push.op != Op::PUSH_FRAME || push.aux != 0) return true;
+  for (Ref r = frame + 1; r < pop; r++) {
+    if (!op(r).dead && op(r).op == Op::HOLD_GETATTR_FRAME && op(r).a == frame) return true;
+  }
+  return false;
+}
+
 // PUSH_FRAME of a known code: what the helper does for it, inline. The function's code is
 // checked, then the recursion limit and the data stack's room; any of them failing calls
 // the helper with the state untouched (it raises RecursionError, or grows the data stack).
@@ -513,10 +526,12 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   cc_.mov(x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)), frame);
   cc_.bind(popped);
   InvokeNode* call;
-  cc_.invoke(&call, imm(reinterpret_cast<void*>(&vm::release_call_slot_level)),
-             FuncSignatureT<void, void*, void*>(CallConvId::kHost));
-  call->setArg(0, tstate);
-  call->setArg(1, frame);
+  if (may_hold_call_registrations(ref, in.a)) {
+    cc_.invoke(&call, imm(reinterpret_cast<void*>(&vm::release_call_slot_level)),
+               FuncSignatureT<void, void*, void*>(CallConvId::kHost));
+    call->setArg(0, tstate);
+    call->setArg(1, frame);
+  }
   cc_.jmp(done);
 
   cc_.bind(first_in_chunk);

@@ -146,6 +146,7 @@ class TraceLowering {
   PyCodeObject* known_frame_code(Ref push) const;
   void lower_push_frame(Ref ref, const Instr& in);
   void lower_pop_frame(Ref ref, const Instr& in);
+  bool may_hold_call_registrations(Ref pop, Ref frame) const;
   void lower_box_float(Ref ref, const Instr& in);
   bool exact_float(Ref r, Ref at) const;
   void lower_decref(Ref ref, const Instr& in);
