@@ -47,6 +47,7 @@ namespace x64 {
 using namespace asmjit;
 
 void TraceLowering::define(Ref ref) {
+  if (is_constant(op(ref).op)) return;  // materialized at each use (gp, xmm)
   switch (type_of(ref)) {
     case Type::Void: break;
     case Type::F64: xmms_[ref] = new_xmm_sd(); break;
@@ -54,6 +55,30 @@ void TraceLowering::define(Ref ref) {
     case Type::I64:
     case Type::Bool: gps_[ref] = new_gp(TypeId::kUInt64); break;
   }
+}
+
+x86::Gp TraceLowering::gp(Ref ref) {
+  const Instr& in = op(ref);
+  if (in.op == Op::CONST_OBJ || in.op == Op::CONST_I64 || in.op == Op::CONST_BOOL) {
+    x86::Gp r = new_gp(TypeId::kUInt64);
+    cc_.mov(r, imm(in.op == Op::CONST_BOOL ? int64_t{in.imm != 0} : in.imm));
+    return r;
+  }
+  return gps_[ref];
+}
+
+x86::Xmm TraceLowering::xmm(Ref ref) {
+  const Instr& in = op(ref);
+  if (in.op == Op::CONST_F64) {
+    x86::Xmm r = new_xmm_sd();
+    if (in.imm == 0) {
+      cc_.xorpd(r, r);
+    } else {
+      cc_.movsd(r, cc_.newQWordConst(ConstPoolScope::kLocal, uint64_t(in.imm)));
+    }
+    return r;
+  }
+  return xmms_[ref];
 }
 
 Label TraceLowering::stub(int32_t snapshot) {
@@ -65,9 +90,10 @@ Label TraceLowering::stub(int32_t snapshot) {
 void TraceLowering::emit_stub(int32_t snapshot, const Label& label) {
   cc_.bind(label);
   const Snapshot& snap = trace_.snapshots[snapshot];
+  x86::Gp context = ctx();
   if (!snap.entries.empty()) {
     x86::Gp out = new_gp();
-    cc_.mov(out, x86::qword_ptr(ctx_, kCtxExitValues));
+    cc_.mov(out, x86::qword_ptr(context, kCtxExitValues));
     for (size_t i = 0; i < snap.entries.size(); i++) {
       Ref ref = snap.entries[i].ref;
       x86::Mem slot = x86::qword_ptr(out, int32_t(i * 8));
@@ -79,7 +105,7 @@ void TraceLowering::emit_stub(int32_t snapshot, const Label& label) {
     }
   }
   if (links_ != nullptr && snap.kind == Snapshot::Resume) emit_link(snapshot);
-  cc_.mov(x86::dword_ptr(ctx_, kCtxExitId), snapshot);
+  cc_.mov(x86::dword_ptr(context, kCtxExitId), snapshot);
   x86::Gp result = new_gp(TypeId::kInt32);
   cc_.mov(result, snapshot);
   cc_.ret(result);
@@ -98,27 +124,29 @@ void TraceLowering::emit_link(int32_t snapshot) {
   cc_.mov(side, x86::qword_ptr(side));
   cc_.test(side, side);
   cc_.jz(plain);
-  cc_.mov(t, x86::qword_ptr(ctx_, kCtxExitValues));
-  cc_.mov(x86::qword_ptr(ctx_, kCtxEntryValues), t);
-  cc_.mov(t, x86::qword_ptr(ctx_, kCtxSideExitValues));
-  cc_.mov(x86::qword_ptr(ctx_, kCtxExitValues), t);
+  x86::Gp context = ctx();
+  cc_.mov(t, x86::qword_ptr(context, kCtxExitValues));
+  cc_.mov(x86::qword_ptr(context, kCtxEntryValues), t);
+  cc_.mov(t, x86::qword_ptr(context, kCtxSideExitValues));
+  cc_.mov(x86::qword_ptr(context, kCtxExitValues), t);
   cc_.mov(t, imm(links_->entries));
   cc_.add(x86::qword_ptr(t), 1);
   x86::Gp result = new_gp(TypeId::kInt32);
   InvokeNode* call;
   cc_.invoke(&call, side, FuncSignatureT<int, TraceContext*>(CallConvId::kHost));
-  call->setArg(0, ctx_);
+  call->setArg(0, context);
   call->setRet(0, result);
-  cc_.mov(t, x86::qword_ptr(ctx_, kCtxEntryValues));  // this trace's buffer again
-  cc_.mov(x86::qword_ptr(ctx_, kCtxExitValues), t);
+  context = ctx();  // (the call clobbered its register)
+  cc_.mov(t, x86::qword_ptr(context, kCtxEntryValues));  // this trace's buffer again
+  cc_.mov(x86::qword_ptr(context, kCtxExitValues), t);
   cc_.cmp(result, kSideBackAtHead);
   cc_.jne(left);
   cc_.mov(t, imm(&links_->early_runs[snapshot]));
   cc_.mov(x86::dword_ptr(t), 0);
   cc_.jmp(head_);
   cc_.bind(left);
-  cc_.mov(x86::dword_ptr(ctx_, kCtxSideExit), result);
-  cc_.mov(x86::qword_ptr(ctx_, kCtxSideCode), side);
+  cc_.mov(x86::dword_ptr(context, kCtxSideExit), result);
+  cc_.mov(x86::qword_ptr(context, kCtxSideCode), side);
   cc_.bind(plain);
 }
 
@@ -131,10 +159,10 @@ void TraceLowering::lower_side_end(const Instr& in) {
     return;
   }
   x86::Gp breaker = new_gp();
-  cc_.mov(breaker, x86::qword_ptr(ctx_, kCtxEvalBreaker));
+  cc_.mov(breaker, breaker_slot_);
   cc_.cmp(x86::dword_ptr(breaker), 0);
   cc_.jne(stub(in.exit));
-  cc_.add(x86::qword_ptr(ctx_, kCtxIterations), 1);
+  cc_.add(x86::qword_ptr(ctx(), kCtxIterations), 1);
   x86::Gp result = new_gp(TypeId::kInt32);
   cc_.mov(result, kSideBackAtHead);
   cc_.ret(result);
@@ -143,7 +171,7 @@ void TraceLowering::lower_side_end(const Instr& in) {
 // A stitched side trace's entry value: slot `aux` of the parent's exit buffer.
 void TraceLowering::lower_entry(Ref ref, const Instr& in) {
   x86::Gp entry = new_gp();
-  cc_.mov(entry, x86::qword_ptr(ctx_, kCtxEntryValues));
+  cc_.mov(entry, x86::qword_ptr(ctx(), kCtxEntryValues));
   x86::Mem slot = x86::qword_ptr(entry, int32_t(in.aux) * 8);
   if (type_of(ref) == Type::F64) {
     cc_.movsd(xmm(ref), slot);
@@ -178,12 +206,28 @@ bool TraceLowering::run(std::string* why) {
   force_deopt_ = force_deopt_period() > 0;
 
   FuncNode* func = cc_.addFunc(FuncSignatureT<int, TraceContext*>(CallConvId::kHost));
-  ctx_ = cc_.newIntPtr("ctx");
-  locals_ = cc_.newIntPtr("localsplus");
-  stack_ = cc_.newIntPtr("stack_base");
-  func->setArg(0, ctx_);
-  cc_.mov(locals_, x86::qword_ptr(ctx_, kCtxLocals));
-  cc_.mov(stack_, x86::qword_ptr(ctx_, kCtxStack));
+  x86::Gp context = cc_.newIntPtr("ctx");
+  func->setArg(0, context);
+  x86::Mem slots = cc_.newStack(7 * 8, 8, "ctx_fields");
+  ctx_slot_ = slots;
+  tstate_slot_ = slots.cloneAdjusted(8);
+  locals_slot_ = slots.cloneAdjusted(16);
+  stack_slot_ = slots.cloneAdjusted(24);
+  frame_slot_ = slots.cloneAdjusted(32);
+  breaker_slot_ = slots.cloneAdjusted(40);
+  cc_.mov(ctx_slot_, context);
+  const std::pair<const x86::Mem*, int32_t> fields[] = {
+      {&tstate_slot_, kCtxTstate}, {&locals_slot_, kCtxLocals}, {&stack_slot_, kCtxStack},
+      {&frame_slot_, kCtxFrame},   {&breaker_slot_, kCtxEvalBreaker}};
+  for (const auto& [slot, offset] : fields) {
+    x86::Gp t = new_gp();
+    cc_.mov(t, x86::qword_ptr(context, offset));
+    cc_.mov(*slot, t);
+  }
+  interp_slot_ = slots.cloneAdjusted(48);  // tstate->interp (float free list)
+  x86::Gp interp = tstate();
+  cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
+  cc_.mov(interp_slot_, interp);
   list_area_ = cc_.newStack(uint32_t(max_list) * 8, 16, "callv_list");
   scratch_ = cc_.newStack(8, 8, "scratch");
 
@@ -196,6 +240,8 @@ bool TraceLowering::run(std::string* why) {
     if (!op(r).dead) define(r);
   }
 
+  compute_current_frames();
+  compute_frame_slots();
   head_ = cc_.newLabel();
   cc_.bind(head_);
   const bool listing = cc_.logger() != nullptr;

@@ -86,8 +86,7 @@ void TraceLowering::split_dict_values(const x86::Gp& a, const x86::Gp& values,
   cc_.mov(dict, x86::qword_ptr(a, kDictPointer));
   cc_.test(dict, dict);
   cc_.jz(no_dict);
-  cc_.mov(expected, imm(reinterpret_cast<intptr_t>(&PyDict_Type)));
-  cc_.cmp(x86::qword_ptr(dict, offsetof(PyObject, ob_type)), expected);
+  cmp_imm(x86::qword_ptr(dict, offsetof(PyObject, ob_type)), reinterpret_cast<intptr_t>(&PyDict_Type));
   cc_.jne(slow);
   cc_.mov(expected, imm(reinterpret_cast<intptr_t>(keys)));
   cc_.cmp(x86::qword_ptr(dict, offsetof(PyDictObject, ma_keys)), expected);

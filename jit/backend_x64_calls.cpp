@@ -4,6 +4,8 @@
 // error convention of kMayRaise ops.
 #include "jit/backend_x64_lowering.h"
 
+#include <algorithm>
+
 namespace janus::jit::x64 {
 
 using namespace asmjit;
@@ -30,19 +32,91 @@ void TraceLowering::roll(const Instr& in) {
 // op's (code the helper runs may look at this frame: tracebacks, warnings,
 // sys._getframe), as interpret() does:
 //   current_frame->prev_instr = _PyCode_CODE(current_frame->f_code) + pc
+// current_frame is the one frame_at_ names where the trace says which it is: the loop's
+// frame (whose code is the trace's: an immediate), or an inlined callee's frame value
+// (its f_code read from it); elsewhere it is read from the thread state.
 void TraceLowering::set_frame_instr(const Instr& in) {
   if (!(op_info(in.op).flags & kEffect)) return;
-  // The innermost frame (the loop's, or the inlined callee the op belongs to):
-  // tstate->cframe->current_frame.
-  x86::Gp frame = new_gp();
+  const Ref at = static_cast<Ref>(&in - trace_.ops.data());
+  const Ref known = frame_at_[at];
+  const int32_t instr_offset = int32_t(offsetof(PyCodeObject, co_code_adaptive) +
+                                       int64_t{in.pc} * int64_t{sizeof(_Py_CODEUNIT)});
+  x86::Gp frame;
   x86::Gp instr = new_gp();
-  cc_.mov(frame, x86::qword_ptr(ctx_, kCtxTstate));
-  cc_.mov(frame, x86::qword_ptr(frame, offsetof(PyThreadState, cframe)));
-  cc_.mov(frame, x86::qword_ptr(frame, offsetof(_PyCFrame, current_frame)));
-  cc_.mov(instr, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
-  cc_.add(instr, int32_t(offsetof(PyCodeObject, co_code_adaptive) +
-                         int64_t{in.pc} * int64_t{sizeof(_Py_CODEUNIT)}));
+  if (known == kLoopFrame) {
+    frame = load_slot(frame_slot_);
+    if (trace_.code != nullptr) {
+      cc_.mov(instr, imm(reinterpret_cast<intptr_t>(trace_.code) + instr_offset));
+    } else {
+      cc_.mov(instr, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
+      cc_.add(instr, instr_offset);
+    }
+  } else {
+    if (known >= 0) {
+      frame = gp(known);
+    } else {
+      frame = tstate();
+      cc_.mov(frame, x86::qword_ptr(frame, offsetof(PyThreadState, cframe)));
+      cc_.mov(frame, x86::qword_ptr(frame, offsetof(_PyCFrame, current_frame)));
+    }
+    cc_.mov(instr, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
+    cc_.add(instr, instr_offset);
+  }
   cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, prev_instr)), instr);
+}
+
+// frame_at_: the trace's frames as a stack, from the loop's frame (a side trace: from the
+// first snapshot, which names every frame at its exit) through PUSH_FRAME (its frame is
+// current after it) and POP_FRAME (the one below is current again). A snapshot names the
+// frames current before its op (FramePtr entries at depths 1..n, n = its callers); where
+// it disagrees with the stack, or a pop is not of the top frame, the current frame is
+// unknown until the next snapshot that names all frames.
+void TraceLowering::compute_current_frames() {
+  const Ref n = static_cast<Ref>(trace_.ops.size());
+  frame_at_.assign(n, kUnknownFrame);
+  std::vector<Ref> stack;
+  bool known = !trace_.side;
+  if (known) stack.push_back(kLoopFrame);
+  auto frames_of = [&](const Snapshot& snap, std::vector<Ref>* out) {
+    const size_t depth = snap.callers.size();
+    out->assign(depth + 1, kUnknownFrame);
+    (*out)[0] = kLoopFrame;
+    for (const SnapEntry& e : snap.entries) {
+      if (e.kind == SnapEntry::FramePtr && e.index >= 1 && size_t(e.index) <= depth) {
+        (*out)[e.index] = e.ref;
+      }
+    }
+    return std::find(out->begin(), out->end(), kUnknownFrame) == out->end();
+  };
+  std::vector<Ref> named;
+  bool lost = false;  // the two disagreed once: unknown from then on
+  for (Ref r = 0; r < n && !lost; r++) {
+    const Instr& in = op(r);
+    if (in.dead) continue;
+    if (in.exit >= 0) {
+      const bool complete = frames_of(trace_.snapshots[in.exit], &named);
+      if (known && named != stack) {
+        lost = true;
+        break;
+      }
+      if (!known && complete) {
+        stack = named;
+        known = true;
+      }
+    }
+    if (!known) continue;
+    frame_at_[r] = stack.back();
+    if (in.op == Op::PUSH_FRAME) {
+      stack.push_back(r);
+    } else if (in.op == Op::POP_FRAME) {
+      if (stack.size() > 1 && stack.back() == in.a) {
+        stack.pop_back();
+      } else {
+        lost = true;
+      }
+    }
+  }
+  if (lost) frame_at_.assign(n, kUnknownFrame);
 }
 
 // A Call op: the helper from jit/runtime.h with the uniform raw-64-bit signature.
@@ -162,7 +236,7 @@ void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
   const x86::Mem remaining =
       x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining));
   const bool level = !(in.aux & rt::kCNoLevel);
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   if (level) {
     cc_.cmp(remaining, 0);
     cc_.jle(slow);
@@ -200,7 +274,7 @@ void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
       break;
   }
   call->setRet(0, result);
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   if (level) cc_.add(remaining, 1);
   cc_.test(result, result);
   cc_.jz(check);

@@ -22,12 +22,10 @@ static_assert(sizeof(digit) == 4 && PyLong_SHIFT == 30, "CPython 3.11 ints: 30-b
 void TraceLowering::lower_guard_int64(Ref ref, const Instr& in) {
   roll(in);
   x86::Gp a = gp(in.a);
-  x86::Gp type = new_gp(TypeId::kUInt64);
   x86::Gp size = new_gp(TypeId::kInt64);
   Label pass = cc_.newLabel();
   Label slow = cc_.newLabel();
-  cc_.mov(type, imm(reinterpret_cast<intptr_t>(&PyLong_Type)));
-  cc_.cmp(x86::qword_ptr(a, offsetof(PyObject, ob_type)), type);
+  cmp_imm(x86::qword_ptr(a, offsetof(PyObject, ob_type)), reinterpret_cast<intptr_t>(&PyLong_Type));
   cc_.jne(stub(in.exit));
   cc_.mov(size, x86::qword_ptr(a, kLongSize));
   cc_.add(size, 2);
@@ -130,9 +128,7 @@ void TraceLowering::lower_list_iter_next(Ref ref, const Instr& in) {
 // GUARD_LEN: Py_SIZE(a) == imm.
 void TraceLowering::lower_guard_len(const Instr& in) {
   roll(in);
-  x86::Gp expected = new_gp(TypeId::kInt64);
-  cc_.mov(expected, imm(in.imm));
-  cc_.cmp(x86::qword_ptr(gp(in.a), offsetof(PyVarObject, ob_size)), expected);
+  cmp_imm(x86::qword_ptr(gp(in.a), offsetof(PyVarObject, ob_size)), in.imm);
   cc_.jne(stub(in.exit));
 }
 
@@ -201,7 +197,11 @@ void TraceLowering::lower_frame_store(Ref ref, const Instr& in) {
   const x86::Mem slot = x86::qword_ptr(
       gp(in.a), int32_t(offsetof(_PyInterpreterFrame, localsplus) + int64_t{in.aux} * 8));
   cc_.add(x86::qword_ptr(b, offsetof(PyObject, ob_refcnt)), 1);
-  cc_.mov(gp(ref), slot);
+  if (store_old_[ref] == kSlotNull) {
+    cc_.xor_(gp(ref), gp(ref));  // a local the trace knows is still unbound
+  } else {
+    cc_.mov(gp(ref), slot);
+  }
   cc_.mov(slot, b);
 }
 
@@ -308,6 +308,65 @@ PyCodeObject* TraceLowering::known_frame_code(Ref push) const {
   return code;
 }
 
+// frame_slots: the frames this trace pushes start with their arguments in the first slots
+// and NULL in the other plain locals (cells and free variables get objects); afterwards only
+// the trace's FRAME_STOREs (STORE_FAST: plain locals only) write them, as nothing else
+// writes an executing frame's fast locals.
+void TraceLowering::compute_frame_slots() {
+  const Ref n = static_cast<Ref>(trace_.ops.size());
+  store_old_.assign(n, kSlotUnknown);
+  // Frame value -> the slots the trace stored since the push (or, for a frame it did not
+  // push, a side trace's entry frame, since its start: its other slots are unknown).
+  std::map<Ref, std::map<int32_t, Ref>> frames;
+  // Two ENTRY_PTRs of one entry slot are one frame.
+  auto key = [&](Ref frame) { return op(frame).op == Op::ENTRY_PTR ? -16 - op(frame).aux : frame; };
+  for (Ref r = 0; r < n; r++) {
+    const Instr& in = op(r);
+    if (in.dead) continue;
+    if (in.op == Op::PUSH_FRAME) {
+      frames[r].clear();
+    } else if (in.op == Op::FRAME_STORE) {
+      std::map<int32_t, Ref>& slots = frames[key(in.a)];
+      auto it = slots.find(in.aux);
+      const Instr& push = op(in.a);
+      if (it != slots.end()) {
+        store_old_[r] = it->second;
+      } else if (push.op == Op::PUSH_FRAME) {
+        store_old_[r] = in.aux < push.list_count ? trace_.lists[push.list_start + in.aux]
+                                                 : kSlotNull;
+      }
+      slots[in.aux] = in.b;
+    } else if (in.op == Op::POP_FRAME) {
+      auto f = frames.find(key(in.a));
+      pop_slots_[r] = f != frames.end() ? std::move(f->second) : std::map<int32_t, Ref>{};
+      if (f != frames.end()) frames.erase(f);
+    }
+  }
+}
+
+// Slot `slot` of the frame `push` made for `code`, as the push left it: an argument, NULL
+// for a plain local, unknown for a cell or free variable.
+Ref TraceLowering::slot_at_push(Ref push, int32_t slot, PyCodeObject* code) const {
+  const Instr& in = op(push);
+  if (in.op != Op::PUSH_FRAME) return kSlotUnknown;  // pushed before the trace started
+  const _PyLocals_Kind kind = _PyLocals_GetKind(code->co_localspluskinds, slot);
+  if (kind & (CO_FAST_CELL | CO_FAST_FREE)) return kSlotUnknown;
+  return slot < in.list_count ? trace_.lists[in.list_start + slot] : kSlotNull;
+}
+
+// Whether the frame POP_FRAME `pop` releases may hold a tp_call-slot level or a
+// __getattr__ registration (vm::release_call_slot_level gives them back): a frame this
+// trace pushed without a level (aux 0) holds one only if a HOLD_GETATTR_FRAME of the trace
+// registered it; any other frame (a side trace's entry frame) may.
+bool TraceLowering::may_hold_call_registrations(Ref pop, Ref frame) const {
+  const Instr& push = op(frame);
+  if (push.op != Op::PUSH_FRAME || push.aux != 0) return true;
+  for (Ref r = frame + 1; r < pop; r++) {
+    if (!op(r).dead && op(r).op == Op::HOLD_GETATTR_FRAME && op(r).a == frame) return true;
+  }
+  return false;
+}
+
 // PUSH_FRAME of a known code: what the helper does for it, inline. The function's code is
 // checked, then the recursion limit and the data stack's room; any of them failing calls
 // the helper with the state untouched (it raises RecursionError, or grows the data stack).
@@ -328,7 +387,7 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
   cc_.cmp(x86::qword_ptr(func, offsetof(PyFunctionObject, func_code)), t);
   cc_.jne(slow);
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   // _Py_EnterRecursiveCallTstate: at the limit, the helper raises.
   cc_.cmp(remaining, 0);
   cc_.jle(slow);
@@ -384,7 +443,7 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   cc_.jmp(done);
 
   cc_.bind(undo);
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   cc_.add(remaining, 1);
   cc_.bind(slow);
   for (int i = 0; i < in.list_count; i++) {
@@ -428,25 +487,36 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   cc_.jne(slow);
   // _Py_LeaveRecursiveCallTstate, then one level kept while clearing: net unchanged until
   // the frame is cleared.
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   cc_.mov(t, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, previous)));
   cc_.mov(tstate, x86::qword_ptr(tstate, offsetof(PyThreadState, cframe)));
   cc_.mov(x86::qword_ptr(tstate, offsetof(_PyCFrame, current_frame)), t);
+  // Locals whose value the trace knows (its stores, the push's arguments and NULLs) skip
+  // the NULL test, or the whole release, and release an exact float inline.
+  auto stored = pop_slots_.find(ref);
   for (int i = 0; i < nlocalsplus; i++) {
+    Ref value = kSlotUnknown;
+    if (stored != pop_slots_.end()) {
+      auto it = stored->second.find(i);
+      value = it != stored->second.end() ? it->second : slot_at_push(in.a, i, code);
+    }
+    if (value == kSlotNull) continue;
     x86::Gp local = new_gp();
     cc_.mov(local, x86::qword_ptr(frame, kFrameLocal0 + 8 * i));
-    emit_decref(cc_, local, true);
+    release(local, value == kSlotUnknown, value >= 0 && exact_float(value, ref),
+            value >= 0 && held_by_trace(value));
   }
   x86::Gp field = new_gp();
   cc_.mov(field, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)));
   emit_decref(cc_, field, true);
   x86::Gp func = new_gp();
   cc_.mov(func, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)));
-  emit_decref(cc_, func, false);
+  // (A frame this trace pushed for a constant function holds that constant.)
+  release(func, false, false, op(in.a).op == Op::PUSH_FRAME && held_by_trace(op(in.a).a));
   x86::Gp code_ref = new_gp();
   cc_.mov(code_ref, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
   emit_decref(cc_, code_ref, false);
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   cc_.add(x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining)), 1);
   // _PyThreadState_PopFrame: datastack_top = frame, unless the frame opens its chunk.
   cc_.mov(t, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_chunk)));
@@ -456,10 +526,12 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   cc_.mov(x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)), frame);
   cc_.bind(popped);
   InvokeNode* call;
-  cc_.invoke(&call, imm(reinterpret_cast<void*>(&vm::release_call_slot_level)),
-             FuncSignatureT<void, void*, void*>(CallConvId::kHost));
-  call->setArg(0, tstate);
-  call->setArg(1, frame);
+  if (may_hold_call_registrations(ref, in.a)) {
+    cc_.invoke(&call, imm(reinterpret_cast<void*>(&vm::release_call_slot_level)),
+               FuncSignatureT<void, void*, void*>(CallConvId::kHost));
+    call->setArg(0, tstate);
+    call->setArg(1, frame);
+  }
   cc_.jmp(done);
 
   cc_.bind(first_in_chunk);
@@ -467,7 +539,7 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
              FuncSignatureT<void, void*, void*>(CallConvId::kHost));
   call->setArg(0, tstate);
   call->setArg(1, frame);
-  cc_.mov(tstate, x86::qword_ptr(ctx_, kCtxTstate));
+  cc_.mov(tstate, tstate_slot_);
   cc_.jmp(popped);
 
   cc_.bind(slow);
@@ -505,16 +577,15 @@ void TraceLowering::lower_box_float(Ref ref, const Instr& in) {
   cc_.mov(t, imm(reinterpret_cast<intptr_t>(&_Py_tracemalloc_config.tracing)));
   cc_.cmp(x86::dword_ptr(t), 0);
   cc_.jne(slow);
-  cc_.mov(interp, x86::qword_ptr(ctx_, kCtxTstate));
-  cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
+  cc_.mov(interp, interp_slot_);
   cc_.mov(out, x86::qword_ptr(interp, kFloatFreeList));
   cc_.test(out, out);
   cc_.jz(slow);
   cc_.mov(t, x86::qword_ptr(out, offsetof(PyObject, ob_type)));
   cc_.sub(x86::dword_ptr(interp, kFloatNumFree), 1);
   cc_.mov(x86::qword_ptr(interp, kFloatFreeList), t);
-  cc_.mov(t, imm(reinterpret_cast<intptr_t>(&PyFloat_Type)));
-  cc_.mov(x86::qword_ptr(out, offsetof(PyObject, ob_type)), t);
+  with_imm(x86::Inst::kIdMov, x86::qword_ptr(out, offsetof(PyObject, ob_type)),
+           reinterpret_cast<intptr_t>(&PyFloat_Type));
   cc_.mov(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
   cc_.movsd(x86::qword_ptr(out, offsetof(PyFloatObject, ob_fval)), xmm(in.a));
   cc_.jmp(done);
@@ -540,20 +611,41 @@ bool TraceLowering::exact_float(Ref r, Ref at) const {
 // DECREF / XDECREF (Py_DECREF of 3.11: no immortal objects). The last reference to an exact
 // float goes back to the free list as _Py_Dealloc -> float_dealloc -> _PyFloat_ExactDealloc
 // puts it (a full list: the call, which frees it); anything else calls _Py_Dealloc.
+// The XDECREF of a FRAME_STORE's old value, when the trace knows that value (a fresh
+// frame's NULL local, or what an earlier store put there), is that value's release.
 void TraceLowering::lower_decref(Ref ref, const Instr& in) {
-  x86::Gp a = gp(in.a);
+  Ref value = in.a;
+  bool maybe_null = in.op == Op::XDECREF;
+  if (op(in.a).op == Op::FRAME_STORE && store_old_[in.a] != kSlotUnknown) {
+    if (store_old_[in.a] == kSlotNull) return;  // Py_XDECREF(NULL)
+    value = store_old_[in.a];                    // a stored value: never NULL
+    maybe_null = false;
+  }
+  release(gp(in.a), maybe_null, exact_float(value, ref), held_by_trace(value));
+}
+
+// A trace constant (or a new reference to one): Trace::consts holds it while the trace
+// runs, so a release of it never frees it.
+bool TraceLowering::held_by_trace(Ref v) const {
+  while (v >= 0 && op(v).op == Op::NEWREF) v = op(v).a;
+  return v >= 0 && op(v).op == Op::CONST_OBJ && op(v).imm != 0;
+}
+
+void TraceLowering::release(const x86::Gp& a, bool maybe_null, bool exact_float, bool held) {
+  if (held) {  // the count stays above zero: no test, no deallocation
+    cc_.sub(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
+    return;
+  }
   Label done = cc_.newLabel(), dealloc = cc_.newLabel();
-  if (in.op == Op::XDECREF) {
+  if (maybe_null) {
     cc_.test(a, a);
     cc_.jz(done);
   }
   cc_.sub(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
   cc_.jnz(done);
-  if (exact_float(in.a, ref)) {
-    x86::Gp interp = new_gp();
+  if (exact_float) {
+    x86::Gp interp = load_slot(interp_slot_);
     x86::Gp t = new_gp();
-    cc_.mov(interp, x86::qword_ptr(ctx_, kCtxTstate));
-    cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
     cc_.cmp(x86::dword_ptr(interp, kFloatNumFree), PyFloat_MAXFREELIST);
     cc_.jge(dealloc);
     cc_.add(x86::dword_ptr(interp, kFloatNumFree), 1);

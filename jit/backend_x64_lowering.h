@@ -7,6 +7,7 @@
 #include <asmjit/x86.h>
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -61,9 +62,42 @@ class TraceLowering {
 
   const Instr& op(Ref ref) const { return trace_.ops[ref]; }
   Type type_of(Ref ref) const { return trace_.ops[ref].type; }
-  x86::Gp gp(Ref ref) const { return gps_[ref]; }
-  x86::Xmm xmm(Ref ref) const { return xmms_[ref]; }
+  // The value's register at this point of the code. A constant (CONST_*) has none of its
+  // own: each use gets a fresh short-lived register loaded with the immediate here (a
+  // constant held for the whole trace would take a register from the values that need
+  // one, or a stack home reloaded around every call). So a register fetched once is only
+  // good where the fetch dominates its uses (the op's own code, or an exit stub's).
+  x86::Gp gp(Ref ref);
+  x86::Xmm xmm(Ref ref);
+  static bool is_constant(Op op) {
+    return op == Op::CONST_OBJ || op == Op::CONST_I64 || op == Op::CONST_BOOL ||
+           op == Op::CONST_F64;
+  }
   void define(Ref ref);  // creates the virtual register of an op's result
+  // The trace context's fields the code reads most, each kept in a stack slot filled at
+  // entry and loaded where needed, rather than in registers live across every helper call
+  // (asmjit 1.9 then saves and restores them around each call).
+  x86::Gp load_slot(const x86::Mem& slot) {
+    x86::Gp r = new_gp();
+    cc_.mov(r, slot);
+    return r;
+  }
+  // `cmp`/`mov` with a 64-bit constant: the immediate itself where it fits a sign-extended
+  // imm32 (static CPython objects, versions, lengths), else through a register.
+  template <class Dst>
+  void with_imm(x86::Inst::Id inst, const Dst& dst, int64_t value) {
+    if (asmjit::Support::isInt32(value)) {
+      cc_.emit(inst, dst, asmjit::imm(value));
+    } else {
+      x86::Gp r = new_gp(asmjit::TypeId::kUInt64);
+      cc_.mov(r, asmjit::imm(value));
+      cc_.emit(inst, dst, r);
+    }
+  }
+  template <class Dst>
+  void cmp_imm(const Dst& dst, int64_t value) { with_imm(x86::Inst::kIdCmp, dst, value); }
+  x86::Gp ctx() { return load_slot(ctx_slot_); }
+  x86::Gp tstate() { return load_slot(tstate_slot_); }
   asmjit::Label stub(int32_t snapshot);  // the exit stub of a snapshot (emitted at the end)
   void emit_stub(int32_t snapshot, const asmjit::Label& label);
   void lower_entry(Ref ref, const Instr& in);  // ENTRY_*: a slot of ctx->entry_values
@@ -82,6 +116,12 @@ class TraceLowering {
   // A guard that the pointer field at `offset` of operand a equals imm (after the roll).
   void guard_field_is(const Instr& in, int32_t offset);
   void set_frame_instr(const Instr& in);
+  // Which frame is the thread's current frame at each op, where the trace says it
+  // statically (frame_at_): the loop's frame, a frame value (a PUSH_FRAME result or a side
+  // trace's ENTRY_PTR of one), or unknown (set_frame_instr then reads current_frame).
+  static constexpr Ref kLoopFrame = -2;
+  static constexpr Ref kUnknownFrame = -1;
+  void compute_current_frames();
   void lower_call(Ref ref, const Instr& in);
   void lower_callv(Ref ref, const Instr& in);
   x86::Gp invoke_helper(const Instr& in);
@@ -106,9 +146,22 @@ class TraceLowering {
   PyCodeObject* known_frame_code(Ref push) const;
   void lower_push_frame(Ref ref, const Instr& in);
   void lower_pop_frame(Ref ref, const Instr& in);
+  bool may_hold_call_registrations(Ref pop, Ref frame) const;
   void lower_box_float(Ref ref, const Instr& in);
   bool exact_float(Ref r, Ref at) const;
   void lower_decref(Ref ref, const Instr& in);
+  // Py_DECREF (maybe_null: Py_XDECREF) of `a`; an exact float goes back to the free list
+  // inline, as float_dealloc puts it.
+  void release(const x86::Gp& a, bool maybe_null, bool exact_float, bool held = false);
+  bool held_by_trace(Ref v) const;
+  // What the slots of frames this trace pushes hold, where the trace says (only its own
+  // FRAME_STOREs write them): per FRAME_STORE, the value it replaces; per POP_FRAME, each
+  // slot's value. kSlotNull: NULL; a ref: that value (never NULL); kSlotUnknown.
+  static constexpr Ref kSlotUnknown = -1;
+  static constexpr Ref kSlotNull = -3;
+  static constexpr Ref kSlotInitial = -4;  // as the push left it: an argument or NULL
+  void compute_frame_slots();
+  Ref slot_at_push(Ref push, int32_t slot, PyCodeObject* code) const;
   void lower_box_int(Ref ref, const Instr& in);
   void lower_append(Ref ref, const Instr& in);
 
@@ -125,12 +178,17 @@ class TraceLowering {
   std::vector<x86::Xmm> xmms_;
   std::vector<asmjit::Label> stubs_;
   std::vector<bool> stub_used_;
-  x86::Gp ctx_, locals_, stack_;
+  x86::Mem ctx_slot_, tstate_slot_, locals_slot_, stack_slot_, frame_slot_, breaker_slot_,
+      interp_slot_;
   x86::Mem list_area_;  // CallV operand lists
   x86::Mem scratch_;    // 8 bytes for xmm <-> gp moves
   bool force_deopt_ = false;
   const ExitLinks* links_ = nullptr;
   asmjit::Label head_;  // op 0
+  std::vector<Ref> frame_at_;  // per op: kLoopFrame, a frame value's ref, or kUnknownFrame
+  std::vector<Ref> store_old_;  // per FRAME_STORE: kSlotNull, a ref, kSlotUnknown
+  std::map<Ref, std::map<int32_t, Ref>> pop_slots_;  // per POP_FRAME: slots stored since the
+                                                     // push (others: kSlotInitial)
 };
 
 }  // namespace janus::jit::x64

@@ -80,9 +80,7 @@ void TraceLowering::compare_f64(const x86::Gp& out, const x86::Xmm& a, const x86
 
 void TraceLowering::guard_field_is(const Instr& in, int32_t offset) {
   roll(in);
-  x86::Gp expected = new_gp(TypeId::kUInt64);
-  cc_.mov(expected, imm(in.imm));
-  cc_.cmp(x86::qword_ptr(gp(in.a), offset), expected);
+  cmp_imm(x86::qword_ptr(gp(in.a), offset), in.imm);
   cc_.jne(stub(in.exit));
 }
 
@@ -91,37 +89,29 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     // ---- constants and the frame ----------------------------------------------------
     case Op::CONST_OBJ:
     case Op::CONST_I64:
-      cc_.mov(gp(ref), imm(in.imm));
-      break;
     case Op::CONST_BOOL:
-      cc_.mov(gp(ref), imm(in.imm != 0 ? 1 : 0));
-      break;
     case Op::CONST_F64:
-      if (in.imm == 0) {
-        cc_.xorpd(xmm(ref), xmm(ref));
-      } else {
-        cc_.movsd(xmm(ref), cc_.newQWordConst(ConstPoolScope::kLocal, uint64_t(in.imm)));
-      }
-      break;
+      break;  // no code here: each use materializes the constant (gp, xmm)
     case Op::LOAD_LOCAL:
-      cc_.mov(gp(ref), x86::qword_ptr(locals_, int32_t(in.aux) * 8));
+      cc_.mov(gp(ref), x86::qword_ptr(load_slot(locals_slot_), int32_t(in.aux) * 8));
       break;
     case Op::LOAD_STACK:
-      cc_.mov(gp(ref), x86::qword_ptr(stack_, int32_t(in.aux) * 8));
+      cc_.mov(gp(ref), x86::qword_ptr(load_slot(stack_slot_), int32_t(in.aux) * 8));
       break;
     case Op::STORE_LOCAL: {
+      x86::Gp locals = load_slot(locals_slot_);
       x86::Gp a = gp(in.a);
       cc_.add(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
-      cc_.mov(gp(ref), x86::qword_ptr(locals_, int32_t(in.aux) * 8));
-      cc_.mov(x86::qword_ptr(locals_, int32_t(in.aux) * 8), a);
+      cc_.mov(gp(ref), x86::qword_ptr(locals, int32_t(in.aux) * 8));
+      cc_.mov(x86::qword_ptr(locals, int32_t(in.aux) * 8), a);
       break;
     }
     case Op::LOOP: {
       x86::Gp breaker = new_gp();
-      cc_.mov(breaker, x86::qword_ptr(ctx_, kCtxEvalBreaker));
+      cc_.mov(breaker, breaker_slot_);
       cc_.cmp(x86::dword_ptr(breaker), 0);
       cc_.jne(stub(in.exit));
-      cc_.add(x86::qword_ptr(ctx_, kCtxIterations), 1);
+      cc_.add(x86::qword_ptr(ctx(), kCtxIterations), 1);
       break;  // the jump back to the head follows the last op
     }
     case Op::SIDE_END:
@@ -134,7 +124,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       set_frame_instr(in);
       asmjit::Label clear = cc_.newLabel();
       x86::Gp breaker = new_gp();
-      cc_.mov(breaker, x86::qword_ptr(ctx_, kCtxEvalBreaker));
+      cc_.mov(breaker, breaker_slot_);
       cc_.cmp(x86::dword_ptr(breaker), 0);
       cc_.je(clear);
       lower_call(ref, in);
@@ -145,7 +135,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       // The helper inline: tstate->cframe->use_tracing == 0.
       roll(in);
       x86::Gp cframe = new_gp();
-      cc_.mov(cframe, x86::qword_ptr(ctx_, kCtxTstate));
+      cc_.mov(cframe, tstate_slot_);
       cc_.mov(cframe, x86::qword_ptr(cframe, offsetof(PyThreadState, cframe)));
       cc_.cmp(x86::byte_ptr(cframe, offsetof(_PyCFrame, use_tracing)), 0);
       cc_.jne(stub(in.exit));
@@ -181,9 +171,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::GUARD_IS:
     case Op::GUARD_IS_NOT: {
       roll(in);
-      x86::Gp expected = new_gp(TypeId::kUInt64);
-      cc_.mov(expected, imm(in.imm));
-      cc_.cmp(gp(in.a), expected);
+      cmp_imm(gp(in.a), in.imm);
       if (in.op == Op::GUARD_IS) {
         cc_.jne(stub(in.exit));
       } else {
@@ -205,9 +193,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       break;
     case Op::GUARD_DICT_VERSION: {
       roll(in);
-      x86::Gp expected = new_gp(TypeId::kUInt64);
-      cc_.mov(expected, imm(in.imm));
-      cc_.cmp(x86::qword_ptr(gp(in.a), offsetof(PyDictObject, ma_version_tag)), expected);
+      cmp_imm(x86::qword_ptr(gp(in.a), offsetof(PyDictObject, ma_version_tag)), in.imm);
       cc_.jne(stub(in.exit));
       break;
     }
@@ -459,10 +445,11 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
         cc_.movapd(xmm(ref), xmm(in.a));
         cc_.andpd(xmm(ref), mask);
       } else {
+        x86::Xmm arg = xmm(in.a);  // (a constant's load must precede the call node)
         InvokeNode* call;
         cc_.invoke(&call, imm(reinterpret_cast<void*>(math_function(in.aux))),
                    FuncSignatureT<double, double>(CallConvId::kHost));
-        call->setArg(0, xmm(in.a));
+        call->setArg(0, arg);
         call->setRet(0, xmm(ref));
       }
       break;

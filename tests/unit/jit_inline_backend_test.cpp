@@ -558,6 +558,93 @@ TEST_F(JitInlineTest, FloatsComeFromAndGoBackToTheFreeList) {
   }
 }
 
+// What a pushed frame's slots hold is known from the trace (its arguments, NULL locals,
+// then what its stores put there), so the machine code skips the release of a store over
+// an unbound local, releases a replaced float and the popped frame's floats to the free
+// list inline, and skips NULL tests: against the IR interpreter (the helpers: FRAME_STORE,
+// _Py_Dealloc -> float_dealloc, POP_FRAME's _PyFrame_Clear), the same reference counts,
+// thread state and free list, with room in the list and full.
+TEST_F(JitInlineTest, KnownFrameSlotsAreReleasedAsTheHelpersDo) {
+  py("def h(a, b=None):\n    c = a\n    return c\n");
+  auto* h = reinterpret_cast<PyFunctionObject*>(var("h"));
+  const uint32_t version = _PyFunction_GetVersionForCurrentState(h);
+  ASSERT_NE(version, 0u);
+  Trace trace;
+  IRBuilder b(trace);
+  Ref x = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+  Snapshot first;
+  first.entries = {{SnapEntry::Local, 0, x}};
+  int32_t guard_exit = b.add_snapshot(first);
+  b.emit(Op::GUARD_TYPE, x, kNoRef, kNoRef, reinterpret_cast<int64_t>(&PyFloat_Type), 0, guard_exit);
+  Ref fn = b.emit(Op::NEWREF, b.const_obj(reinterpret_cast<PyObject*>(h)));
+  Snapshot raise;
+  raise.kind = Snapshot::RaiseAt;
+  raise.forceable = false;
+  raise.entries = {{SnapEntry::Release, 0, fn}};
+  b.emit(Op::GUARD_FUNC_VERSION, fn, kNoRef, kNoRef, version, 0, guard_exit);
+  Ref frame = b.emit_list(Op::PUSH_FRAME, {x}, fn, 1, 0, b.add_snapshot(raise));  // b unbound
+  Ref v = b.emit(Op::UNBOX_FLOAT, x);
+  Snapshot raise_in;  // inside the callee (depth 1)
+  raise_in.kind = Snapshot::RaiseAt;
+  raise_in.forceable = false;
+  raise_in.callers = {CallerState{1, 0}};
+  raise_in.entries = {{SnapEntry::FramePtr, 1, frame}, {SnapEntry::Release, 0, fn}};
+  int32_t raised_in = b.add_snapshot(raise_in);
+  Ref f1 = b.emit(Op::BOX_FLOAT, b.emit(Op::ADD_F64, v, v), kNoRef, kNoRef, 0, 0, raised_in);
+  Ref old1 = b.emit(Op::FRAME_STORE, frame, f1, kNoRef, 0, 2);  // c: unbound until now
+  b.emit(Op::XDECREF, old1);
+  b.emit(Op::DECREF, f1);
+  Ref f2 = b.emit(Op::BOX_FLOAT, b.emit(Op::MUL_F64, v, v), kNoRef, kNoRef, 0, 0, raised_in);
+  Ref old2 = b.emit(Op::FRAME_STORE, frame, f2, kNoRef, 0, 2);  // c again: replaces f1
+  b.emit(Op::XDECREF, old2);
+  b.emit(Op::DECREF, f2);
+  b.emit(Op::POP_FRAME, frame);  // a = x (kept by the loop frame), b NULL, c = f2 (freed)
+  b.emit(Op::DECREF, fn);
+  int32_t done = b.add_snapshot(Snapshot{});
+  b.emit(Op::GUARD_FALSE, b.const_bool(true), kNoRef, kNoRef, 0, 0, done);
+  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done);
+  EXPECT_EQ(verify(trace), "");
+  std::string why;
+  auto code = compile(trace, &why);
+  ASSERT_NE(code, nullptr) << why;
+  _Py_float_state* state = &PyThreadState_Get()->interp->float_state;
+  for (bool full : {false, true}) {
+    SCOPED_TRACE(full ? "a full free list" : "room in the free list");
+    int numfree[2] = {};
+    for (bool compiled : {false, true}) {
+      SCOPED_TRACE(compiled ? "compiled" : "interpreted");
+      PyObject* in = PyFloat_FromDouble(3.0);
+      PyObject* spare[2] = {PyFloat_FromDouble(0.5), PyFloat_FromDouble(0.25)};
+      Py_DECREF(spare[0]);
+      Py_DECREF(spare[1]);
+      ASSERT_GE(state->numfree, 2);
+      const int saved = state->numfree;
+      if (full) state->numfree = PyFloat_MAXFREELIST + 2;  // full once two are taken
+      const int before = state->numfree;
+      Py_ssize_t in_refs = Py_REFCNT(in);
+      Py_ssize_t h_refs = Py_REFCNT(reinterpret_cast<PyObject*>(h));
+      Py_ssize_t code_refs = Py_REFCNT(h->func_code);
+      PyObject* locals[1] = {in};
+      test::LoopFrameRun loop(trace, frame_code(), locals);
+      PyObject** top = loop.ctx.tstate->datastack_top;
+      const int remaining = loop.ctx.tstate->recursion_remaining;
+      EXPECT_EQ(loop.run(trace, code.get(), compiled), done);
+      numfree[compiled] = state->numfree - before;
+      if (full) state->numfree = saved + numfree[compiled];
+      EXPECT_FALSE(PyErr_Occurred());
+      EXPECT_EQ(loop.current_after, loop.frame);
+      EXPECT_EQ(loop.ctx.tstate->datastack_top, top);
+      EXPECT_EQ(loop.ctx.tstate->recursion_remaining, remaining);
+      EXPECT_EQ(Py_REFCNT(in), in_refs);
+      EXPECT_EQ(Py_REFCNT(reinterpret_cast<PyObject*>(h)), h_refs);
+      EXPECT_EQ(Py_REFCNT(h->func_code), code_refs);
+      Py_DECREF(in);
+    }
+    EXPECT_EQ(numfree[0], numfree[1]);
+    EXPECT_EQ(numfree[0], full ? -2 : 0);  // both floats freed, or both back in the list
+  }
+}
+
 // BOX_INT's small-int case and APPEND's case with room, inline, against the helpers
 // (PyLong_FromLongLong, PyList_Append) and CPython: the shared small int itself around both
 // ends of the cache (and a new int past them), appends into lists with and without room

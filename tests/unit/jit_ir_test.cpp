@@ -4,6 +4,8 @@
 // embedded CPython (constants and helpers are Python objects).
 #include "jit/cpython.h"
 
+#include <internal/pycore_function.h>  // _PyFunction_GetVersionForCurrentState
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -257,6 +259,96 @@ TEST_F(JitIrTest, RedundantGuardsDieUnlessAnEffectCouldChangeTheirFact) {
   EXPECT_TRUE(t->ops[v2].dead);
   EXPECT_FALSE(t->ops[v3].dead);
   EXPECT_TRUE(t->ops[t2].dead);
+}
+
+// The effect model: ops that run no code keep mutable facts (a dict version here); ops
+// that may run code drop them. Each block: a guard, the op, the same guard again.
+TEST_F(JitIrTest, GuardsSurviveOpsThatRunNoCodeOnly) {
+  auto t = std::make_unique<Trace>();
+  IRBuilder b(*t);
+  int32_t s = b.add_snapshot(Snapshot{});
+  Ref d = b.const_obj(PyEval_GetBuiltins());
+  Ref list = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+  Ref x = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
+  auto version = [&] { return b.emit(Op::GUARD_DICT_VERSION, d, kNoRef, kNoRef, 7, 0, s); };
+  auto length = [&] { return b.emit(Op::GUARD_LEN, list, kNoRef, kNoRef, 3, 0, s); };
+  std::vector<Ref> kept, removed;
+  kept.push_back(version());
+  kept.push_back(length());
+  // A fresh float stored into a local twice: the second store's old value is that float,
+  // whose release runs no code; so is the release of a value guarded to be an exact int.
+  Ref f = b.emit(Op::BOX_FLOAT, b.const_f64(1.5), kNoRef, kNoRef, 0, 0, s);
+  b.emit(Op::STORE_LOCAL, f, kNoRef, kNoRef, 0, 2);
+  removed.push_back(version());
+  Ref old = b.emit(Op::STORE_LOCAL, x, kNoRef, kNoRef, 0, 2);
+  b.emit(Op::XDECREF, old);
+  removed.push_back(version());
+  b.emit(Op::GUARD_INT64, x, kNoRef, kNoRef, 0, 0, s);
+  b.emit(Op::INCREF, x);
+  b.emit(Op::DECREF, x);
+  removed.push_back(version());
+  removed.push_back(length());
+  // An append changes lengths only.
+  b.emit(Op::APPEND, list, f, kNoRef, 0, 0, s);
+  removed.push_back(version());
+  kept.push_back(length());
+  // A GC allocation may collect garbage, running finalizers.
+  b.emit_list(Op::NEW_TUPLE, {x}, kNoRef, 0, 0, s);
+  kept.push_back(version());
+  // The first store of local 3: its old value is unknown, and so is its release.
+  Ref unknown = b.emit(Op::STORE_LOCAL, x, kNoRef, kNoRef, 0, 3);
+  b.emit(Op::XDECREF, unknown);
+  kept.push_back(version());
+  // A new reference the refcount pass will release after its last use (the store): an
+  // object of unknown type, whose release may run __del__.
+  Ref item = b.emit(Op::SEQ_ITEM, list, b.const_i64(0));
+  removed.push_back(version());
+  Ref old4 = b.emit(Op::STORE_LOCAL, item, kNoRef, kNoRef, 0, 4);
+  kept.push_back(version());
+  b.emit(Op::XDECREF, old4);
+  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, s);
+  eliminate_redundant_guards(*t);
+  for (Ref r : kept) EXPECT_FALSE(t->ops[r].dead) << print_instr(*t, r);
+  for (Ref r : removed) EXPECT_TRUE(t->ops[r].dead) << print_instr(*t, r);
+}
+
+// PUSH_FRAME makes no GC object unless the code has cells (MAKE_CELL): a version-pinned
+// function without cells keeps the facts; one with a cell drops them. A finite check of a
+// float value lasts (the value cannot change).
+TEST_F(JitIrTest, GuardsSurvivePushingAFrameWithoutCells) {
+  PyObject* ns = PyDict_New();
+  PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins());
+  PyObject* r = PyRun_String(
+      "def plain(a):\n    return a\n"
+      "def cells(a):\n    return lambda: a\n",
+      Py_file_input, ns, ns);
+  ASSERT_NE(r, nullptr);
+  Py_DECREF(r);
+  for (const char* name : {"plain", "cells"}) {
+    SCOPED_TRACE(name);
+    auto* func = reinterpret_cast<PyFunctionObject*>(PyDict_GetItemString(ns, name));
+    const uint32_t version = _PyFunction_GetVersionForCurrentState(func);
+    ASSERT_NE(version, 0u);
+    auto t = std::make_unique<Trace>();
+    IRBuilder b(*t);
+    int32_t s = b.add_snapshot(Snapshot{});
+    Ref d = b.const_obj(PyEval_GetBuiltins());
+    Ref fn = b.const_obj(func);
+    Ref x = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+    Ref v = b.emit(Op::UNBOX_FLOAT, x);
+    b.emit(Op::GUARD_DICT_VERSION, d, kNoRef, kNoRef, 7, 0, s);
+    b.emit(Op::GUARD_FINITE_F64, v, kNoRef, kNoRef, 0, 0, s);
+    b.emit(Op::GUARD_FUNC_VERSION, fn, kNoRef, kNoRef, version, 0, s);
+    Ref frame = b.emit_list(Op::PUSH_FRAME, {x}, fn, 0, 0, s);
+    Ref again = b.emit(Op::GUARD_DICT_VERSION, d, kNoRef, kNoRef, 7, 0, s);
+    Ref finite = b.emit(Op::GUARD_FINITE_F64, v, kNoRef, kNoRef, 0, 0, s);
+    b.emit(Op::POP_FRAME, frame);
+    b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, s);
+    eliminate_redundant_guards(*t);
+    EXPECT_EQ(t->ops[again].dead, std::string(name) == "plain");
+    EXPECT_TRUE(t->ops[finite].dead);
+  }
+  Py_DECREF(ns);
 }
 
 TEST_F(JitIrTest, DceRemovesUnusedValuesButNotEffectsOrGuards) {
