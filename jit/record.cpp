@@ -891,14 +891,8 @@ class Recorder {
                  reinterpret_cast<int64_t>(PyTuple_GET_ITEM(code_->co_names, oparg)), 0, raise());
         return true;
       }
-      case BUILD_SET: {
-        std::vector<Ref> items(oparg);
-        for (int i = oparg - 1; i >= 0; i--) items[i] = as_obj(pop());
-        Ref r = b_->emit_list(Op::NEW_SET, items, kNoRef, 0, 0, raise());
-        known_type_[r] = &PySet_Type;
-        push(r);
-        return true;
-      }
+      case BUILD_SET:
+        return build(Op::NEW_SET, oparg, &PySet_Type);
       case SET_ADD: {
         Ref v = as_obj(pop());
         b_->emit(Op::SET_INSERT, peek(oparg), v, kNoRef, 0, 0, raise());
@@ -1034,15 +1028,9 @@ class Recorder {
       case STORE_SUBSCR:
         return store_subscr();
       case BUILD_LIST:
-      case BUILD_TUPLE: {
-        std::vector<Ref> items(oparg);
-        for (int i = oparg - 1; i >= 0; i--) items[i] = as_obj(pop());
-        Op op = opcode == BUILD_LIST ? Op::NEW_LIST : Op::NEW_TUPLE;
-        Ref r = b_->emit_list(op, items, kNoRef, 0, 0, raise());
-        known_type_[r] = opcode == BUILD_LIST ? &PyList_Type : &PyTuple_Type;
-        push(r);
-        return true;
-      }
+        return build(Op::NEW_LIST, oparg, &PyList_Type);
+      case BUILD_TUPLE:
+        return build(Op::NEW_TUPLE, oparg, &PyTuple_Type);
       case LIST_APPEND: {
         Ref v = as_obj(pop());
         b_->emit(Op::APPEND, peek(oparg), v, kNoRef, 0, 0, raise());
@@ -2225,6 +2213,17 @@ class Recorder {
     b_->emit(Op::GUARD_LEN, seq, kNoRef, kNoRef, n, 0, pre());
     pop();
     for (int i = n - 1; i >= 0; i--) push(b_->emit(Op::SEQ_ITEM, seq, b_->const_i64(i)));
+    return true;
+  }
+
+  // BUILD_LIST / BUILD_TUPLE / BUILD_SET: the top n values (boxed), in order, into a new
+  // container of `type` made by `op`.
+  bool build(Op op, int n, PyTypeObject* type) {
+    std::vector<Ref> items(n);
+    for (int i = n - 1; i >= 0; i--) items[i] = as_obj(pop());
+    Ref r = b_->emit_list(op, items, kNoRef, 0, 0, raise());
+    known_type_[r] = type;
+    push(r);
     return true;
   }
 
