@@ -1215,8 +1215,9 @@ class Recorder {
   }
 
   // `dict[key]` / `key in dict` for an exact, combined, str-keyed dict (or OrderedDict: the
-  // same storage and lookups, its order kept aside) and a constant exact str key (Module.__getattr__'s `self._parameters[name]`, an optimizer group's settings):
-  // the key's entry (kAbsentEntry: not there), pinned by the dict's keys version (new keys,
+  // same storage and lookups, its order kept aside) and a constant exact str key
+  // (Module.__getattr__'s `self._parameters[name]`, an optimizer group's settings): the
+  // key's entry (kAbsentEntry: not there), pinned by the dict's keys version (new keys,
   // deletions and resizes change it; values are read at run time). kNotKeyed otherwise.
   int keyed_item(Ref dict, Ref key, PyObject* dict_obj, PyObject* key_obj) const {
     if (type_of(dict) != Type::Obj || type_of(key) != Type::Obj ||
@@ -1683,7 +1684,8 @@ class Recorder {
     if (!is_owned(rv)) rv = newref(rv);
     if (!stack_.empty()) return fail("a value stack left at a return", op_pc_);
     b_->emit(Op::POP_FRAME, frame_ref_);
-    // The frame's deferred objects are released as its slots would be.
+    // The frame's deferred objects are released as its slots would be (after the ones
+    // POP_FRAME releases: finalizers of a frame's locals may run in another order).
     for (const auto& [slot, v] : written_) {
       if (type_of(v) == Type::Obj) b_->emit(Op::KEEP_ALIVE, v);
     }
