@@ -49,63 +49,17 @@ PyCodeObject* frame_code() {
   return code;
 }
 
-struct Outcome {
-  int exit = -1;
-  PyObject* value = nullptr;  // the done exit's stack value (owned), else NULL
-};
-
-// Exits: 0 = the type guards, 1 = GUARD_ATTR_SLOT, then (store) 2 = SET_ATTR_SLOT raised,
-// and AttrTrace::done.
-struct AttrTrace {
-  Trace trace;
-  std::unique_ptr<MachineCode> code;
-  int32_t done = -1;  // the exit after the read (stack 0 = the value, owned)
-};
+using test::AttrMode;
+using test::AttrTrace;
+using Outcome = test::AttrOutcome;
 
 // o.name through the ops (store: o.name = local 1 first, then read back).
 std::unique_ptr<AttrTrace> build(PyObject* o, PyObject* name, int32_t aux, bool store) {
-  auto t = std::make_unique<AttrTrace>();
-  IRBuilder b(t->trace);
-  Ref obj = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
-  Ref value = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
-  Snapshot guard_exit;
-  guard_exit.entries = {{SnapEntry::Local, 0, obj}};
-  int32_t type_exit = b.add_snapshot(guard_exit);
-  int32_t slot_exit = b.add_snapshot(guard_exit);
-  PyTypeObject* tp = Py_TYPE(o);
-  b.emit(Op::GUARD_TYPE, obj, kNoRef, kNoRef, reinterpret_cast<int64_t>(tp), 0, type_exit);
-  Ref type = b.const_obj(reinterpret_cast<PyObject*>(tp));
-  b.emit(Op::GUARD_TYPE_VERSION, type, kNoRef, kNoRef, tp->tp_version_tag, 0, type_exit);
-  const int64_t imm = reinterpret_cast<int64_t>(name);
-  b.emit(Op::GUARD_ATTR_SLOT, obj, kNoRef, kNoRef, imm, aux, slot_exit);
-  if (store) {
-    Snapshot raise_exit;
-    raise_exit.kind = Snapshot::RaiseAt;
-    raise_exit.forceable = false;
-    int32_t raised = b.add_snapshot(raise_exit);
-    b.emit(Op::SET_ATTR_SLOT, obj, value, kNoRef, imm, aux, raised);
-  }
-  Ref item = b.emit(Op::ATTR_SLOT, obj, kNoRef, kNoRef, imm, aux);
-  Snapshot done;
-  done.entries = {{SnapEntry::Stack, 0, item}, {SnapEntry::Release, 0, item}};
-  int32_t done_exit = b.add_snapshot(done);
-  t->done = done_exit;
-  Ref t_ = b.const_bool(true);
-  b.emit(Op::GUARD_FALSE, t_, kNoRef, kNoRef, 0, 0, done_exit);
-  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done_exit);
-  std::string why;
-  t->code = compile(t->trace, &why);
-  EXPECT_NE(t->code, nullptr) << why;
-  return t;
+  return test::build_attr_trace(Py_TYPE(o), name, aux, store ? AttrMode::kStore : AttrMode::kLoad);
 }
 
 Outcome run(const AttrTrace& t, bool compiled, PyObject* o, PyObject* v) {
-  PyObject* locals[2] = {o, v};
-  test::LoopFrameRun loop(t.trace, frame_code(), locals);
-  Outcome r;
-  r.exit = loop.run(t.trace, t.code.get(), compiled);
-  if (r.exit == t.done) r.value = reinterpret_cast<PyObject*>(loop.exit_values[0]);
-  return r;
+  return test::run_attr_trace(t, frame_code(), compiled, o, v);
 }
 
 class JitAttrTest : public ::testing::Test {
@@ -138,25 +92,10 @@ class JitAttrTest : public ::testing::Test {
     return n;  // interned: lives as long as the test
   }
 
-  // Loads `attr` of the object `expr` names with both executors; the value must be
-  // CPython's getattr. Returns the exit both took (and checks they agree).
+  // Loads `attr` of `o` with both executors; the value must be CPython's getattr. Returns
+  // the exit both took (and checks they agree).
   static int load_both(const AttrTrace& t, PyObject* o, const char* attr) {
-    Py_ssize_t before = Py_REFCNT(o);
-    Outcome a = run(t, false, o, Py_None);
-    Outcome b = run(t, true, o, Py_None);
-    EXPECT_EQ(a.exit, b.exit);
-    if (a.exit == t.done && b.exit == t.done) {
-      PyObject* oracle = PyObject_GetAttrString(o, attr);
-      EXPECT_EQ(a.value, oracle);
-      EXPECT_EQ(b.value, oracle);
-      Py_ssize_t rc = Py_REFCNT(oracle);
-      Py_DECREF(a.value);
-      Py_DECREF(b.value);
-      EXPECT_EQ(Py_REFCNT(oracle), rc - 2);  // each executor handed over one new reference
-      Py_DECREF(oracle);
-    }
-    EXPECT_EQ(Py_REFCNT(o), before);
-    return a.exit;
+    return test::load_attr_both(t, frame_code(), o, attr);
   }
   static PyObject* ns_;
 };

@@ -40,65 +40,16 @@ PyCodeObject* frame_code() {
   return code;
 }
 
-enum class Mode { kLoad, kStore, kAbsent };
-
-// Exits: 0 = the type guards, 1 = GUARD_ATTR_SLOT, 2 = SET_ATTR_SLOT raised, `done` after
-// the read (stack 0 = the value, owned; kAbsent: nothing).
-struct AttrTrace {
-  Trace trace;
-  std::unique_ptr<MachineCode> code;
-  std::string listing;
-  int32_t done = -1;
-};
+using Mode = test::AttrMode;
+using test::AttrTrace;
+using Outcome = test::AttrOutcome;
 
 std::unique_ptr<AttrTrace> build(PyTypeObject* tp, PyObject* name, int32_t aux, Mode mode) {
-  auto t = std::make_unique<AttrTrace>();
-  IRBuilder b(t->trace);
-  Ref obj = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
-  Ref value = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
-  Snapshot guard_exit;
-  guard_exit.entries = {{SnapEntry::Local, 0, obj}};
-  int32_t type_exit = b.add_snapshot(guard_exit);
-  int32_t slot_exit = b.add_snapshot(guard_exit);
-  Snapshot raise_exit;
-  raise_exit.kind = Snapshot::RaiseAt;
-  raise_exit.forceable = false;
-  int32_t raised = b.add_snapshot(raise_exit);
-  b.emit(Op::GUARD_TYPE, obj, kNoRef, kNoRef, reinterpret_cast<int64_t>(tp), 0, type_exit);
-  Ref type = b.const_obj(reinterpret_cast<PyObject*>(tp));
-  b.emit(Op::GUARD_TYPE_VERSION, type, kNoRef, kNoRef, tp->tp_version_tag, 0, type_exit);
-  const int64_t imm = reinterpret_cast<int64_t>(name);
-  b.emit(Op::GUARD_ATTR_SLOT, obj, kNoRef, kNoRef, imm, aux, slot_exit);
-  if (mode == Mode::kStore) b.emit(Op::SET_ATTR_SLOT, obj, value, kNoRef, imm, aux, raised);
-  Snapshot done;
-  if (mode != Mode::kAbsent) {
-    Ref item = b.emit(Op::ATTR_SLOT, obj, kNoRef, kNoRef, imm, aux);
-    done.entries = {{SnapEntry::Stack, 0, item}, {SnapEntry::Release, 0, item}};
-  }
-  t->done = b.add_snapshot(done);
-  Ref yes = b.const_bool(true);
-  b.emit(Op::GUARD_FALSE, yes, kNoRef, kNoRef, 0, 0, t->done);
-  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, t->done);
-  std::string why;
-  t->code = compile(t->trace, &why, &t->listing);
-  EXPECT_NE(t->code, nullptr) << why;
-  return t;
+  return test::build_attr_trace(tp, name, aux, mode);
 }
 
-struct Outcome {
-  int exit = -1;
-  PyObject* value = nullptr;  // the done exit's value (owned), else NULL
-};
-
 Outcome run(const AttrTrace& t, bool compiled, PyObject* o, PyObject* v) {
-  PyObject* locals[2] = {o, v};
-  test::LoopFrameRun loop(t.trace, frame_code(), locals);
-  Outcome r;
-  r.exit = loop.run(t.trace, t.code.get(), compiled);
-  if (r.exit == t.done && !t.trace.snapshots[t.done].entries.empty()) {
-    r.value = reinterpret_cast<PyObject*>(loop.exit_values[0]);
-  }
-  return r;
+  return test::run_attr_trace(t, frame_code(), compiled, o, v);
 }
 
 bool has_fast_path(const AttrTrace& t, PyTypeObject* tp) {
@@ -143,23 +94,9 @@ class JitInlineTest : public ::testing::Test {
   static int load_both(const AttrTrace& t, const char* attr) {
     PyObject* o = var("o");
     Py_INCREF(o);
-    Py_ssize_t before = Py_REFCNT(o);
-    Outcome a = run(t, false, o, Py_None);
-    Outcome b = run(t, true, o, Py_None);
-    EXPECT_EQ(a.exit, b.exit);
-    if (a.exit == t.done && b.exit == t.done) {
-      PyObject* oracle = PyObject_GetAttrString(o, attr);
-      EXPECT_EQ(a.value, oracle);
-      EXPECT_EQ(b.value, oracle);
-      Py_ssize_t rc = Py_REFCNT(oracle);
-      Py_DECREF(a.value);
-      Py_DECREF(b.value);
-      EXPECT_EQ(Py_REFCNT(oracle), rc - 2);  // each executor handed over one new reference
-      Py_DECREF(oracle);
-    }
-    EXPECT_EQ(Py_REFCNT(o), before);
+    const int exit = test::load_attr_both(t, frame_code(), o, attr);
     Py_DECREF(o);
-    return a.exit;
+    return exit;
   }
   static PyObject* ns_;
 };
@@ -325,10 +262,7 @@ TEST_F(JitInlineTest, FunctionVersionsAndFrameStores) {
   trace.ops[old].pc = 7;
   b.emit(Op::XDECREF, old);
   Snapshot end;
-  int32_t done = b.add_snapshot(end);
-  Ref yes = b.const_bool(true);
-  b.emit(Op::GUARD_FALSE, yes, kNoRef, kNoRef, 0, 0, done);
-  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done);
+  int32_t done = test::leave_through(b, end);
   std::string why;
   auto code = compile(trace, &why);
   ASSERT_NE(code, nullptr) << why;
@@ -419,10 +353,7 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
     b.emit(Op::DECREF, fn);
     Snapshot end;  // the frame object (when made) comes out: its code is checked
     if (fo != kNoRef) end.entries = {{SnapEntry::Stack, 0, fo}, {SnapEntry::Release, 0, fo}};
-    int32_t done = b.add_snapshot(end);
-    Ref yes = b.const_bool(true);
-    b.emit(Op::GUARD_FALSE, yes, kNoRef, kNoRef, 0, 0, done);
-    b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done);
+    int32_t done = test::leave_through(b, end);
     std::string why;
     std::string listing;
     auto code = compile(trace, &why, &listing);
@@ -504,10 +435,7 @@ TEST_F(JitInlineTest, FloatsComeFromAndGoBackToTheFreeList) {
   b.emit(Op::DECREF, temp);  // a temporary: back to the free list at once
   Snapshot end;
   end.entries = {{SnapEntry::Stack, 0, boxed}, {SnapEntry::Release, 0, boxed}};
-  int32_t done = b.add_snapshot(end);
-  Ref yes = b.const_bool(true);
-  b.emit(Op::GUARD_FALSE, yes, kNoRef, kNoRef, 0, 0, done);
-  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done);
+  int32_t done = test::leave_through(b, end);
   std::string why;
   auto code = compile(trace, &why);
   ASSERT_NE(code, nullptr) << why;
@@ -669,10 +597,7 @@ TEST_F(JitInlineTest, SmallIntsAndAppendsWithRoom) {
   b.emit(Op::APPEND, list, n, kNoRef, 0, 0, b.add_snapshot(raise2));
   Snapshot end;
   end.entries = {{SnapEntry::Stack, 0, boxed}, {SnapEntry::Release, 0, boxed}};
-  int32_t done = b.add_snapshot(end);
-  Ref yes = b.const_bool(true);
-  b.emit(Op::GUARD_FALSE, yes, kNoRef, kNoRef, 0, 0, done);
-  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, done);
+  int32_t done = test::leave_through(b, end);
   std::string why;
   auto code = compile(trace, &why);
   ASSERT_NE(code, nullptr) << why;

@@ -3,6 +3,7 @@
 
 #include "jit/backend_x64.h"
 #include "jit/cpython.h"
+#include "jit/ir.h"
 #include "jit/trace.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace janus::jit::test {
@@ -71,5 +74,99 @@ struct LoopFrameRun {
   TraceContext ctx;
   _PyInterpreterFrame* current_after = nullptr;  // the thread's current frame at the return
 };
+
+// The end of a hand-built trace: a guard that always fails into `done` (added here; its
+// index is returned), then the LOOP (same exit), so each run leaves through `done` once.
+inline int32_t leave_through(IRBuilder& b, const Snapshot& done) {
+  const int32_t exit = b.add_snapshot(done);
+  Ref yes = b.const_bool(true);
+  b.emit(Op::GUARD_FALSE, yes, kNoRef, kNoRef, 0, 0, exit);
+  b.emit(Op::LOOP, kNoRef, kNoRef, kNoRef, 0, 0, exit);
+  return exit;
+}
+
+// A hand-built trace of one instance-attribute access (the attribute tests' and the inline
+// backend tests' subject): local 0 is the object, local 1 the value a store writes. Exits:
+// 0 = the type guards, 1 = GUARD_ATTR_SLOT, 2 = SET_ATTR_SLOT raised, `done` after the read
+// (stack 0 = the value, owned; kAbsent: only the guard, nothing read).
+enum class AttrMode { kLoad, kStore, kAbsent };
+
+struct AttrTrace {
+  Trace trace;
+  std::unique_ptr<MachineCode> code;
+  std::string listing;  // the machine code's listing
+  int32_t done = -1;
+};
+
+inline std::unique_ptr<AttrTrace> build_attr_trace(PyTypeObject* tp, PyObject* name, int32_t aux,
+                                                   AttrMode mode) {
+  auto t = std::make_unique<AttrTrace>();
+  IRBuilder b(t->trace);
+  Ref obj = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+  Ref value = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
+  Snapshot guard_exit;
+  guard_exit.entries = {{SnapEntry::Local, 0, obj}};
+  int32_t type_exit = b.add_snapshot(guard_exit);
+  int32_t slot_exit = b.add_snapshot(guard_exit);
+  Snapshot raise_exit;
+  raise_exit.kind = Snapshot::RaiseAt;
+  raise_exit.forceable = false;
+  int32_t raised = b.add_snapshot(raise_exit);
+  b.emit(Op::GUARD_TYPE, obj, kNoRef, kNoRef, reinterpret_cast<int64_t>(tp), 0, type_exit);
+  Ref type = b.const_obj(reinterpret_cast<PyObject*>(tp));
+  b.emit(Op::GUARD_TYPE_VERSION, type, kNoRef, kNoRef, tp->tp_version_tag, 0, type_exit);
+  const int64_t imm = reinterpret_cast<int64_t>(name);
+  b.emit(Op::GUARD_ATTR_SLOT, obj, kNoRef, kNoRef, imm, aux, slot_exit);
+  if (mode == AttrMode::kStore) b.emit(Op::SET_ATTR_SLOT, obj, value, kNoRef, imm, aux, raised);
+  Snapshot done;
+  if (mode != AttrMode::kAbsent) {
+    Ref item = b.emit(Op::ATTR_SLOT, obj, kNoRef, kNoRef, imm, aux);
+    done.entries = {{SnapEntry::Stack, 0, item}, {SnapEntry::Release, 0, item}};
+  }
+  t->done = leave_through(b, done);
+  std::string why;
+  t->code = compile(t->trace, &why, &t->listing);
+  EXPECT_NE(t->code, nullptr) << why;
+  return t;
+}
+
+struct AttrOutcome {
+  int exit = -1;
+  PyObject* value = nullptr;  // the done exit's value (owned), else NULL
+};
+
+// One run of `t` on object `o` (value `v` for a store) in a loop frame of `code`.
+inline AttrOutcome run_attr_trace(const AttrTrace& t, PyCodeObject* code, bool compiled,
+                                  PyObject* o, PyObject* v) {
+  PyObject* locals[2] = {o, v};
+  LoopFrameRun loop(t.trace, code, locals);
+  AttrOutcome r;
+  r.exit = loop.run(t.trace, t.code.get(), compiled);
+  if (r.exit == t.done && !t.trace.snapshots[t.done].entries.empty()) {
+    r.value = reinterpret_cast<PyObject*>(loop.exit_values[0]);
+  }
+  return r;
+}
+
+// o.attr with both executors: the same exit, at the done exit CPython's getattr (each
+// executor handing over one new reference), and o's count unchanged. Returns the exit.
+inline int load_attr_both(const AttrTrace& t, PyCodeObject* code, PyObject* o, const char* attr) {
+  Py_ssize_t before = Py_REFCNT(o);
+  AttrOutcome a = run_attr_trace(t, code, false, o, Py_None);
+  AttrOutcome b = run_attr_trace(t, code, true, o, Py_None);
+  EXPECT_EQ(a.exit, b.exit);
+  if (a.exit == t.done && b.exit == t.done) {
+    PyObject* oracle = PyObject_GetAttrString(o, attr);
+    EXPECT_EQ(a.value, oracle);
+    EXPECT_EQ(b.value, oracle);
+    Py_ssize_t rc = Py_REFCNT(oracle);
+    Py_DECREF(a.value);
+    Py_DECREF(b.value);
+    EXPECT_EQ(Py_REFCNT(oracle), rc - 2);
+    Py_DECREF(oracle);
+  }
+  EXPECT_EQ(Py_REFCNT(o), before);
+  return a.exit;
+}
 
 }  // namespace janus::jit::test
