@@ -141,6 +141,38 @@ const char* guard_kind(const Trace& trace, Ref op) {
   return op >= 0 ? op_info(trace.ops[op].op).name : "?";
 }
 
+// The machine code of `trace` for `c` (a loop trace's exit stubs call linked side traces
+// through c's link slots); nullptr with the reason in *why.
+std::unique_ptr<MachineCode> machine_code(Compiled& c, const Trace& trace, std::string* why,
+                                          std::string* listing) {
+  ExitLinks links{c.links.get(), c.early_runs.get(), &g_stats.side_entries};
+  return compile(trace, why, listing, trace.side ? nullptr : &links);
+}
+
+// A parent's exit stub may call its side trace itself when both are native and the side
+// trace's exit values fit the buffer it gets.
+bool linkable(const Compiled& parent, const Compiled& side) {
+  return parent.code && side.code && side.exit_values <= kLinkedExitValues;
+}
+
+// " (x.y ms)": the time since `started` (trace log lines).
+std::string took_since(std::chrono::steady_clock::time_point started) {
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  char took[32];
+  std::snprintf(took, sizeof took, " (%.1f ms)", ms);
+  return took;
+}
+
+// JANUS_JIT_DUMP=2: where the machine code lies (to read its profiles against) and its
+// listing.
+void print_listing(const Compiled& c, const std::string& listing) {
+  if (c.code) {
+    std::fprintf(stderr, "; machine code at %p, %zu bytes\n",
+                 reinterpret_cast<void*>(c.code->entry()), c.code->size());
+  }
+  std::fputs(listing.c_str(), stderr);
+}
+
 // Optimizes, verifies and compiles a recorded trace; nullptr (logged) when ill-formed.
 std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
   const auto started = std::chrono::steady_clock::now();
@@ -167,9 +199,7 @@ std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Tr
     compiled->compile_pending = true;
     why_not = "until it has run " + std::to_string(g_settings.compile_after) + " iterations";
   } else {
-    ExitLinks links{compiled->links.get(), compiled->early_runs.get(), &g_stats.side_entries};
-    compiled->code = compile(*trace, &why_not, want_listing ? &listing : nullptr,
-                             trace->side ? nullptr : &links);
+    compiled->code = machine_code(*compiled, *trace, &why_not, want_listing ? &listing : nullptr);
   }
   compiled->exit_op.assign(nsnap, kNoRef);
   compiled->loop_end.assign(nsnap, false);
@@ -201,20 +231,12 @@ std::shared_ptr<Compiled> build(PyCodeObject* code, int head, std::unique_ptr<Tr
     std::string how = compiled->code ? "x86-64" : "IR interpreter (" + why_not + ")";
     std::string what = trace->side ? "side trace of loop at " : "loop at ";
     // Optimization and code generation (a long trace's cost is mostly the register allocator).
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    char took[32];
-    std::snprintf(took, sizeof took, " (%.1f ms)", ms);
     log(LogCategory::Traces, "compiled " + what + where(code, head) + ": " +
                                  std::to_string(ops) + " ops, " + std::to_string(guards) +
-                                 " guards, " + std::to_string(nsnap) + " snapshots, runs on " + how + took);
+                                 " guards, " + std::to_string(nsnap) + " snapshots, runs on " + how +
+                                 took_since(started));
     if (dump_enabled()) std::fputs(print_trace(*trace).c_str(), stderr);
-    if (want_listing) {
-      if (compiled->code) {  // where it lies, to read profiles of the machine code against
-        std::fprintf(stderr, "; machine code at %p, %zu bytes\n",
-                     reinterpret_cast<void*>(compiled->code->entry()), compiled->code->size());
-      }
-      std::fputs(listing.c_str(), stderr);
-    }
+    if (want_listing) print_listing(*compiled, listing);
   }
   compiled->trace = std::move(trace);
   return compiled;
@@ -229,34 +251,24 @@ void compile_now(Compiled& c, PyCodeObject* code, int head, Compiled* parent, in
   const Trace& trace = *c.trace;
   std::string why_not, listing;
   const bool want_listing = dump_asm_enabled() && log_enabled(LogCategory::Traces);
-  ExitLinks links{c.links.get(), c.early_runs.get(), &g_stats.side_entries};
-  c.code = compile(trace, &why_not, want_listing ? &listing : nullptr, trace.side ? nullptr : &links);
+  c.code = machine_code(c, trace, &why_not, want_listing ? &listing : nullptr);
   if (c.code) g_stats.traces_native++;
   if (log_enabled(LogCategory::Traces)) {
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    char took[32];
-    std::snprintf(took, sizeof took, " (%.1f ms)", ms);
     std::string what = trace.side ? "side trace of loop at " : "loop at ";
     log(LogCategory::Traces, (c.code ? "machine code for " : "no machine code for ") + what +
                                  where(code, head) + " after " + std::to_string(c.interpreted) +
                                  " iterations in the IR interpreter" +
-                                 (c.code ? std::string(took) : ": " + why_not));
-    if (want_listing && c.code) {
-      std::fprintf(stderr, "; machine code at %p, %zu bytes\n",
-                   reinterpret_cast<void*>(c.code->entry()), c.code->size());
-      std::fputs(listing.c_str(), stderr);
-    }
+                                 (c.code ? took_since(started) : ": " + why_not));
+    if (want_listing && c.code) print_listing(c, listing);
   }
   if (!c.code) return;
   if (trace.side) {
-    if (parent != nullptr && parent->code && c.exit_values <= kLinkedExitValues) {
-      parent->links[pexit] = c.code->entry();
-    }
+    if (parent != nullptr && linkable(*parent, c)) parent->links[pexit] = c.code->entry();
     return;
   }
   for (size_t s = 0; s < c.sides.size(); s++) {
     const std::shared_ptr<Compiled>& side = c.sides[s].trace;
-    if (side && side->code && side->exit_values <= kLinkedExitValues) c.links[s] = side->code->entry();
+    if (side && linkable(c, *side)) c.links[s] = side->code->entry();
   }
 }
 
@@ -293,7 +305,7 @@ void finish_side_recording(PyCodeObject* code, int head, RecordResult result) {
     g_stats.side_traces++;
     parent->early_runs[g_rec_exit] = 0;
     // Both native: the parent's exit stub calls the side trace itself from now on.
-    if (parent->code && side.trace->code && side.trace->exit_values <= kLinkedExitValues) {
+    if (linkable(*parent, *side.trace)) {
       parent->links[g_rec_exit] = side.trace->code->entry();
     }
     return;
