@@ -244,7 +244,7 @@ void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
   }
   InvokeNode* call;
   void* meth = reinterpret_cast<void*>(def->ml_meth);
-  switch (in.aux & ~rt::kCNoLevel) {
+  switch (in.aux & rt::kCKindMask) {
     case rt::kCNoArgs:
       cc_.invoke(&call, imm(meth), FuncSignatureT<uint64_t, uint64_t, uint64_t>(CallConvId::kHost));
       call->setArg(0, self);

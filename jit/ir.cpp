@@ -39,9 +39,11 @@ Trace::~Trace() {
 
 // ---- builder ------------------------------------------------------------------------
 
-bool may_run_code(Op op) {
+bool may_run_code(Op op, int32_t aux) {
   if (!(op_info(op).flags & kEffect)) return false;
   switch (op) {
+    case Op::CALL_C:
+      return !(aux & kCallRunsNoCode);
     case Op::STORE_LOCAL:
     case Op::LOOP:
     case Op::SIDE_END:
@@ -65,7 +67,7 @@ bool may_run_code(Op op) {
 }
 
 Ref IRBuilder::emit(Op op, Ref a, Ref b, Ref c, int64_t imm, int32_t aux, int32_t exit) {
-  if (before_code_ && !in_hook_ && may_run_code(op)) {
+  if (before_code_ && !in_hook_ && may_run_code(op, aux)) {
     in_hook_ = true;
     before_code_(op);
     in_hook_ = false;

@@ -133,8 +133,10 @@ class IRBuilder {
 
 // Whether an op may run arbitrary Python code (a call, a special method, a signal handler,
 // a hash): kEffect ops other than reference counting, frame bookkeeping and stores whose
-// only code is the release of an old value (a finalizer, as at any Py_DECREF).
-bool may_run_code(Op op);
+// only code is the release of an old value (a finalizer, as at any Py_DECREF). A CALL_C
+// whose aux has kCallRunsNoCode calls a builtin of jit/known_c.def: it runs none.
+inline constexpr int32_t kCallRunsNoCode = 16;  // rt::kCNoCode
+bool may_run_code(Op op, int32_t aux = 0);
 
 // What CMP_I64 / CMP_F64 compute: x <op> y with op = aux (Py_LT 0, Py_LE 1, Py_EQ 2, Py_NE 3,
 // Py_GT 4, Py_GE 5). The IR interpreter and constant folding both use it.

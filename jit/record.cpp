@@ -7,6 +7,7 @@
 #include "jit/record.h"
 
 #include "jit/attr_site.h"
+#include "jit/known_c.h"
 #include "jit/math_call.h"
 #include "jit/runtime.h"
 #include "vm/call_binding.h"
@@ -68,6 +69,7 @@ class Recorder {
     }
     entry_stack_ = stack_;
     expected_ = loop_head;
+    breaker_clean_ = true;
   }
 
   // A side trace: recording starts at `pc` of the innermost of `frames` (frames[0] is the
@@ -373,7 +375,10 @@ class Recorder {
     trace_->code = reinterpret_cast<PyObject*>(code);
     trace_->loop_head = loop_head;
     b_ = std::make_unique<IRBuilder>(*trace_);
-    b_->set_before_code([this](Op) { flush_deferred_locals(); });
+    b_->set_before_code([this](Op) {
+      breaker_clean_ = false;
+      flush_deferred_locals();
+    });
     b_->set_pc(pc);
     null_ = b_->emit(Op::CONST_OBJ, kNoRef, kNoRef, kNoRef, 0);
   }
@@ -420,6 +425,14 @@ class Recorder {
   int pre_snap_ = -1;
   int raise_snap_ = -1;
   RecordResult result_;
+  // No op that may run code (ir.cpp may_run_code) since the last eval-breaker check: only
+  // Python code (a signal sent by it, a thread switch while it runs) or an async signal
+  // sets the breaker, and the async ones are seen at the next check (each iteration ends
+  // with one at its back-edge). So tier 0's checks at function entry (RESUME) and after
+  // calls are needed only where code ran since the last. A loop trace's iterations start
+  // checked (tier1.cpp enters none with the breaker set; the back-edge checked); a side
+  // trace starts inside one and assumes nothing.
+  bool breaker_clean_ = false;
 
   // `blame_depth`: the inline depth whose code is blamed when the failure is a callee's
   // (-1: the innermost frame's).
@@ -684,7 +697,7 @@ class Recorder {
         return true;
       case RESUME:
         if (frame_ref_ == kNoRef) return fail("RESUME in the loop", pc);
-        if (oparg < 2) b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+        if (oparg < 2) check_breaker_if_code_ran();
         return true;
       case RETURN_VALUE:
         if (frame_ref_ == kNoRef) return fail("the frame returned while recording", pc);
@@ -1177,12 +1190,22 @@ class Recorder {
       pending_ = [this, resolve](int offset) {
         if (!resolve(offset)) return false;
         b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+        breaker_clean_ = true;
         return true;
       };
       return true;
     }
     b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+    breaker_clean_ = true;
     return true;
+  }
+
+  // Tier 0's check at a function entry or after a call, where it can find something set
+  // (breaker_clean_).
+  void check_breaker_if_code_ran() {
+    if (breaker_clean_) return;
+    b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+    breaker_clean_ = true;
   }
 
   // A module-level (or class-body) loop stores its names into its locals dict, for a
@@ -1762,7 +1785,7 @@ class Recorder {
     pop();  // the NULL below it
     push(res);
     // As after CALL: the eval breaker, and tracing turned on by the call.
-    b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+    check_breaker_if_code_ran();
     int after_call = snapshot(Snapshot::Resume, expected_, stack_, written_, false);
     b_->emit(Op::GUARD_NOT_TRACING, kNoRef, kNoRef, kNoRef, 0, 0, after_call);
     return true;
@@ -1831,6 +1854,7 @@ class Recorder {
     PyMethodDef* def = nullptr;
     rt::CKind kind = rt::kCNoArgs;
     Ref self = kNoRef;
+    PyObject* self_obj = nullptr;  // what the C function gets as self now
   };
   static bool c_kind(int flags, int nargs, rt::CKind* kind) {
     switch (flags & ~(METH_COEXIST | METH_STATIC | METH_CLASS)) {
@@ -1850,6 +1874,7 @@ class Recorder {
       auto* f = reinterpret_cast<PyCFunctionObject*>(fn);
       if (!c_kind(f->m_ml->ml_flags, oparg, &out->kind)) return false;
       out->def = f->m_ml;
+      out->self_obj = f->m_self;
       const bool no_self = (f->m_ml->ml_flags & METH_STATIC) || f->m_self == nullptr;
       if (pinned == fn) {
         // m_self of a pinned function is fixed; it lives as long as the function, which
@@ -1887,6 +1912,7 @@ class Recorder {
       }
       guard_type(as_obj(peek(oparg + 1)), Py_TYPE(self));
       out->def = d->d_method;
+      out->self_obj = self;
       out->self = kNoRef;
       return true;
     }
@@ -1924,6 +1950,8 @@ class Recorder {
           break;
       }
     }
+    const bool no_code = is_direct && runs_no_python_code(direct.def, direct.self_obj);
+    if (no_code) kind |= rt::kCNoCode;
     Ref res = is_direct
                   ? b_->emit_list(Op::CALL_C, args, callable,
                                   reinterpret_cast<int64_t>(direct.def), kind, raise())
@@ -1933,8 +1961,10 @@ class Recorder {
     for (int i = 0; i < oparg + 2; i++) pop();
     push(res);
     // Tier 0 checks the eval breaker after every call: a signal handler (or the
-    // KeyboardInterrupt it raises) runs at the same point of the iteration.
-    b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
+    // KeyboardInterrupt it raises) runs at the same point of the iteration. A builtin that
+    // runs no code sets nothing and cannot turn tracing on.
+    if (no_code) return true;
+    check_breaker_if_code_ran();
     // A call that turned tracing on: leave with the call done (tier 0, resumed after it,
     // hands the frame to CPython's evaluator as it would have).
     int after_call = snapshot(Snapshot::Resume, expected_, stack_, written_, false);

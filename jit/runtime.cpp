@@ -243,7 +243,7 @@ uint64_t CALL_C(const uint64_t* list, int64_t count, uint64_t a, int64_t imm, in
   PyThreadState* tstate = _PyThreadState_GET();
   auto* def = reinterpret_cast<PyMethodDef*>(imm);
   const bool level = !(aux & kCNoLevel);
-  aux &= ~kCNoLevel;
+  aux &= kCKindMask;
   if (level && _Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) return 0;
   PyObject* self = obj(list[0]);
   auto* args = reinterpret_cast<PyObject* const*>(list + 1);

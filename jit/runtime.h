@@ -44,6 +44,10 @@ enum CKind : int64_t {
   kCNoLevel = 8,   // or'ed in: no recursion level around the call, as tier 0's specialized
                    // PRECALL_NO_KW_LEN / _ISINSTANCE / _LIST_APPEND / _BUILTIN_FAST /
                    // _METHOD_DESCRIPTOR_FAST (3.11's) take none
+  kCNoCode = 16,   // or'ed in (ir.h kCallRunsNoCode): a builtin of jit/known_c.def, which
+                   // runs no Python code: no deferred-local flush before it, no
+                   // eval-breaker check after it
+  kCKindMask = 3,  // the METH_* kind bits
 };
 
 // The helper of a Call / CallV op (nullptr for Inline ops): index by (int)Op.

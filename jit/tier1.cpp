@@ -580,6 +580,10 @@ int run_trace(PyThreadState* tstate, _PyInterpreterFrame* frame, int head, LoopS
       frame->f_builtins != compiled->builtins || frame->f_locals != compiled->locals) {
     return vm::kContinue;
   }
+  // A trace's iterations start with the eval breaker checked (record.cpp: it checks again
+  // only where something since could have set it): tier 0 checks it at this back-edge
+  // first, and the next one enters.
+  if (_Py_atomic_load_relaxed(&tstate->interp->ceval.eval_breaker)) return vm::kContinue;
   PyCodeObject* code = frame->f_code;
   if (!loop.entered && log_enabled(LogCategory::Tiers)) {
     log(LogCategory::Tiers, "loop at " + where(code, head) + " entered tier 1");

@@ -13,8 +13,8 @@
 //     collection, which runs finalizers and weakref callbacks);
 //   - list appends and iterator steps kill only length / iterator facts (any list may be
 //     the one changed: no alias analysis);
-//   - frame slot stores, increfs, and pushing a frame whose code makes no cells kill
-//     nothing.
+//   - frame slot stores, increfs, pushing a frame whose code makes no cells, and direct
+//     calls of the builtins of jit/known_c.def (no code, no GC allocation) kill nothing.
 // Releases the refcount pass inserts later (after each owned value's last use) count too:
 // an owned value whose release may run code kills everything after each op where its
 // release may land.
@@ -100,6 +100,9 @@ class EffectModel {
       case Op::RANGE_ITER_NEXT:
       case Op::EXTEND_LIST:
         k = Kill::kSequences;
+        break;
+      case Op::CALL_C:  // a builtin of jit/known_c.def changes nothing a guard saw
+        if (!(in.aux & kCallRunsNoCode)) k = Kill::kAll;
         break;
       case Op::NEW_LIST:       // GC-tracked allocations (a collection may run finalizers)
       case Op::NEW_TUPLE:

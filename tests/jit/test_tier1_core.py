@@ -368,6 +368,36 @@ def test_calls_in_the_loop_are_inlined_frames(tmp_path):
     assert counters["iterations"] >= 250, counters
 
 
+def test_builtins_that_run_no_code_keep_deferred_locals_and_need_no_breaker_check(tmp_path):
+    # rng.random() and time.perf_counter() are in jit/known_c.def: the inlined frame's float
+    # local `x` stays unboxed across them (no FRAME_STORE), and neither they nor the inlined
+    # function's entry get an eval-breaker check (LOOP's, at the back-edge, is the only one).
+    program = """
+        import random, time
+        rng = random.Random(5)
+        def draw(k):
+            x = k * 0.5
+            y = rng.random()
+            t = time.perf_counter()
+            return x + y + (t - t)
+        def run():
+            s = 0.0
+            for i in range(300):
+                s += draw(i)
+            return s
+        print(run())
+    """
+    tier1, counters = check_same(program, tmp_path)
+    assert counters["iterations"] >= 250, counters
+    tier1, _ = run(JANUS, program, tmp_path, dict(TIER1, JANUS_LOG="traces", JANUS_JIT_DUMP="1"))
+    dump = tier1.stderr
+    assert "compiled loop at run" in dump, dump
+    body = dump[dump.index("compiled loop at run"):]
+    assert body.count("CALL_C") == 2, body
+    assert "FRAME_STORE" not in body, body
+    assert "CHECK_BREAKER" not in body, body
+
+
 def test_short_loop_whose_hot_back_edge_is_its_last_gets_a_trace(tmp_path):
     # A comprehension over 4 items with JANUS_HOT_LOOP=4: every hot back-edge is a call's
     # last, so each recording starts on an iteration that ends the loop. The next call

@@ -5,6 +5,7 @@
 // same C functions for results, exceptions and messages.
 #include "jit/backend_x64.h"
 #include "jit/ir.h"
+#include "jit/known_c.h"
 #include "jit/math_call.h"
 #include "jit/runtime.h"
 #include "jit/trace.h"
@@ -223,6 +224,24 @@ TEST_F(JitCCallTest, MathIndexKnowsOnlyTheMathBuiltins) {
   EXPECT_EQ(math_index(fake), -1);
   EXPECT_EQ(math_index(len), -1);
   for (PyObject* o : {math, cmath, math_sqrt, cmath_sqrt, floor, fake, len}) Py_DECREF(o);
+}
+
+// jit/known_c.def names builtins by owner and name; only those defs of those owners match.
+TEST_F(JitCCallTest, KnownNoCodeBuiltinsAreTheTablesOnly) {
+  auto def_of = [](PyObject* f) { return reinterpret_cast<PyCFunctionObject*>(f)->m_ml; };
+  auto self_of = [](PyObject* f) { return reinterpret_cast<PyCFunctionObject*>(f)->m_self; };
+  PyObject* perf = eval("time.perf_counter", "import time");
+  PyObject* sleep = eval("time.sleep", "import time");               // METH_O: not in it
+  PyObject* rnd = eval("random.Random(1).random", "import random");  // a bound method
+  PyObject* other = eval("[].copy");  // METH_NOARGS of another owner
+  PyObject* len = eval("len");
+  ASSERT_TRUE(perf && sleep && rnd && other && len);
+  EXPECT_TRUE(runs_no_python_code(def_of(perf), self_of(perf)));
+  EXPECT_TRUE(runs_no_python_code(def_of(rnd), self_of(rnd)));
+  EXPECT_FALSE(runs_no_python_code(def_of(sleep), self_of(sleep)));
+  EXPECT_FALSE(runs_no_python_code(def_of(other), self_of(other)));
+  EXPECT_FALSE(runs_no_python_code(def_of(len), self_of(len)));
+  for (PyObject* o : {perf, sleep, rnd, other, len}) Py_DECREF(o);
 }
 
 // GUARD_CFUNC_DEF compares the PyMethodDef: every math.sqrt passes, math.cos does not.
