@@ -33,6 +33,13 @@ PyObject* box(Type type, uint64_t raw) {
   return nullptr;
 }
 
+// The bound method a sunk DESCR_GET stands for (passes/sink.cpp): what LOAD_ATTR would have
+// made, descr.__get__(self, type(self)).
+PyObject* bind(PyObject* descr, uint64_t raw) {
+  auto* self = reinterpret_cast<PyObject*>(raw);
+  return Py_TYPE(descr)->tp_descr_get(descr, self, reinterpret_cast<PyObject*>(Py_TYPE(self)));
+}
+
 // Scratch space for one exit without heap allocation in the common case (an exit is taken
 // on every trace run: these buffers used to be most of its cost).
 template <typename T, size_t N>
@@ -68,8 +75,10 @@ int deoptimize(const Trace& trace, int exit, const uint64_t* values, _PyInterpre
     }
     if (e.kind == SnapEntry::Release) continue;
     Type type = trace.ops[e.ref].type;
-    fresh[i] = box(type, values[i]);
-    if (fresh[i] == nullptr && type != Type::Obj) boxing_failed = true;  // MemoryError set
+    fresh[i] = e.bind != nullptr ? bind(static_cast<PyObject*>(e.bind), values[i]) : box(type, values[i]);
+    if (fresh[i] == nullptr && (type != Type::Obj || e.bind != nullptr)) {
+      boxing_failed = true;  // MemoryError set
+    }
   }
   PyObject** stack = _PyFrame_Stackbase(frame);
   // The values the frames held before (released last): the loop-head stack (the only

@@ -43,6 +43,7 @@ bool may_run_code(Op op, int32_t aux) {
   if (!(op_info(op).flags & kEffect)) return false;
   switch (op) {
     case Op::CALL_C:
+    case Op::DESCR_GET:
       return !(aux & kCallRunsNoCode);
     case Op::STORE_LOCAL:
     case Op::LOOP:
@@ -259,9 +260,9 @@ std::string print_trace(const Trace& trace) {
       if (e.kind == SnapEntry::Release) {
         out += format(" R=%%%d", e.ref);
       } else if (e.depth > 0) {
-        out += format(" %s%d.%d=%%%d", kind, e.depth, e.index, e.ref);
+        out += format(e.bind ? " %s%d.%d=bind(%%%d)" : " %s%d.%d=%%%d", kind, e.depth, e.index, e.ref);
       } else {
-        out += format(" %s%d=%%%d", kind, e.index, e.ref);
+        out += format(e.bind ? " %s%d=bind(%%%d)" : " %s%d=%%%d", kind, e.index, e.ref);
       }
     }
     for (size_t d = 0; d < s.callers.size(); d++) {

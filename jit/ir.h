@@ -74,6 +74,9 @@ struct SnapEntry {
   int32_t index;
   Ref ref;
   int32_t depth = 0;  // Local/Stack: the frame they belong to (0 = the loop's frame)
+  // Local/Stack: a bound builtin method the trace never made (passes/sink.cpp): ref is its
+  // receiver, `bind` the method descriptor (a trace constant); deoptimize binds them.
+  void* bind = nullptr;
 };
 
 // A frame below the innermost one at an exit inside an inlined call: it continues after
@@ -134,7 +137,8 @@ class IRBuilder {
 // Whether an op may run arbitrary Python code (a call, a special method, a signal handler,
 // a hash): kEffect ops other than reference counting, frame bookkeeping and stores whose
 // only code is the release of an old value (a finalizer, as at any Py_DECREF). A CALL_C
-// whose aux has kCallRunsNoCode calls a builtin of jit/known_c.def: it runs none.
+// whose aux has kCallRunsNoCode calls a builtin of jit/known_c.def, a DESCR_GET with it
+// binds a method descriptor (a builtin method object): they run none.
 inline constexpr int32_t kCallRunsNoCode = 16;  // rt::kCNoCode
 bool may_run_code(Op op, int32_t aux = 0);
 

@@ -255,6 +255,58 @@ class Recorder {
     }
     live_entry_frames_ = k;
     expected_ = pc;
+    rebind_entries(snap, slots, deferred_locals, pc);
+  }
+
+  // DESCR_GET's aux: a method descriptor's __get__ only makes a builtin method object.
+  static int32_t binds_without_code(PyObject* descr) {
+    return Py_IS_TYPE(descr, &PyMethodDescr_Type) ? kCallRunsNoCode : 0;
+  }
+
+  // The parent's exit holds a bound builtin method it never made (passes/sink.cpp: a `bind`
+  // entry, the receiver in the buffer): the side trace binds it again (DESCR_GET, which its
+  // own sinking may drop again), before anything else. Should that fail (MemoryError), its
+  // exit writes the frames as the parent's exit would have and raises at the start.
+  void rebind_entries(const Snapshot& snap, const std::vector<std::vector<int>>& slots,
+                      const std::vector<int>& deferred_locals, int pc) {
+    struct Bind {
+      SnapEntry::Kind kind;
+      int depth, index;
+      PyObject* descr;
+    };
+    std::vector<Bind> binds;
+    for (int d = 0; d < static_cast<int>(slots.size()); d++) {
+      for (int i = 0; i < static_cast<int>(slots[d].size()); i++) {
+        const SnapEntry& e = snap.entries[slots[d][i]];
+        if (e.bind) binds.push_back({SnapEntry::Stack, d, i, static_cast<PyObject*>(e.bind)});
+      }
+    }
+    for (int idx : deferred_locals) {
+      const SnapEntry& e = snap.entries[idx];
+      if (e.bind) binds.push_back({SnapEntry::Local, e.depth, e.index, static_cast<PyObject*>(e.bind)});
+    }
+    if (binds.empty()) return;
+    const int k = static_cast<int>(callers_.size());
+    auto slot_of = [&](const Bind& b) -> Ref& {
+      if (b.kind == SnapEntry::Stack) return b.depth == k ? stack_[b.index] : callers_[b.depth].stack[b.index];
+      return b.depth == k ? written_[b.index] : callers_[b.depth].written[b.index];
+    };
+    const int exit = snapshot(Snapshot::RaiseAt, pc, stack_, written_, false);
+    for (SnapEntry& e : trace_->snapshots[exit].entries) {
+      for (const Bind& b : binds) {
+        if (e.kind == b.kind && e.depth == b.depth && e.index == b.index) e.bind = b.descr;
+      }
+    }
+    for (const Bind& b : binds) {
+      Ref& slot = slot_of(b);
+      const Ref bound = b_->emit(Op::DESCR_GET, slot, const_obj(b.descr), kNoRef,
+                                 reinterpret_cast<int64_t>(b.descr), binds_without_code(b.descr),
+                                 exit);
+      if (b.kind == SnapEntry::Local) {
+        (b.depth == k ? loaded_ : callers_[b.depth].loaded)[b.index] = bound;
+      }
+      slot = bound;
+    }
   }
 
   // One instruction of any frame running in the recording loop: the recorded frames'
@@ -1449,8 +1501,9 @@ class Recorder {
                static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0)), pre());
     }
     if (plan.what == AttrPlan::kBind) {
-      Ref res = b_->emit(Op::DESCR_GET, owner, kNoRef, kNoRef,
-                         reinterpret_cast<int64_t>(plan.value), 0, raise());
+      Ref res = b_->emit(Op::DESCR_GET, owner, const_obj(plan.value), kNoRef,
+                         reinterpret_cast<int64_t>(plan.value), binds_without_code(plan.value),
+                         raise());
       pop();
       if (method) push(null_);
       push(res);

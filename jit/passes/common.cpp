@@ -31,6 +31,7 @@ bool is_removable(const Instr& in) {
 void optimize(Trace& trace) {
   fold_constants(trace);
   eliminate_common_subexpressions(trace);
+  sink_bound_methods(trace);
   eliminate_redundant_guards(trace);
   eliminate_dead_code(trace);
   insert_refcounts(trace);

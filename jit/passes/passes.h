@@ -10,6 +10,9 @@ namespace janus::jit {
 void fold_constants(Trace& trace);
 // Replaces a pure op by an earlier identical one (same op, operands and immediates).
 void eliminate_common_subexpressions(Trace& trace);
+// Never makes a bound builtin method (DESCR_GET of a method descriptor) that is only called
+// directly, kept alive and named by snapshots: the calls get the receiver, exits `bind` it.
+void sink_bound_methods(Trace& trace);
 // Removes a guard an earlier guard already established on the same value; facts that
 // arbitrary code can change (dict/type versions, lengths, heap-type classes) do not survive
 // an op with kEffect.

@@ -398,6 +398,35 @@ def test_builtins_that_run_no_code_keep_deferred_locals_and_need_no_breaker_chec
     assert "CHECK_BREAKER" not in body, body
 
 
+def test_bound_builtin_method_only_called_is_never_made(tmp_path):
+    # `r = rng.random; r(); r()` in an inlined call: the trace calls Random.random's C
+    # function with rng directly and never makes the bound method (passes/sink.cpp); its
+    # exits name it as bind(receiver), and the forced deopts of check_same rebuild it.
+    program = """
+        import random
+        rng = random.Random(3)
+        def draw(k):
+            r = rng.random
+            a = r()
+            return a + r() * k
+        def run():
+            s = 0.0
+            for i in range(300):
+                s += draw(i)
+            return s
+        print(run())
+    """
+    tier1, counters = check_same(program, tmp_path)
+    assert counters["iterations"] >= 250, counters
+    tier1, _ = run(JANUS, program, tmp_path, dict(TIER1, JANUS_LOG="traces", JANUS_JIT_DUMP="1"))
+    dump = tier1.stderr
+    assert "compiled loop at run" in dump, dump
+    body = dump[dump.index("compiled loop at run"):]
+    assert body.count("CALL_C") == 2, body
+    assert "DESCR_GET" not in body, body
+    assert "=bind(" in body, body
+
+
 def test_short_loop_whose_hot_back_edge_is_its_last_gets_a_trace(tmp_path):
     # A comprehension over 4 items with JANUS_HOT_LOOP=4: every hot back-edge is a call's
     # last, so each recording starts on an iteration that ends the loop. The next call
