@@ -291,6 +291,7 @@ void install_trace(PyCodeObject* code, int head, std::unique_ptr<Trace> trace) {
   loop.compiled = std::move(compiled);
   loop.same_exit_runs = 0;
   loop.last_exit = -1;
+  vm::mark_loop_entry(code, head);  // a `for` loop: entered at its head from now on
 }
 
 void finish_side_recording(PyCodeObject* code, int head, RecordResult result) {
@@ -673,6 +674,18 @@ int on_loop(PyThreadState* tstate, _PyInterpreterFrame* frame, int target,
   return vm::kRecord | vm::kPollNext;
 }
 
+// A `for` loop with a trace, arrived at from before it (vm.h LoopEntryHook): its trace
+// runs from the first iteration.
+int on_loop_entry(PyThreadState* tstate, _PyInterpreterFrame* frame, int head,
+                  PyObject** stack_pointer) {
+  if (g_rec_code != nullptr) return vm::kContinue;
+  CodeState* state = code_state(frame->f_code);
+  if (state == nullptr) return vm::kContinue;
+  auto it = state->loops.find(head);
+  if (it == state->loops.end() || !it->second.compiled) return vm::kContinue;
+  return run_trace(tstate, frame, head, it->second, stack_pointer);
+}
+
 int int_option(OptionId id) {
   return static_cast<int>(std::strtol(options().get(id).c_str(), nullptr, 10));
 }
@@ -705,6 +718,7 @@ bool install() {
   vm::set_jit_slot_destructor(destroy_code_state);
   vm::set_record_hook(on_record);
   vm::set_loop_hook(on_loop);
+  vm::set_loop_entry_hook(on_loop_entry);
   return true;
 }
 

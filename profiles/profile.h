@@ -169,6 +169,10 @@ struct CodeProfile {
   // that the site of an instruction is one scaled load from the instruction's address (the
   // code units live inside the code object, which outlives its profile).
   uintptr_t site_bias = 0;
+  // FOR_ITERs heading a loop the JIT has a trace for (vm.h mark_loop_entry): code unit ->
+  // 1; has_loop_entries is the one test tier 0's FOR_ITER makes otherwise.
+  bool has_loop_entries = false;
+  std::vector<uint8_t> loop_entry;
 
   Site* site(int offset) { return site_at[offset]; }
   Site* site_of(const _Py_CODEUNIT* instr) const {

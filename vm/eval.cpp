@@ -39,6 +39,21 @@ const BinaryFunc kBinaryOps[] = {
 };
 
 void set_loop_hook(LoopHook hook) { g_loop_hook = hook; }
+
+LoopEntryHook g_loop_entry_hook = nullptr;
+void set_loop_entry_hook(LoopEntryHook hook) { g_loop_entry_hook = hook; }
+
+void mark_loop_entry(PyCodeObject* code, int head) {
+  CodeInfo* info = existing_code_info(code);
+  if (info == nullptr || info->profile == nullptr || head < 0 || head >= Py_SIZE(code) ||
+      _Py_OPCODE(_PyCode_CODE(code)[head]) != FOR_ITER) {
+    return;
+  }
+  profiles::CodeProfile* profile = info->profile;
+  if (profile->loop_entry.empty()) profile->loop_entry.assign(Py_SIZE(code), 0);
+  profile->loop_entry[head] = 1;
+  profile->has_loop_entries = true;
+}
 void set_record_hook(RecordHook hook) { g_record_hook = hook; }
 
 namespace {

@@ -98,6 +98,18 @@ using LoopHook = int (*)(PyThreadState* tstate, _PyInterpreterFrame* frame, int 
                          PyObject** stack_pointer);
 void set_loop_hook(LoopHook hook);
 
+// Loop entry: a loop the JIT has a trace for, whose head is a FOR_ITER (a `for` loop, a
+// comprehension), enters its trace on first arrival there, before its first iteration,
+// instead of at its first back-edge (each call of a comprehension would run one iteration
+// in tier 0 first, its calls too). mark_loop_entry(code, head) asks for it; the FOR_ITER
+// then calls the entry hook, which returns a LoopHookResult other than kRecord, without
+// kPollNext (kContinue: no trace to run now, the FOR_ITER runs; a resume at the head runs
+// it too).
+using LoopEntryHook = int (*)(PyThreadState* tstate, _PyInterpreterFrame* frame, int head,
+                              PyObject** stack_pointer);
+void set_loop_entry_hook(LoopEntryHook hook);
+void mark_loop_entry(PyCodeObject* code, int head);
+
 // Trace recording: while a frame records, every instruction first calls the record hook
 // with its offset (code units) and the stack top, then runs normally. Returning non-zero
 // stops recording (the frame goes back to the normal dispatch). Calls the recording frame

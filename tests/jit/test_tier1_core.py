@@ -340,6 +340,28 @@ def test_comprehension_called_again_enters_its_trace_at_once(tmp_path):
     assert counters["iterations"] >= 190 * 28, counters
 
 
+def test_comprehension_with_a_trace_runs_its_first_iteration_in_it(tmp_path):
+    # A `for` loop whose head has a trace enters it on arrival (vm.h LoopEntryHook), not at
+    # its first back-edge: with callees' loops never inlined (JANUS_JIT_MAX_UNROLL=0), each
+    # of 1000 calls of a 2-iteration comprehension runs both iterations in its trace (plus
+    # one of the caller's loop): ~3000 trace iterations; entered at the back-edge, ~2000.
+    program = """
+        def pairs(n):
+            return [i * i for i in range(n)]
+        def run():
+            total = 0
+            for _ in range(1000):
+                total += sum(pairs(2))
+            return total
+        print(run())
+    """
+    oracle, _ = run(CPYTHON, program, tmp_path)
+    env = {"JANUS_VM": "all", "JANUS_HOT_LOOP": "50", "JANUS_JIT_MAX_UNROLL": "0"}
+    tier1, counters = run(JANUS, program, tmp_path, env, stats=True)
+    assert (tier1.returncode, tier1.stdout) == (oracle.returncode, oracle.stdout)
+    assert counters["iterations"] >= 2700, counters
+
+
 def test_calls_in_the_loop_are_inlined_frames(tmp_path):
     # Python calls (a function, a method, a bound method object, two frames deep) are
     # recorded into the loop's trace with real frames: PUSH_FRAME in the IR, no OBJ_CALL.
