@@ -2089,6 +2089,17 @@ class Recorder {
     return true;
   }
 
+  // An int constant a double holds exactly (|v| <= 2^53): a float compared with it compares
+  // as the two doubles do (float_richcompare's own answer; NaN included).
+  bool exact_double_int(Ref r) const {
+    PyObject* k = constant_object(r);
+    if (k == nullptr || !PyLong_CheckExact(k)) return false;
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(k, &overflow);
+    if (v == -1 && PyErr_Occurred()) PyErr_Clear();
+    return overflow == 0 && v <= (1LL << 53) && v >= -(1LL << 53);
+  }
+
   bool compare_op(int oparg) {
     Ref l = peek(2), r = peek(1);
     PyObject* lc = concrete(2);
@@ -2100,7 +2111,7 @@ class Recorder {
     Ref res;
     if (li && ri) {
       res = b_->emit(Op::CMP_I64, as_i64(l), as_i64(r), kNoRef, 0, oparg);
-    } else if (lf && rf) {
+    } else if ((lf && rf) || (lf && exact_double_int(r)) || (rf && exact_double_int(l))) {
       res = b_->emit(Op::CMP_F64, as_f64(l, lc), as_f64(r, rc), kNoRef, 0, oparg);
     } else {
       res = b_->emit(Op::COMPARE, as_obj(l), as_obj(r), kNoRef, 0, oparg, raise());
