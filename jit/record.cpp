@@ -1737,8 +1737,28 @@ class Recorder {
     consts_.clear();
     stack_.clear();
     // The parameters' values are known (cells hold them instead: those slots are loaded).
+    // A reference the caller's stack held moved into the frame (tier 0's call moves it):
+    // the callee uses the value borrowed, as any local, and the trace's own reference ends
+    // at the PUSH_FRAME (sys.getrefcount in the callee sees tier 0's count): a constant's
+    // alias is the constant (the frame keeps it alive while the slot holds it), anything
+    // else is read back from its slot. Values borrowed already are used as they are.
     for (int i = 0; i < static_cast<int>(params.size()); i++) {
-      if (!(_PyLocals_GetKind(code->co_localspluskinds, i) & CO_FAST_CELL)) loaded_[i] = params[i];
+      if (_PyLocals_GetKind(code->co_localspluskinds, i) & CO_FAST_CELL) continue;
+      Ref p = params[i];
+      while (p != kNoRef && instr(p).op == Op::NEWREF && instr(instr(p).a).op == Op::CONST_OBJ) {
+        p = instr(p).a;
+      }
+      if (p != kNoRef && is_owned(p)) {
+        Ref slot = b_->emit(Op::FRAME_LOAD, fr, kNoRef, kNoRef, 0, i);
+        for (auto* known : {&as_i64_, &as_f64_}) {
+          auto it = known->find(p);
+          if (it != known->end()) (*known)[slot] = it->second;
+        }
+        auto t = known_type_.find(p);
+        if (t != known_type_.end()) known_type_[slot] = t->second;
+        p = slot;
+      }
+      loaded_[i] = p;
     }
     entering_ = true;
     expected_ = -1;

@@ -34,6 +34,7 @@ void optimize(Trace& trace) {
   sink_bound_methods(trace);
   eliminate_redundant_guards(trace);
   eliminate_dead_code(trace);
+  borrow_constants(trace);
   insert_refcounts(trace);
 }
 

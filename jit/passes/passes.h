@@ -19,6 +19,9 @@ void sink_bound_methods(Trace& trace);
 void eliminate_redundant_guards(Trace& trace);
 // Removes ops whose values nobody uses and that have no effect.
 void eliminate_dead_code(Trace& trace);
+// Drops the trace's own reference to a constant (NEWREF of a CONST_OBJ) where no op that
+// may run code sees it: the alias becomes the constant.
+void borrow_constants(Trace& trace);
 // Inserts DECREF after the last use of every owned value and lists the owned values live
 // across each exit as Release entries of its snapshot (cloning snapshots shared by exits
 // with different live sets). Renumbers refs; run it last.
