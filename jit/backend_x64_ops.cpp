@@ -412,6 +412,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::DEL_ATTR:
     case Op::IMPORT_MODULE:
     case Op::FROM_IMPORT:
+    case Op::CODE_WARMUP:
       lower_call(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline

@@ -261,6 +261,7 @@ int interpret(const Trace& trace, TraceContext* ctx) {
         case Op::DEL_ATTR:
         case Op::IMPORT_MODULE:
         case Op::FROM_IMPORT:
+        case Op::CODE_WARMUP:
         case Op::CALL_C: {
           uint64_t res;
           // Code the helper runs may look at this frame (tracebacks, warnings,

@@ -61,6 +61,7 @@ bool may_run_code(Op op, int32_t aux) {
     case Op::POP_FRAME:
     case Op::FRAME_STORE:
     case Op::ENTRY_OBJ:
+    case Op::CODE_WARMUP:  // quickening rewrites the code's instructions, nothing else
       return false;
     default:
       return true;

@@ -749,6 +749,7 @@ class Recorder {
         return true;
       case RESUME:
         if (frame_ref_ == kNoRef) return fail("RESUME in the loop", pc);
+        warm_up();
         if (oparg < 2) check_breaker_if_code_ran();
         return true;
       case RETURN_VALUE:
@@ -1176,6 +1177,7 @@ class Recorder {
         return true;
       }
       case JUMP_BACKWARD:
+        warm_up();
         if (frame_ref_ != kNoRef) return unrolled_back_edge(next - oparg, pc);
         if (next - oparg != loop_head_) return fail("an inner loop", pc);
         return close(pc);
@@ -1250,6 +1252,14 @@ class Recorder {
     b_->emit(Op::CHECK_BREAKER, kNoRef, kNoRef, kNoRef, 0, 0, raise());
     breaker_clean_ = true;
     return true;
+  }
+
+  // Tier 0's RESUME and JUMP_BACKWARD advance CPython's warm-up counter of the code
+  // (_PyCode_Warmup: its 8th quickens the code, which dis(adaptive=True) shows); code not
+  // quickened yet gets it in the trace too. Quickened code stays so: nothing to do.
+  void warm_up() {
+    if (code_->co_warmup == 0) return;
+    b_->emit(Op::CODE_WARMUP, const_obj(reinterpret_cast<PyObject*>(code_)));
   }
 
   // Tier 0's check at a function entry or after a call, where it can find something set

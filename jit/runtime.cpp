@@ -269,6 +269,11 @@ uint64_t CALL_C(const uint64_t* list, int64_t count, uint64_t a, int64_t imm, in
   return raw(_Py_CheckFunctionResult(tstate, obj(a), result, nullptr));
 }
 
+uint64_t CODE_WARMUP(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
+  _PyCode_Warmup(reinterpret_cast<PyCodeObject*>(obj(a)));
+  return 0;
+}
+
 uint64_t ITER_NEXT(uint64_t a, uint64_t, uint64_t, int64_t, int64_t) {
   PyObject* next = (*Py_TYPE(obj(a))->tp_iternext)(obj(a));
   if (next != nullptr) return raw(next);

@@ -85,6 +85,7 @@ class EffectModel {
         note_store(r);
         break;
       case Op::INCREF:
+      case Op::CODE_WARMUP:         // a code object's counter (and its quickening)
       case Op::ENTRY_OBJ:           // reads the entry buffer
       case Op::HOLD_GETATTR_FRAME:  // a per-thread C array entry and two increfs
         break;
