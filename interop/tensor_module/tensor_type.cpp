@@ -355,7 +355,27 @@ static PyObject* nb_truediv(PyObject* a, PyObject* b) { return binary(a, b, [](c
 static PyObject* nb_floordiv(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::floor_divide, "floor_divide", x, y); }); }
 static PyObject* nb_rem(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::remainder, "remainder", x, y); }); }
 static PyObject* nb_matmul(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::matmul, "matmul", x, y); }); }
-static PyObject* nb_pow(PyObject* a, PyObject* b, PyObject*) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::pow, "pow", x, y); }); }
+// tensor ** number: pow(Tensor, Scalar) without a wrapped-number tensor for the exponent (the
+// same result: pow takes that path for a wrapped-number exponent of a floating tensor).
+static PyObject* nb_pow(PyObject* a, PyObject* b, PyObject*) {
+  if (is_tensor(a) && (PyFloat_CheckExact(b) || PyLong_CheckExact(b)) && is_floating(unwrap(a).dtype()) &&
+      on_cpu(unwrap(a))) {
+    Scalar e(false);  // stays a bool: not an exponent taken here
+    if (PyFloat_CheckExact(b)) {
+      e = Scalar(PyFloat_AS_DOUBLE(b));
+    } else {
+      int overflow = 0;
+      const long long v = PyLong_AsLongLongAndOverflow(b, &overflow);
+      if (!overflow) e = Scalar(int64_t(v));
+    }
+    if (e.kind != Scalar::Kind::Bool) {  // else: an int beyond int64, the general path
+      JANUS_PY_TRY
+      return wrap(ops::pow_scalar(unwrap(a), e));
+      JANUS_PY_CATCH(nullptr)
+    }
+  }
+  return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::pow, "pow", x, y); });
+}
 static PyObject* nb_and(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::bitwise_and, "bitwise_and", x, y); }); }
 static PyObject* nb_or(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::bitwise_or, "bitwise_or", x, y); }); }
 static PyObject* nb_xor(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::bitwise_xor, "bitwise_xor", x, y); }); }
