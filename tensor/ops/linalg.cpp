@@ -68,6 +68,22 @@ __attribute__((optimize("no-tree-vectorize"))) void tiny_gemm_k(T* po, const Ten
   const T* pb = b.data<T>();
   const int64_t a0 = a.strides()[0], a1 = Unit ? 1 : a.strides()[1], b0 = Unit ? 1 : b.strides()[0],
                 b1 = b.strides()[1];
+  if constexpr (Unit && KC == 4) {
+    // Columns outermost: a column of b is loaded (and widened) once, not once per row of a
+    // (nn.Linear with one output: N = 1, M = the batch). The same sums in the same order.
+    for (int64_t j = 0; j < N; ++j) {
+      const T* y = pb + j * b1;
+      const Pair01 y01 = load_pair(y), y23 = load_pair(y + 2);
+      for (int64_t i = 0; i < M; ++i) {
+        const T* x = pa + i * a0;
+        Pair01 p01 = {0, 0}, p23 = {0, 0};
+        p01 += load_pair(x) * y01;
+        p23 += load_pair(x + 2) * y23;
+        po[i * N + j] = T((p01[0] + p01[1]) + (p23[0] + p23[1]));
+      }
+    }
+    return;
+  }
   for (int64_t i = 0; i < M; ++i)
     for (int64_t j = 0; j < N; ++j) {
       const T* x = pa + i * a0;
