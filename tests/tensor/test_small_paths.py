@@ -318,3 +318,15 @@ def test_python_number_results_are_independent():
         ta.add_(10)
         assert_same(ja, ta)
         assert_same(jb, tb)
+
+
+@pytest.mark.parametrize("rows", [1, 3, 4, 5, 8, 9])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64", "bool"])
+def test_cat_of_columns_every_row_count(rows, dtype):
+    # One element per row of each input: copied four rows at a time, then the rest.
+    rng = np.random.default_rng(rows)
+    cols = [(rng.standard_normal((rows, 1)) * 10).astype(dtype) for _ in range(3)]
+    mine = janus.cat([janus.from_numpy(c.copy()) for c in cols], 1)
+    ref = torch.cat([torch.from_numpy(c.copy()) for c in cols], 1)
+    assert mine.tolist() == ref.tolist()
+    assert str(mine.dtype).split(".")[-1] == str(ref.dtype).split(".")[-1]
