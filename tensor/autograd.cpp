@@ -200,16 +200,47 @@ Tensor owned_grad(const Tensor& g, bool create_graph) {
   return exclusive ? g : JANUS_GRAD_OP(clone, g.device())(g);
 }
 
+// A vector whose capacity outlives a backward run: the next run on this thread takes it back
+// instead of allocating again (a training step runs one small backward after another); a run
+// inside another (a hook calling backward) takes another one. Very large ones are let go.
+template <class T>
+class Scratch {
+ public:
+  Scratch() {
+    auto& s = spares();
+    if (!s.empty()) {
+      v_ = std::move(s.back());
+      s.pop_back();
+    }
+  }
+  ~Scratch() {
+    v_.clear();
+    if (v_.capacity() <= 4096) spares().push_back(std::move(v_));
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  std::vector<T>& operator*() { return v_; }
+  std::vector<T>* operator->() { return &v_; }
+
+ private:
+  static std::vector<std::vector<T>>& spares() {
+    static thread_local std::vector<std::vector<T>> s __attribute__((tls_model("initial-exec")));
+    return s;
+  }
+  std::vector<T> v_;
+};
+
 // A backward run's claim on the nodes it reaches (their engine_* fields); the claims are
 // undone in reverse order when the run ends, so that an enclosing run finds its own values.
 class RunState {
  public:
-  RunState() : id_(++last_id_) { claimed_.reserve(32); }
+  RunState() : id_(++last_id_) {}
   ~RunState() {
-    for (auto it = claimed_.rbegin(); it != claimed_.rend(); ++it) {
+    for (auto it = claimed_->rbegin(); it != claimed_->rend(); ++it) {
       Node* n = it->node.get();
       n->engine_run = it->run;
       n->engine_deps = it->deps;
+      n->engine_grad = std::move(it->grad);
       n->engine_grads = std::move(it->grads);
     }
   }
@@ -219,9 +250,11 @@ class RunState {
   // True the first time this run sees `n`.
   bool claim(Node* n) {
     if (n->engine_run == id_) return false;
-    claimed_.push_back({Ref<Node>(n), n->engine_run, n->engine_deps, std::move(n->engine_grads)});
+    claimed_->push_back({Ref<Node>(n), n->engine_run, n->engine_deps, std::move(n->engine_grad),
+                         std::move(n->engine_grads)});
     n->engine_run = id_;
     n->engine_deps = 0;
+    n->engine_grad = Tensor();
     n->engine_grads.clear();
     return true;
   }
@@ -231,19 +264,20 @@ class RunState {
     Ref<Node> node;
     uint64_t run;
     int deps;
+    Tensor grad;
     TensorList grads;
   };
   static inline uint64_t last_id_ = 0;  // runs hold the GIL
   uint64_t id_;
-  std::vector<Claim> claimed_;
+  Scratch<Claim> claimed_;
 };
 
 void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool retain_graph, bool create_graph,
          Capture* capture) {
   // Dependency counts: how many edges lead into each node from the part of the graph reached.
   RunState state;
-  std::vector<Node*> stack;
-  stack.reserve(32);
+  Scratch<Node*> stack_scratch;
+  std::vector<Node*>& stack = *stack_scratch;
   for (const Edge& e : roots)
     if (e.fn && state.claim(e.fn.get())) stack.push_back(e.fn.get());
   while (!stack.empty()) {
@@ -255,13 +289,19 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
       ++e.fn->engine_deps;
     }
   }
-  std::vector<Ref<Node>> ready;
-  ready.reserve(16);
+  Scratch<Ref<Node>> ready_scratch;
+  std::vector<Ref<Node>>& ready = *ready_scratch;
   auto deliver = [&](const Edge& e, const Tensor& g) {
+    if (e.fn->outputs.size() == 1) {
+      e.fn->engine_grad = accumulate(e.fn->engine_grad, g);
+      return;
+    }
     TensorList& buf = e.fn->engine_grads;
     if (buf.empty()) buf.resize(e.fn->outputs.size());
     buf[e.input_nr] = accumulate(buf[e.input_nr], g);
   };
+  // The gradients handed to each node's function, one vector reused from node to node.
+  Scratch<Tensor> grads_scratch;
   for (size_t i = 0; i < roots.size(); ++i) {
     if (!roots[i].fn) continue;
     deliver(roots[i], root_grads[i]);
@@ -277,9 +317,16 @@ void run(const std::vector<Edge>& roots, const TensorList& root_grads, bool reta
                                [](const Ref<Node>& a, const Ref<Node>& b) { return a->sequence < b->sequence; });
     Ref<Node> node = *it;
     ready.erase(it);
-    TensorList grads = std::move(node->engine_grads);
-    node->engine_grads.clear();
-    grads.resize(node->outputs.size());
+    TensorList& grads = *grads_scratch;
+    if (node->outputs.size() == 1) {
+      grads.clear();
+      grads.push_back(std::move(node->engine_grad));
+      node->engine_grad = Tensor();
+    } else {
+      grads = std::move(node->engine_grads);
+      node->engine_grads.clear();
+      grads.resize(node->outputs.size());
+    }
     // A node's outputs share one device (only copies cross devices): that of any gradient given.
     Device device;
     for (const Tensor& g : grads) if (g.defined()) { device = g.device(); break; }

@@ -104,8 +104,10 @@ struct Node {
   // edges still to deliver, the gradients summed so far. Kept here rather than in per-run hash
   // maps (a training step's backward is dominated by small nodes); a run started inside
   // another (a hook that calls backward) saves and restores the outer run's values.
+  // A node with one output (nearly all) sums into engine_grad: no vector to allocate.
   uint64_t engine_run = 0;
   int engine_deps = 0;
+  Tensor engine_grad;
   std::vector<Tensor> engine_grads;
 };
 

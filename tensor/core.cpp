@@ -187,9 +187,10 @@ Tensor Tensor::empty(Shape sizes, DType dtype) {
                           " bytes)"));
   Ref<TensorImpl> t(new TensorImpl);
   t->storage = Storage::allocate(size_t(nbytes));
-  // contiguous_strides, written in place
+  // contiguous_strides, written in place (over a copy of the sizes: a fixed-size copy for an
+  // inline shape, where resize() would zero-fill through a memset call)
   const size_t nd = sizes.size();
-  t->strides.resize(nd);
+  t->strides = sizes;
   int64_t acc = 1;
   for (size_t i = nd; i-- > 0;) {
     t->strides[i] = acc;

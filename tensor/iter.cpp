@@ -3,26 +3,31 @@
 
 namespace janus {
 
+// Shapes are built with push_back: Shape(n) zero-fills through a memset call, which costs more
+// than these few dimensions.
 Shape broadcast_shape(const Shape& a, const Shape& b) {
   const size_t n = std::max(a.size(), b.size());
-  Shape out(n);
+  Shape out;
+  out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
     if (da != db && da != 1 && db != 1)
       runtime_error(str_cat("The size of tensor a (", da, ") must match the size of tensor b (", db,
                             ") at non-singleton dimension ", i));
-    out[i] = da == 1 ? db : da;
+    out.push_back(da == 1 ? db : da);
   }
   return out;
 }
 
 Shape broadcast_strides(const Tensor& t, const Shape& shape) {
   const size_t n = shape.size(), k = t.sizes().size();
-  Shape st(n, 0);
+  Shape st;
+  st.reserve(n);
+  for (size_t j = 0; j < n - k; ++j) st.push_back(0);
   for (size_t i = 0; i < k; ++i) {
     size_t j = n - k + i;
-    st[j] = t.sizes()[i] == 1 && shape[j] != 1 ? 0 : t.strides()[i];
+    st.push_back(t.sizes()[i] == 1 && shape[j] != 1 ? 0 : t.strides()[i]);
   }
   return st;
 }

@@ -28,6 +28,9 @@ Tensor div(const Tensor& a, const Tensor& b);
 Tensor floor_divide(const Tensor& a, const Tensor& b);
 Tensor remainder(const Tensor& a, const Tensor& b);
 Tensor pow(const Tensor& a, const Tensor& b);
+// pow(Tensor, Scalar) (a Python number exponent, no 0-d tensor made for it); a tensor that is not
+// floating point takes pow(a, scalar_tensor(exponent)).
+Tensor pow_scalar(const Tensor& a, const Scalar& exponent);
 Tensor maximum(const Tensor& a, const Tensor& b);
 Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor eq(const Tensor& a, const Tensor& b);

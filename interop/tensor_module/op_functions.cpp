@@ -271,7 +271,7 @@ keywords:
       PyObject* py_key = PyTuple_GET_ITEM(kwnames, k);
       size_t i = 0;
       for (; i < n; ++i) if (ov.args[i].py_name == py_key) break;
-      const char* key = PyUnicode_AsUTF8(py_key);
+      const char* key = i < n ? ov.args[i].name.c_str() : PyUnicode_AsUTF8(py_key);
       if (i == n) {
         // Not interned, or a numpy-style alias PyTorch accepts: axis=dim, keepdims=keepdim.
         if (std::strcmp(key, "axis") == 0) key = "dim";

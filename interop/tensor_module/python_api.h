@@ -24,6 +24,10 @@ inline const Tensor& unwrap(PyObject* o) { return reinterpret_cast<TensorObject*
 PyObject* wrap(const Tensor& t);                      // new reference; None for undefined
 PyObject* wrap_as(const Tensor& t, PyTypeObject* cls);  // a new object of a given subclass
 bool init_tensor_type(PyObject* module);
+// tensor_object.cpp: _TensorBase's dealloc, and janus.Tensor's registration (its objects are
+// then made and, in the common case, freed there directly).
+void init_tensor_object(PyTypeObject& base);
+bool set_tensor_class_object(PyTypeObject* cls);
 
 // ---- dtypes --------------------------------------------------------------------------------
 struct DTypeObject {

@@ -1,6 +1,6 @@
-// The Tensor base type (janus.Tensor subclasses it in Python): identity-preserving wrapping,
-// attributes, operators (number, mapping and comparison protocols) and the few methods that
-// are not registry ops (size, item, backward, storage access, ...).
+// The Tensor base type (janus.Tensor subclasses it in Python; its objects' lifecycle is in
+// tensor_object.cpp): attributes, operators (number, mapping and comparison protocols) and the
+// few methods that are not registry ops (size, item, backward, storage access, ...).
 
 #include "interop/tensor_module/python_api.h"
 #include "interop/tensor_module/device_dispatch.h"
@@ -10,37 +10,7 @@
 
 namespace janus::py {
 
-PyTypeObject* tensor_class = nullptr;
 Tensor tensor_from_numpy_like(PyObject* arr, bool copy);
-
-// A tensor keeps a borrowed pointer to its Python object, so the same tensor always comes back
-// as the same object (p.grad is p.grad) and keeps its Python subclass (nn.Parameter).
-PyObject* wrap_as(const Tensor& t, PyTypeObject* cls) {
-  PyObject* o = cls->tp_alloc(cls, 0);
-  if (!o) return nullptr;
-  new (&reinterpret_cast<TensorObject*>(o)->tensor) Tensor(t);
-  t.impl()->pyobj = o;
-  return o;
-}
-
-PyObject* wrap(const Tensor& t) {
-  if (!t.defined()) Py_RETURN_NONE;
-  if (t.impl()->pyobj) {
-    PyObject* o = (PyObject*)t.impl()->pyobj;
-    Py_INCREF(o);
-    return o;
-  }
-  return wrap_as(t, tensor_class ? tensor_class : &TensorBaseType);
-}
-
-// Heap subclasses (janus.Tensor, nn.Parameter) come through CPython's subtype_dealloc, which
-// already clears __dict__ and weakrefs and drops the type reference.
-static void tensor_dealloc(PyObject* self) {
-  TensorObject* t = reinterpret_cast<TensorObject*>(self);
-  if (t->tensor.defined() && t->tensor.impl()->pyobj == self) t->tensor.impl()->pyobj = nullptr;
-  t->tensor.~Tensor();
-  Py_TYPE(self)->tp_free(self);
-}
 
 static PyObject* tensor_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   JANUS_PY_TRY
@@ -385,7 +355,27 @@ static PyObject* nb_truediv(PyObject* a, PyObject* b) { return binary(a, b, [](c
 static PyObject* nb_floordiv(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::floor_divide, "floor_divide", x, y); }); }
 static PyObject* nb_rem(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::remainder, "remainder", x, y); }); }
 static PyObject* nb_matmul(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::matmul, "matmul", x, y); }); }
-static PyObject* nb_pow(PyObject* a, PyObject* b, PyObject*) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::pow, "pow", x, y); }); }
+// tensor ** number: pow(Tensor, Scalar) without a wrapped-number tensor for the exponent (the
+// same result: pow takes that path for a wrapped-number exponent of a floating tensor).
+static PyObject* nb_pow(PyObject* a, PyObject* b, PyObject*) {
+  if (is_tensor(a) && (PyFloat_CheckExact(b) || PyLong_CheckExact(b)) && is_floating(unwrap(a).dtype()) &&
+      on_cpu(unwrap(a))) {
+    Scalar e(false);  // stays a bool: not an exponent taken here
+    if (PyFloat_CheckExact(b)) {
+      e = Scalar(PyFloat_AS_DOUBLE(b));
+    } else {
+      int overflow = 0;
+      const long long v = PyLong_AsLongLongAndOverflow(b, &overflow);
+      if (!overflow) e = Scalar(int64_t(v));
+    }
+    if (e.kind != Scalar::Kind::Bool) {  // else: an int beyond int64, the general path
+      JANUS_PY_TRY
+      return wrap(ops::pow_scalar(unwrap(a), e));
+      JANUS_PY_CATCH(nullptr)
+    }
+  }
+  return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::pow, "pow", x, y); });
+}
 static PyObject* nb_and(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::bitwise_and, "bitwise_and", x, y); }); }
 static PyObject* nb_or(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::bitwise_or, "bitwise_or", x, y); }); }
 static PyObject* nb_xor(PyObject* a, PyObject* b) { return binary(a, b, [](const Tensor& x, const Tensor& y) { return call_op(&ops::bitwise_xor, "bitwise_xor", x, y); }); }
@@ -475,8 +465,7 @@ PyTypeObject TensorBaseType = {PyVarObject_HEAD_INIT(nullptr, 0)};
 
 static PyObject* set_tensor_class(PyObject*, PyObject* const* args, Py_ssize_t n) {
   if (n != 2 || !PyType_Check(args[0])) { PyErr_SetString(PyExc_TypeError, "_set_tensor_class(cls, size_cls)"); return nullptr; }
-  Py_INCREF(args[0]);
-  tensor_class = (PyTypeObject*)args[0];
+  if (!set_tensor_class_object((PyTypeObject*)args[0])) return nullptr;
   Py_INCREF(args[1]);
   size_class = args[1];
   Py_RETURN_NONE;
@@ -496,9 +485,8 @@ bool init_tensor_type(PyObject* module) {
 
   PyTypeObject& t = TensorBaseType;
   t.tp_name = "janus._TensorBase";
-  t.tp_basicsize = sizeof(TensorObject);
   t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE;
-  t.tp_dealloc = tensor_dealloc;
+  init_tensor_object(t);
   t.tp_new = tensor_new;
   t.tp_getset = tensor_getset;
   t.tp_methods = tensor_methods;

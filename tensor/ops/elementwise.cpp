@@ -213,11 +213,42 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
   return out;
 }
 
+// PyTorch's pow(Tensor, Scalar): a Python number as the exponent of a floating tensor. Its CPU
+// kernel computes these exponents exactly as written here (bit for bit: x**3 is x*x*x, not
+// powf(x, 3), which differs in the last place); other exponents are std::pow.
+Tensor pow_scalar(const Tensor& a, const Scalar& exponent) {
+  const DType dt = a.dtype();
+  if (!is_floating(dt)) return pow(a, scalar_tensor(exponent));
+  Tensor out = JANUS_DISPATCH_FLOAT(dt, "pow", [&]<class scalar_t>() {
+    const double e = exponent.to_double();
+    if (e == 1) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x; });  // torch copies
+    if (e == 2) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x * x; });
+    if (e == 3) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x * x * x; });
+    if (e == 0.5) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return std::sqrt(x); });
+    if (e == -0.5) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return scalar_t(1) / std::sqrt(x); });
+    if (e == -1) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return scalar_t(1) / x; });
+    if (e == -2) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return scalar_t(1) / (x * x); });
+    const scalar_t y = scalar_t(e);
+    return map_unary<scalar_t>(a, dt, [y](scalar_t x) { return std::pow(x, y); });
+  });
+  if (needs_grad({&a})) {
+    // PyTorch's pow_backward for a Scalar exponent: grad * (e * self.pow(e - 1)), 0 for e == 0.
+    Saved sa(a);
+    const Scalar e = exponent;
+    record("PowBackward0", {a}, {out}, [sa, e](const TensorList& g) {
+      if (e.to_double() == 0) return TensorList{zeros_like(g[0], std::nullopt)};
+      const Scalar em1 = e.is_floating() ? Scalar(e.to_double() - 1) : Scalar(e.to_int() - 1);
+      return TensorList{mul(g[0], mul(pow(sa.get(), scalar_tensor(em1)), scalar_tensor(e)))};
+    }, true);
+  }
+  return out;
+}
+
 Tensor pow(const Tensor& a, const Tensor& b) {
+  // A Python number (a wrapped number) as the exponent of a floating tensor.
+  if (b.impl()->wrapped_number && !a.impl()->wrapped_number && is_floating(a.dtype())) return pow_scalar(a, b.item());
   DType dt = result_type(a, b);
   if (dt == DType::Bool) dt = DType::Int64;
-  // A Python number as the exponent of a floating tensor: PyTorch's pow(Tensor, Scalar).
-  const bool scalar_exponent = b.impl()->wrapped_number && is_floating(dt) && a.dtype() == dt;
   Tensor out = JANUS_DISPATCH(dt, [&]<class scalar_t>() {
     if constexpr (!std::is_floating_point_v<scalar_t>) {
       Tensor cb = cast(b, DType::Int64);
@@ -233,19 +264,6 @@ Tensor pow(const Tensor& a, const Tensor& b) {
           return r;
         }
       });
-    } else if (scalar_exponent) {
-      // PyTorch's pow(Tensor, Scalar) computes these exponents exactly as written here (bit
-      // for bit: x**3 is x*x*x, not powf(x, 3), which differs in the last place).
-      const double e = b.item().to_double();
-      if (e == 1) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x; });  // torch copies
-      if (e == 2) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x * x; });
-      if (e == 3) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return x * x * x; });
-      if (e == 0.5) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return std::sqrt(x); });
-      if (e == -0.5) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return scalar_t(1) / std::sqrt(x); });
-      if (e == -1) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return scalar_t(1) / x; });
-      if (e == -2) return map_unary<scalar_t>(a, dt, [](scalar_t x) { return scalar_t(1) / (x * x); });
-      const scalar_t y = scalar_t(e);
-      return map_unary<scalar_t>(a, dt, [y](scalar_t x) { return std::pow(x, y); });
     } else {
       return binary_kernel<false>(a, b, dt, [](scalar_t x, scalar_t y) -> scalar_t {
         if (y == 2) return x * x;
@@ -253,16 +271,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
       });
     }
   });
-  if (needs_grad({&a, &b}) && scalar_exponent && !b.requires_grad()) {
-    // PyTorch's pow_backward for a Scalar exponent: grad * (e * self.pow(e - 1)), 0 for e == 0.
-    Saved sa(a);
-    const Scalar e = b.item();
-    record("PowBackward0", {a}, {out}, [sa, e](const TensorList& g) {
-      if (e.to_double() == 0) return TensorList{zeros_like(g[0], std::nullopt)};
-      const Scalar em1 = e.is_floating() ? Scalar(e.to_double() - 1) : Scalar(e.to_int() - 1);
-      return TensorList{mul(g[0], mul(pow(sa.get(), scalar_tensor(em1)), scalar_tensor(e)))};
-    }, true);
-  } else if (needs_grad({&a, &b})) {
+  if (needs_grad({&a, &b})) {
     Saved sa(a), sb(b), so(out, true);
     bool ga = a.requires_grad(), gb = b.requires_grad();
     record("PowBackward1", {a, b}, {out}, [sa, sb, so, ga, gb](const TensorList& g) {

@@ -68,6 +68,22 @@ __attribute__((optimize("no-tree-vectorize"))) void tiny_gemm_k(T* po, const Ten
   const T* pb = b.data<T>();
   const int64_t a0 = a.strides()[0], a1 = Unit ? 1 : a.strides()[1], b0 = Unit ? 1 : b.strides()[0],
                 b1 = b.strides()[1];
+  if constexpr (Unit && KC == 4) {
+    // Columns outermost: a column of b is loaded (and widened) once, not once per row of a
+    // (nn.Linear with one output: N = 1, M = the batch). The same sums in the same order.
+    for (int64_t j = 0; j < N; ++j) {
+      const T* y = pb + j * b1;
+      const Pair01 y01 = load_pair(y), y23 = load_pair(y + 2);
+      for (int64_t i = 0; i < M; ++i) {
+        const T* x = pa + i * a0;
+        Pair01 p01 = {0, 0}, p23 = {0, 0};
+        p01 += load_pair(x) * y01;
+        p23 += load_pair(x + 2) * y23;
+        po[i * N + j] = T((p01[0] + p01[1]) + (p23[0] + p23[1]));
+      }
+    }
+    return;
+  }
   for (int64_t i = 0; i < M; ++i)
     for (int64_t j = 0; j < N; ++j) {
       const T* x = pa + i * a0;
@@ -96,10 +112,76 @@ __attribute__((optimize("no-tree-vectorize"))) void tiny_gemm_k(T* po, const Ten
     }
 }
 
+// A few columns of b whose rows are contiguous (b = x in grad_w = g^T @ x, nn.Linear's weight
+// gradient): tiny_gemm_k's sums for all N outputs of a row of `out` at once, two columns per
+// vector, instead of one strided dot product per output. Each output still adds the same
+// products into the same four partial sums in the same order (lane-wise IEEE arithmetic):
+// identical values.
+constexpr int64_t kRowsMaxN = 16;
+// P column pairs (and a last odd column) fixed at compile time: the per-k work is a few vector
+// operations, which a runtime loop over the pairs would double.
+// (Pointers and strides: also called on transposed operands, out^T = b^T a^T, below.)
+template <class T, int P, bool Odd>
+__attribute__((optimize("no-tree-vectorize"))) void tiny_gemm_rows_n(T* po, const T* pa, int64_t a0, int64_t a1, const T* pb,
+                                                                    int64_t b0, int64_t M, int64_t K) {
+  constexpr int64_t N = 2 * P + Odd;
+  for (int64_t i = 0; i < M; ++i) {
+    const T* x = pa + i * a0;
+    Pair01 s[4][P];
+    double t[4] = {0, 0, 0, 0};  // the odd last column
+    for (int r = 0; r < 4; ++r)
+      for (int p = 0; p < P; ++p) s[r][p] = Pair01{0, 0};
+    // Product k goes to partial sum k % 4, except the K % 4 last ones, which go to sum 0.
+    auto add_row = [&](int r, int64_t k) __attribute__((always_inline)) {
+      const double xv = double(x[k * a1]);
+      const Pair01 xx = {xv, xv};
+      const T* y = pb + k * b0;
+      for (int p = 0; p < P; ++p) s[r][p] += xx * load_pair(y + 2 * p);
+      if constexpr (Odd) t[r] += xv * double(y[N - 1]);
+    };
+    int64_t k = 0;
+    for (; k + 4 <= K; k += 4) {
+      add_row(0, k);
+      add_row(1, k + 1);
+      add_row(2, k + 2);
+      add_row(3, k + 3);
+    }
+    for (; k < K; ++k) add_row(0, k);
+    T* o = po + i * N;
+    for (int p = 0; p < P; ++p) {
+      const Pair01 v = (s[0][p] + s[1][p]) + (s[2][p] + s[3][p]);
+      o[2 * p] = T(v[0]);
+      o[2 * p + 1] = T(v[1]);
+    }
+    if constexpr (Odd) o[N - 1] = T((t[0] + t[1]) + (t[2] + t[3]));
+  }
+}
+
+template <class T>
+void tiny_gemm_rows(T* po, const T* pa, int64_t a0, int64_t a1, const T* pb, int64_t b0, int64_t M, int64_t K,
+                    int64_t N) {
+  switch (N) {
+#define JANUS_ROWS_CASE(n) \
+  case n: return tiny_gemm_rows_n<T, n / 2, n % 2 != 0>(po, pa, a0, a1, pb, b0, M, K);
+    JANUS_ROWS_CASE(2) JANUS_ROWS_CASE(3) JANUS_ROWS_CASE(4) JANUS_ROWS_CASE(5) JANUS_ROWS_CASE(6)
+    JANUS_ROWS_CASE(7) JANUS_ROWS_CASE(8) JANUS_ROWS_CASE(9) JANUS_ROWS_CASE(10) JANUS_ROWS_CASE(11)
+    JANUS_ROWS_CASE(12) JANUS_ROWS_CASE(13) JANUS_ROWS_CASE(14) JANUS_ROWS_CASE(15) JANUS_ROWS_CASE(16)
+#undef JANUS_ROWS_CASE
+  }
+}
+
 template <class T>
 void tiny_gemm(T* po, const Tensor& a, const Tensor& b, int64_t M, int64_t K, int64_t N) {
   if (K == 1) return tiny_gemm_k<T, 1, false>(po, a, b, M, K, N);  // no k stride to multiply
   const bool unit = a.strides()[1] == 1 && b.strides()[0] == 1;
+  if (!unit) {
+    const int64_t a0 = a.strides()[0], a1 = a.strides()[1], b0 = b.strides()[0], b1 = b.strides()[1];
+    if (b1 == 1 && N >= 2 && N <= kRowsMaxN) return tiny_gemm_rows(po, a.data<T>(), a0, a1, b.data<T>(), b0, M, K, N);
+    // One column out of a column-contiguous a (x^T @ g, nn.Linear's weight gradient with one
+    // output): out [M, 1] is out^T [1, M] = b^T a^T in the same memory, a^T row-contiguous.
+    if (N == 1 && a0 == 1 && M >= 2 && M <= kRowsMaxN)
+      return tiny_gemm_rows(po, b.data<T>(), b1, b0, a.data<T>(), a1, int64_t(1), K, M);
+  }
   switch (K) {
     case 2: return unit ? tiny_gemm_k<T, 2, true>(po, a, b, M, K, N) : tiny_gemm_k<T, 2, false>(po, a, b, M, K, N);
     case 3: return unit ? tiny_gemm_k<T, 3, true>(po, a, b, M, K, N) : tiny_gemm_k<T, 3, false>(po, a, b, M, K, N);

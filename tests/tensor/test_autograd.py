@@ -352,3 +352,28 @@ def test_norm_gradient_at_zero_and_second_order_match_torch(values, kwargs):
                 assert a == 0.0
             else:
                 assert a == pytest.approx(b, rel=1e-9, abs=1e-12)
+
+
+def test_backward_inside_a_hook_and_repeated_runs_match_torch():
+    # The engine reuses its per-run vectors from one backward to the next and gives a run
+    # started inside another (here by a hook) vectors of its own.
+    def run(lib):
+        w = lib.tensor([1.5, -2.0, 0.5], requires_grad=True)
+        v = lib.tensor([0.25, 3.0], requires_grad=True)
+        inner = []
+
+        def hook(g):
+            with lib.enable_grad():
+                u = (v * v * 3).sum()
+                inner.append(lib.autograd.grad(u, v)[0].tolist())
+                (v * 2).sum().backward()
+            return g * 2
+        out = []
+        for step in range(3):
+            h = w * w
+            h.register_hook(hook)
+            loss = (h * lib.tensor([1.0, 2.0, 3.0])).sum() + (w.sum() * 0.5) ** 2
+            loss.backward()
+            out.append(w.grad.tolist())
+        return out, inner, v.grad.tolist()
+    assert run(janus) == run(torch)

@@ -50,3 +50,28 @@ def test_pow_tensor_exponent_and_integer_base_unchanged():
     assert np.allclose(mine.numpy(), ref.numpy(), rtol=1e-6, atol=0)
     assert (janus.arange(-5, 6) ** 3).tolist() == (torch.arange(-5, 6) ** 3).tolist()
     assert (janus.arange(1, 6) ** 0.5).dtype == janus.float32
+
+
+@pytest.mark.parametrize("e", [2, 3, 4, 0.5, 1.5, -1, 0, 1, True, False, 2**40, 1e300], ids=repr)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pow_number_routes_agree(dtype, e):
+    # `x ** number` takes pow(Tensor, Scalar) directly; janus.pow / Tensor.pow wrap the number
+    # first. Every route gives the same bits, and torch's dtype and (exact exponents) values.
+    x = data(dtype, positive=True)[:37]
+    j = janus.from_numpy(x.copy())
+    routes = [(j ** e).numpy(), janus.pow(j, e).numpy(), j.pow(e).numpy()]
+    assert all(same_bits(r, routes[0]) for r in routes)
+    ref = (torch.from_numpy(x.copy()) ** e).numpy()
+    assert routes[0].dtype == ref.dtype
+    if e in EXACT or isinstance(e, bool) or abs(e) > 2**30:
+        assert same_bits(routes[0], ref)
+    else:
+        assert np.allclose(routes[0], ref, rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("e", [2, 3, 0.5, True], ids=repr)
+def test_pow_number_of_integer_tensor_follows_torch(e):
+    mine = janus.arange(0, 6) ** e
+    ref = torch.arange(0, 6) ** e
+    assert str(mine.dtype).split(".")[-1] == str(ref.dtype).split(".")[-1]
+    assert mine.tolist() == ref.tolist()

@@ -50,6 +50,46 @@ def test_mm_matches_torch(m, k, n, dtype, layout):
     assert_same(jb.grad, tb.grad, rtol=1e-5, atol=1e-5)
 
 
+def tiny_gemm_model(a, b, out_dtype):
+    """The tiny GEMM's arithmetic in float64 (the oracle): product k of each dot product goes to
+    partial sum k % 4 (the K % 4 last ones to sum 0), in k order, then (s0 + s1) + (s2 + s3),
+    rounded once to the output dtype."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    m, k = a.shape
+    n = b.shape[1]
+    out = np.empty((m, n), out_dtype)
+    full = k - k % 4
+    for i in range(m):
+        for j in range(n):
+            s = [0.0, 0.0, 0.0, 0.0]
+            for kk in range(k):
+                r = kk % 4 if kk < full else 0
+                s[r] = float(np.float64(s[r]) + np.float64(a[i, kk]) * np.float64(b[kk, j]))
+            out[i, j] = (s[0] + s[1]) + (s[2] + s[3])
+    return out
+
+
+# Row-contiguous b with 2..16 columns takes a loop over whole rows of b (two columns a vector),
+# and so does one column from a column-contiguous a (through out^T = b^T a^T): values must be
+# the per-output loop's, bit for bit, for odd and even sizes and any K, on both sides.
+@pytest.mark.parametrize("m,k,n", [(1, 32, 4), (1, 32, 5), (2, 9, 2), (3, 7, 16), (1, 3, 15), (4, 2, 3), (2, 13, 7),
+                                   (4, 32, 1), (5, 9, 1), (16, 6, 1), (17, 5, 1), (2, 3, 1), (3, 2, 17)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("a_transposed", [False, True])
+@pytest.mark.parametrize("b_transposed", [False, True])
+def test_mm_row_contiguous_b_is_bit_exact(m, k, n, dtype, a_transposed, b_transposed):
+    rng = np.random.default_rng(m * 1000 + k * 10 + n)
+    a_np = rng.standard_normal((m, k)).astype(dtype)
+    b_np = rng.standard_normal((k, n)).astype(dtype)
+    ja = janus.from_numpy(np.ascontiguousarray(a_np.T)).t() if a_transposed else janus.from_numpy(a_np.copy())
+    jb = janus.from_numpy(np.ascontiguousarray(b_np.T)).t() if b_transposed else janus.from_numpy(b_np.copy())
+    mine = ja.mm(jb).numpy()
+    expected = tiny_gemm_model(a_np, b_np, dtype)
+    assert mine.dtype == expected.dtype and np.array_equal(mine.view(np.uint8), expected.view(np.uint8))
+    ref = torch.from_numpy(a_np.copy()).mm(torch.from_numpy(b_np.copy())).numpy()
+    np.testing.assert_allclose(mine, ref, rtol=1e-5, atol=1e-6)
+
+
 def test_mm_with_empty_inner_dim_is_zeros():
     assert_same(janus.zeros(3, 0).mm(janus.zeros(0, 2)), torch.zeros(3, 0).mm(torch.zeros(0, 2)), rtol=0, atol=0)
 
@@ -278,3 +318,15 @@ def test_python_number_results_are_independent():
         ta.add_(10)
         assert_same(ja, ta)
         assert_same(jb, tb)
+
+
+@pytest.mark.parametrize("rows", [1, 3, 4, 5, 8, 9])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64", "bool"])
+def test_cat_of_columns_every_row_count(rows, dtype):
+    # One element per row of each input: copied four rows at a time, then the rest.
+    rng = np.random.default_rng(rows)
+    cols = [(rng.standard_normal((rows, 1)) * 10).astype(dtype) for _ in range(3)]
+    mine = janus.cat([janus.from_numpy(c.copy()) for c in cols], 1)
+    ref = torch.cat([torch.from_numpy(c.copy()) for c in cols], 1)
+    assert mine.tolist() == ref.tolist()
+    assert str(mine.dtype).split(".")[-1] == str(ref.dtype).split(".")[-1]
