@@ -208,7 +208,7 @@ bool TraceLowering::run(std::string* why) {
   FuncNode* func = cc_.addFunc(FuncSignatureT<int, TraceContext*>(CallConvId::kHost));
   x86::Gp context = cc_.newIntPtr("ctx");
   func->setArg(0, context);
-  x86::Mem slots = cc_.newStack(7 * 8, 8, "ctx_fields");
+  x86::Mem slots = cc_.newStack(8 * 8, 8, "ctx_fields");
   ctx_slot_ = slots;
   tstate_slot_ = slots.cloneAdjusted(8);
   locals_slot_ = slots.cloneAdjusted(16);
@@ -228,6 +228,12 @@ bool TraceLowering::run(std::string* why) {
   x86::Gp interp = tstate();
   cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
   cc_.mov(interp_slot_, interp);
+  // tstate->cframe: a C evaluation loop that a helper runs sets its own and restores this
+  // one before returning, so it is the same wherever the trace's own code runs.
+  cframe_slot_ = slots.cloneAdjusted(56);
+  x86::Gp cframe = tstate();
+  cc_.mov(cframe, x86::qword_ptr(cframe, offsetof(PyThreadState, cframe)));
+  cc_.mov(cframe_slot_, cframe);
   list_area_ = cc_.newStack(uint32_t(max_list) * 8, 16, "callv_list");
   scratch_ = cc_.newStack(8, 8, "scratch");
 
@@ -251,6 +257,7 @@ bool TraceLowering::run(std::string* why) {
     lower(r, op(r));
   }
   cc_.jmp(head_);
+  for (size_t i = 0; i < cold_.size(); i++) cold_[i]();
   for (size_t s = 0; s < stubs_.size(); s++) {
     if (stub_used_[s]) emit_stub(static_cast<int32_t>(s), stubs_[s]);
   }

@@ -34,7 +34,8 @@ void TraceLowering::roll(const Instr& in) {
 //   current_frame->prev_instr = _PyCode_CODE(current_frame->f_code) + pc
 // current_frame is the one frame_at_ names where the trace says which it is: the loop's
 // frame (whose code is the trace's: an immediate), or an inlined callee's frame value
-// (its f_code read from it); elsewhere it is read from the thread state.
+// (its f_code read from it, or an immediate when frame_code_certain); elsewhere it is read
+// from the thread state.
 void TraceLowering::set_frame_instr(const Instr& in) {
   if (!(op_info(in.op).flags & kEffect)) return;
   const Ref at = static_cast<Ref>(&in - trace_.ops.data());
@@ -51,12 +52,14 @@ void TraceLowering::set_frame_instr(const Instr& in) {
       cc_.mov(instr, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
       cc_.add(instr, instr_offset);
     }
+  } else if (known >= 0 && frame_code_certain(known)) {
+    frame = gp(known);  // its code is an immediate too
+    cc_.mov(instr, imm(reinterpret_cast<intptr_t>(frame_code_hint(known)) + instr_offset));
   } else {
     if (known >= 0) {
       frame = gp(known);
     } else {
-      frame = tstate();
-      cc_.mov(frame, x86::qword_ptr(frame, offsetof(PyThreadState, cframe)));
+      frame = load_slot(cframe_slot_);
       cc_.mov(frame, x86::qword_ptr(frame, offsetof(_PyCFrame, current_frame)));
     }
     cc_.mov(instr, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));

@@ -134,9 +134,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::GUARD_NOT_TRACING: {
       // The helper inline: tstate->cframe->use_tracing == 0.
       roll(in);
-      x86::Gp cframe = new_gp();
-      cc_.mov(cframe, tstate_slot_);
-      cc_.mov(cframe, x86::qword_ptr(cframe, offsetof(PyThreadState, cframe)));
+      x86::Gp cframe = load_slot(cframe_slot_);
       cc_.cmp(x86::byte_ptr(cframe, offsetof(_PyCFrame, use_tracing)), 0);
       cc_.jne(stub(in.exit));
       break;
@@ -156,8 +154,13 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::KEEP_ALIVE:  // only a use, for the refcount pass
       break;
     case Op::NEWREF:
-      cc_.add(x86::qword_ptr(gp(in.a), offsetof(PyObject, ob_refcnt)), 1);
-      cc_.mov(gp(ref), gp(in.a));
+      if (is_constant(op(in.a).op)) {  // the immediate straight into the result
+        cc_.mov(gp(ref), imm(op(in.a).imm));
+        cc_.add(x86::qword_ptr(gp(ref), offsetof(PyObject, ob_refcnt)), 1);
+      } else {
+        cc_.add(x86::qword_ptr(gp(in.a), offsetof(PyObject, ob_refcnt)), 1);
+        cc_.mov(gp(ref), gp(in.a));
+      }
       break;
     case Op::DECREF:
     case Op::XDECREF:
