@@ -254,10 +254,14 @@ bool TraceLowering::run(std::string* why) {
   for (Ref r = 0; r < n; r++) {
     if (op(r).dead) continue;
     if (listing) cc_.commentf("%04d %s", int(r), op_info(op(r).op).name);  // JANUS_JIT_DUMP=2
+    lowering_ = r;
     lower(r, op(r));
   }
   cc_.jmp(head_);
-  for (size_t i = 0; i < cold_.size(); i++) cold_[i]();
+  for (size_t i = 0; i < cold_.size(); i++) {
+    if (listing) cc_.commentf("%04d %s", int(cold_[i].ref), op_info(op(cold_[i].ref).op).name);
+    cold_[i].emit();
+  }
   for (size_t s = 0; s < stubs_.size(); s++) {
     if (stub_used_[s]) emit_stub(static_cast<int32_t>(s), stubs_[s]);
   }

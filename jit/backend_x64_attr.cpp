@@ -169,7 +169,7 @@ x86::Gp TraceLowering::local_copy(Ref ref) {
 // The helper's call, out of line (after the loop body): the fast path falls through, the
 // helper's path jumps back to `resume` with its result handled by after_call.
 void TraceLowering::cold_helper(Ref ref, const Instr& in, const Label& slow, const Label& resume) {
-  cold_.push_back([this, ref, &in, slow, resume] {
+  cold([this, ref, &in, slow, resume] {
     cc_.bind(slow);
     after_call(ref, in, invoke_helper(in));
     cc_.jmp(resume);
@@ -397,7 +397,7 @@ void TraceLowering::lower_set_attr_slot(Ref ref, const Instr& in) {
   cc_.mov(counter, version);  // DICT_NEXT_VERSION()
   cc_.mov(x86::qword_ptr(dict, offsetof(PyDictObject, ma_version_tag)), version);
   emit_decref(cc_, old, false);  // may run __del__, as the helper's release does
-  cold_.push_back([this, ref, &in, slow, done] {
+  cold([this, ref, &in, slow, done] {
     cc_.bind(slow);
     after_call(ref, in, invoke_helper(in));
     cc_.jmp(done);

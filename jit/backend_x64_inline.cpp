@@ -454,8 +454,8 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
                     offsetof(_PyInterpreterFrame, localsplus) >= offsetof(_PyInterpreterFrame, stacktop) + 8,
                 "CPython 3.11's _PyInterpreterFrame layout");
   const uint64_t packed = uint64_t(uint32_t(nlocalsplus)) | (uint64_t{FRAME_OWNED_BY_THREAD} << 40);
-  cc_.mov(t, imm(packed));
-  cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)), t);
+  with_imm(x86::Inst::kIdMov, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)),
+           int64_t(packed));
   // The arguments (new references), the other locals NULL.
   for (int i = 0; i < in.list_count; i++) {
     x86::Gp arg = gp(trace_.lists[in.list_start + i]);
@@ -496,7 +496,7 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, previous)), caller);
   cc_.mov(x86::qword_ptr(cframe, offsetof(_PyCFrame, current_frame)), frame);
 
-  cold_.push_back([this, ref, &in, func, frame, tstate, slow, undo, done] {
+  cold([this, ref, &in, func, frame, tstate, slow, undo, done] {
     cc_.bind(undo);
     cc_.mov(tstate, tstate_slot_);
     cc_.add(x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining)), 1);
@@ -593,7 +593,7 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
     call->setArg(1, frame);
   }
   Label done = cc_.newLabel();
-  cold_.push_back([this, &in, frame, tstate, first_in_chunk, popped, slow, done] {
+  cold([this, &in, frame, tstate, first_in_chunk, popped, slow, done] {
     cc_.bind(first_in_chunk);
     InvokeNode* call;
     cc_.invoke(&call, imm(reinterpret_cast<void*>(&_PyThreadState_PopFrame)),

@@ -185,7 +185,13 @@ class TraceLowering {
   // Slow paths out of line: emitted after the loop body (before the exit stubs), so the
   // fast path falls through without a jump over them. Each binds its own label and jumps
   // back; it may use the stubs but adds no cold code itself.
-  std::vector<std::function<void()>> cold_;
+  struct Cold {
+    Ref ref;  // the op it belongs to (listings name it)
+    std::function<void()> emit;
+  };
+  std::vector<Cold> cold_;
+  Ref lowering_ = 0;  // the op being lowered
+  void cold(std::function<void()> emit) { cold_.push_back({lowering_, std::move(emit)}); }
 
   // backend_x64_attr.cpp
   x86::Gp local_copy(Ref ref);

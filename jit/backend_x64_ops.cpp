@@ -426,16 +426,14 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       guard_field_is(in, offsetof(PyCFunctionObject, m_ml));
       break;
     case Op::GUARD_FINITE_F64: {
-      // |a| < inf, ordered: `ucomisd inf, |a|` leaves CF and ZF clear only then (a NaN
-      // sets both, an infinity ZF).
+      // a - a is 0 for a finite a and NaN for an infinity or a NaN: unordered with itself
+      // (PF set) exactly then.
       roll(in);
-      x86::Xmm abs = new_xmm_sd();
-      x86::Xmm inf = new_xmm_sd();
-      cc_.movsd(abs, cc_.newQWordConst(ConstPoolScope::kLocal, ~(uint64_t{1} << 63)));
-      cc_.andpd(abs, xmm(in.a));
-      cc_.movsd(inf, cc_.newQWordConst(ConstPoolScope::kLocal, uint64_t{0x7ff0000000000000}));
-      cc_.ucomisd(inf, abs);
-      cc_.jbe(stub(in.exit));
+      x86::Xmm diff = new_xmm_sd();
+      cc_.movapd(diff, xmm(in.a));
+      cc_.subsd(diff, xmm(in.a));
+      cc_.ucomisd(diff, diff);
+      cc_.jp(stub(in.exit));
       break;
     }
     case Op::MATH_F64:

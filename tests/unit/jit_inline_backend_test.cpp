@@ -44,8 +44,9 @@ using Mode = test::AttrMode;
 using test::AttrTrace;
 using Outcome = test::AttrOutcome;
 
-std::unique_ptr<AttrTrace> build(PyTypeObject* tp, PyObject* name, int32_t aux, Mode mode) {
-  return test::build_attr_trace(tp, name, aux, mode);
+std::unique_ptr<AttrTrace> build(PyTypeObject* tp, PyObject* name, int32_t aux, Mode mode,
+                                 bool apart = false, PyObject* stored = nullptr) {
+  return test::build_attr_trace(tp, name, aux, mode, apart, stored);
 }
 
 Outcome run(const AttrTrace& t, bool compiled, PyObject* o, PyObject* v) {
@@ -135,13 +136,17 @@ TEST_F(JitInlineTest, SplitDictLoadsFollowEveryLayoutChange) {
 TEST_F(JitInlineTest, NotShadowedChecksUseTheSharedKeys) {
   // Compiled once while `k` is in none of P's shared keys, once after another instance put
   // it there; then instances in every layout, and the keys grown by new names.
-  for (bool k_in_keys : {false, true}) {
+  // Each also with the type guard apart from the check (an op between that may run code:
+  // the instance's type is compared again).
+  for (int variant = 0; variant < 4; variant++) {
+    const bool k_in_keys = variant & 1, apart = variant & 2;
     SCOPED_TRACE(k_in_keys ? "k in the shared keys" : "k not in the shared keys");
+    SCOPED_TRACE(apart ? "type guard apart" : "type guard adjacent");
     py("P = type('P', (), {'k': 'class k', '__init__': lambda self: setattr(self, 'a', 1)})");
     if (k_in_keys) py("w = P(); w.k = 'w has k'");
     py("o = P()");
     auto t = build(type_p(), name("k"), static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0)),
-                   Mode::kAbsent);
+                   Mode::kAbsent, apart);
     ASSERT_NE(t->code, nullptr);
     EXPECT_TRUE(has_fast_path(*t, type_p())) << t->listing;
     const char* layouts[] = {
@@ -177,8 +182,11 @@ TEST_F(JitInlineTest, NotShadowedChecksUseTheSharedKeys) {
 
 TEST_F(JitInlineTest, SplitDictStoresKeepVersionsTrackingAndOrder) {
   py("import gc\nclass P:\n    def __init__(self):\n        self.a = 1\n        self.b = 2");
+  // With the guard adjacent to the store (its pass says the value is there), and apart.
+  for (bool apart : {false, true}) {
+  SCOPED_TRACE(apart ? "guard apart" : "guard adjacent");
   py("o = P(); vars(o); twin = P(); vars(twin)");
-  auto t = build(type_p(), name("a"), aux_of("a"), Mode::kStore);
+  auto t = build(type_p(), name("a"), aux_of("a"), Mode::kStore, apart);
   ASSERT_NE(t->code, nullptr);
   EXPECT_TRUE(has_fast_path(*t, type_p())) << t->listing;
   auto dict_of = [](PyObject* o) {
@@ -236,6 +244,41 @@ TEST_F(JitInlineTest, SplitDictStoresKeepVersionsTrackingAndOrder) {
     EXPECT_EQ(var("ok"), Py_True);
     py("o.__dict__ = {'b': 1, 'a': 0}");
     EXPECT_EQ(run(*t, compiled, var("o"), var("v")).exit, 1);
+  }
+  }
+}
+
+// A constant whose type has no GC support (None, a float, a str) stored into an untracked
+// split dict: the inline store skips the tracking test, and the dict stays untracked as
+// CPython's own store leaves it; a GC-tracked constant (a tuple holding a list) makes the
+// dict tracked through the helper. Against CPython's store into a twin instance.
+TEST_F(JitInlineTest, SplitDictStoresOfConstantsTrackAsCPythonDoes) {
+  py("import gc\nclass P:\n    def __init__(self):\n        self.a = 1\n        self.b = 2");
+  const char* constants[] = {"None", "2.5", "'text'", "([],)"};
+  for (const char* constant : constants) {
+    for (bool compiled : {false, true}) {
+      SCOPED_TRACE(constant);
+      SCOPED_TRACE(compiled ? "compiled" : "interpreted");
+      py((std::string("c = ") + constant + "\no = P(); vars(o); twin = P(); vars(twin)").c_str());
+      py("untracked = not gc.is_tracked(vars(o))");
+      EXPECT_EQ(var("untracked"), Py_True);
+      PyObject* c = var("c");
+      auto t = build(type_p(), name("a"), aux_of("a"), Mode::kStore, false, c);
+      ASSERT_NE(t->code, nullptr);
+      EXPECT_TRUE(has_fast_path(*t, type_p())) << t->listing;
+      PyObject* o = var("o");
+      const uint64_t version =
+          reinterpret_cast<PyDictObject*>(*_PyObject_ManagedDictPointer(o))->ma_version_tag;
+      Outcome r = run(*t, compiled, o, Py_None);
+      ASSERT_EQ(r.exit, t->done);
+      EXPECT_EQ(r.value, c);
+      Py_XDECREF(r.value);
+      EXPECT_GT(reinterpret_cast<PyDictObject*>(*_PyObject_ManagedDictPointer(o))->ma_version_tag,
+                version);
+      py("twin.a = c");  // CPython's store: the oracle
+      py("same = o.a is twin.a and gc.is_tracked(vars(o)) == gc.is_tracked(vars(twin))");
+      EXPECT_EQ(var("same"), Py_True);
+    }
   }
 }
 
