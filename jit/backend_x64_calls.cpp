@@ -223,10 +223,16 @@ void TraceLowering::after_call(Ref ref, const Instr& in, const x86::Gp& result) 
 // limit is reached, and raises exactly), `recursion_remaining` given back, then
 // _Py_CheckFunctionResult only when the result is NULL or an exception is set.
 void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
-  // The operand list in the stack area (the FASTCALL kinds and the helper read it).
-  for (int i = 0; i < in.list_count; i++) {
-    cc_.mov(list_area_.cloneAdjusted(int64_t{8} * i), gp(trace_.lists[in.list_start + i]));
-  }
+  // The operand list in the stack area (the FASTCALL kinds and the helper read it; for the
+  // others only the helper's path writes it).
+  const int kind = static_cast<int>(in.aux & ~rt::kCNoLevel);
+  const bool args_in_list = kind != rt::kCNoArgs && kind != rt::kCOne;
+  auto store_list = [&] {
+    for (int i = 0; i < in.list_count; i++) {
+      cc_.mov(list_area_.cloneAdjusted(int64_t{8} * i), gp(trace_.lists[in.list_start + i]));
+    }
+  };
+  if (args_in_list) store_list();
   x86::Gp callable = gp(in.a);
   x86::Gp self = gp(trace_.lists[in.list_start]);
   x86::Gp first = in.list_count > 1 ? gp(trace_.lists[in.list_start + 1]) : x86::Gp();
@@ -294,6 +300,7 @@ void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
   if (level) {  // at the recursion limit: the helper raises exactly
     cc_.jmp(done);
     cc_.bind(slow);
+    if (!args_in_list) store_list();
     cc_.lea(list, list_area_);
     cc_.mov(result, invoke_callv_helper(in, list, callable));
   }

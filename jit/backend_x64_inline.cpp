@@ -409,8 +409,6 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   x86::Gp func = gp(in.a);
   x86::Gp frame = gp(ref);
   x86::Gp tstate = new_gp();
-  x86::Gp top = new_gp();
-  x86::Gp room = new_gp();
   x86::Gp t = new_gp();
   Label slow = cc_.newLabel(), undo = cc_.newLabel(), done = cc_.newLabel();
   const x86::Mem remaining = x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining));
@@ -424,17 +422,14 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   cc_.cmp(remaining, 0);
   cc_.jle(slow);
   cc_.sub(remaining, 1);
-  // _PyThreadState_BumpFramePointer's fast case: size < limit - top (top not NULL).
-  cc_.mov(top, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)));
-  cc_.test(top, top);
-  cc_.jz(undo);
-  cc_.mov(room, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_limit)));
-  cc_.sub(room, top);
-  cc_.cmp(room, imm(size_bytes));
-  cc_.jbe(undo);
-  cc_.lea(t, x86::qword_ptr(top, int32_t(size_bytes)));
+  // _PyThreadState_BumpFramePointer's fast case, _PyThreadState_HasStackSpace: top not
+  // NULL and size < limit - top, i.e. top + size < limit (unsigned): top and limit are
+  // NULL together (its assertion), and then top + size >= limit, so one compare decides.
+  cc_.mov(frame, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)));
+  cc_.lea(t, x86::qword_ptr(frame, int32_t(size_bytes)));
+  cc_.cmp(t, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_limit)));
+  cc_.jae(undo);
   cc_.mov(x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)), t);
-  cc_.mov(frame, top);
   // _PyFrame_InitializeSpecials(frame, func, NULL, nlocalsplus).
   cc_.add(x86::qword_ptr(func, offsetof(PyObject, ob_refcnt)), 1);
   cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)), func);
@@ -458,9 +453,18 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
            int64_t(packed));
   // The arguments (new references), the other locals NULL.
   for (int i = 0; i < in.list_count; i++) {
-    x86::Gp arg = gp(trace_.lists[in.list_start + i]);
+    const Ref value = trace_.lists[in.list_start + i];
+    const x86::Mem slot = x86::qword_ptr(frame, kFrameLocal0 + 8 * i);
+    if (op(value).op == Op::CONST_OBJ && op(value).imm != 0 &&
+        asmjit::Support::isInt32(op(value).imm)) {
+      // A static object (a small int, None): its address is an immediate.
+      cc_.add(absolute(reinterpret_cast<void*>(op(value).imm)), 1);
+      cc_.mov(slot, imm(op(value).imm));
+      continue;
+    }
+    x86::Gp arg = gp(value);
     cc_.add(x86::qword_ptr(arg, offsetof(PyObject, ob_refcnt)), 1);
-    cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * i), arg);
+    cc_.mov(slot, arg);
   }
   for (int i = in.list_count; i < nlocalsplus; i++) {
     cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * i), 0);
@@ -475,7 +479,7 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   const int32_t call_offset =
       int32_t(offsetof(PyCodeObject, co_code_adaptive) + in.imm * int64_t{sizeof(_Py_CODEUNIT)});
   x86::Gp cframe = load_slot(cframe_slot_);
-  x86::Gp caller = top;
+  x86::Gp caller = new_gp();
   PyCodeObject* caller_code = nullptr;
   if (caller_ref == kLoopFrame && trace_.code != nullptr) {
     caller = load_slot(frame_slot_);
@@ -565,6 +569,12 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
       value = it != stored->second.end() ? it->second : slot_at_push(in.a, i, code);
     }
     if (value == kSlotNull) continue;
+    if (value >= 0 && op(value).op == Op::CONST_OBJ && op(value).imm != 0 &&
+        asmjit::Support::isInt32(op(value).imm)) {
+      // A static constant the trace holds (a small int, None): one decrement, no load.
+      cc_.sub(absolute(reinterpret_cast<void*>(op(value).imm)), 1);
+      continue;
+    }
     x86::Gp local = new_gp();
     cc_.mov(local, x86::qword_ptr(frame, kFrameLocal0 + 8 * i));
     release(local, value == kSlotUnknown, value >= 0 && exact_float(value, ref),
