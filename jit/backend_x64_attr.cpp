@@ -176,6 +176,19 @@ void TraceLowering::cold_helper(Ref ref, const Instr& in, const Label& slow, con
   });
 }
 
+// Whether the trace reads or writes an attribute of `obj` in its materialized dict (a dict
+// hint; an op a pass removed counts too): the object had a dict when recorded. A hint for
+// the order of tests only.
+bool TraceLowering::had_dict(Ref obj) const {
+  for (const Instr& in : trace_.ops) {
+    if (in.a == obj && kind_of(in) == rt::kAttrDictHint &&
+        (in.op == Op::GUARD_ATTR_SLOT || in.op == Op::ATTR_SLOT || in.op == Op::SET_ATTR_SLOT)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // GUARD_ATTR_SLOT: the value at the recorded place is present (not NULL), or (kAttrAbsent)
 // the instance does not have the name.
 void TraceLowering::lower_guard_attr_slot(Ref ref, const Instr& in) {
@@ -206,47 +219,70 @@ void TraceLowering::lower_guard_attr_slot(Ref ref, const Instr& in) {
   x86::Gp a = local_copy(in.a);
   x86::Gp values = new_gp();
   if (kind == rt::kAttrDictHint) {
-    // The helper's attr_address: no inline values, an exact dict, the name at the hint.
-    cc_.cmp(x86::qword_ptr(a, kValuesPointer), 0);
-    cc_.jne(stub(in.exit));
+    // The helper's attr_address: no inline values, an exact dict, the name at the hint. A
+    // managed dict and inline values are never both there (3.11 materializes the dict
+    // from the values and drops them: _PyObject_GetDictPtr asserts it), so the dict's
+    // presence says there are no values.
     split_dict_values(a, values, sk.keys, stub(in.exit), slow);
     cc_.cmp(x86::qword_ptr(values, kValue0 + index_of(in) * 8), 0);
     cc_.je(stub(in.exit));
   } else {
     // attr_absent: inline values are indexed by the type's keys; a dict must have them.
-    Label dict_path = cc_.newLabel(), count = cc_.newLabel();
+    // Neither: absent. Which is looked at first follows the object's other attribute ops
+    // in the trace (a dict hint says it had a dict when recorded): one test either way.
+    // The path emitted `last` falls through into what follows: the count, or the pass.
+    Label second = cc_.newLabel(), count = cc_.newLabel();
     x86::Gp keys = new_gp(TypeId::kUInt64);
-    cc_.mov(values, x86::qword_ptr(a, kValuesPointer));
-    cc_.test(values, values);
-    cc_.jz(dict_path);
-    if (!sk.typed) {
-      // The type guard is not adjacent: the instance's type (whose keys index its
-      // values) is compared with the one whose keys were read.
-      x86::Gp expected = new_gp(TypeId::kUInt64);
-      cc_.mov(keys, x86::qword_ptr(a, offsetof(PyObject, ob_type)));
-      cc_.mov(keys, x86::qword_ptr(keys, offsetof(PyHeapTypeObject, ht_cached_keys)));
-      cc_.mov(expected, imm(reinterpret_cast<intptr_t>(sk.keys)));
-      cc_.cmp(keys, expected);
-      cc_.jne(slow);
-    }
-    if (sk.name_index >= 0) {
-      cc_.cmp(x86::qword_ptr(values, kValue0 + int32_t(sk.name_index) * 8), 0);
-      cc_.jne(stub(in.exit));  // the instance shadows the name
-      cc_.jmp(pass);
+    auto values_path = [=, this](const Label& none, bool last) {
+      cc_.mov(values, x86::qword_ptr(a, kValuesPointer));
+      cc_.test(values, values);
+      cc_.jz(none);
+      if (!sk.typed) {
+        // The type guard is not adjacent: the instance's type (whose keys index its
+        // values) is compared with the one whose keys were read.
+        x86::Gp expected = new_gp(TypeId::kUInt64);
+        cc_.mov(keys, x86::qword_ptr(a, offsetof(PyObject, ob_type)));
+        cc_.mov(keys, x86::qword_ptr(keys, offsetof(PyHeapTypeObject, ht_cached_keys)));
+        cc_.mov(expected, imm(reinterpret_cast<intptr_t>(sk.keys)));
+        cc_.cmp(keys, expected);
+        cc_.jne(slow);
+      }
+      if (sk.name_index >= 0) {
+        cc_.cmp(x86::qword_ptr(values, kValue0 + int32_t(sk.name_index) * 8), 0);
+        cc_.jne(stub(in.exit));  // the instance shadows the name
+        if (!last) cc_.jmp(pass);
+      } else {
+        cc_.mov(keys, imm(reinterpret_cast<intptr_t>(sk.keys)));
+        if (!last) cc_.jmp(count);
+      }
+    };
+    // A split dict of the type's keys: its value slot, or the name is in none of the
+    // keys' entries (values are not read).
+    auto dict_path = [&](const Label& none, bool last) {
+      x86::Gp dict = new_gp();
+      shared_keys_dict(a, dict, keys, sk.keys, none, slow);
+      if (sk.name_index >= 0) {
+        cc_.mov(values, x86::qword_ptr(dict, offsetof(PyDictObject, ma_values)));
+        cc_.cmp(x86::qword_ptr(values, kValue0 + int32_t(sk.name_index) * 8), 0);
+        cc_.jne(stub(in.exit));  // the instance shadows the name
+        if (!last) cc_.jmp(pass);
+      } else if (!last) {
+        cc_.jmp(count);
+      }
+    };
+    if (had_dict(in.a)) {
+      // The values path out of line (it jumps back to the count or the pass).
+      dict_path(second, true);
+      cold([this, values_path, second, pass] {
+        cc_.bind(second);
+        values_path(pass, false);
+      });
     } else {
-      cc_.mov(keys, imm(reinterpret_cast<intptr_t>(sk.keys)));
-      cc_.jmp(count);
+      values_path(second, false);
+      cc_.bind(second);
+      dict_path(pass, true);
     }
-    cc_.bind(dict_path);
-    // No dict at all: absent. A split dict of the type's keys: its value slot, or the
-    // name is in none of the keys' entries (values are not read).
-    x86::Gp dict = new_gp();
-    shared_keys_dict(a, dict, keys, sk.keys, pass, slow);
-    if (sk.name_index >= 0) {
-      cc_.mov(values, x86::qword_ptr(dict, offsetof(PyDictObject, ma_values)));
-      cc_.cmp(x86::qword_ptr(values, kValue0 + int32_t(sk.name_index) * 8), 0);
-      cc_.jne(stub(in.exit));  // the instance shadows the name
-    } else {
+    if (sk.name_index < 0) {
       // Not among the shared keys' entries: still so while none was added.
       cc_.bind(count);
       cc_.cmp(x86::qword_ptr(keys, offsetof(PyDictKeysObject, dk_nentries)),

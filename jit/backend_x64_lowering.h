@@ -197,6 +197,7 @@ class TraceLowering {
   x86::Gp local_copy(Ref ref);
   void cold_helper(Ref ref, const Instr& in, const asmjit::Label& slow, const asmjit::Label& resume);
   bool never_gc(Ref v, Ref at) const;
+  bool had_dict(Ref obj) const;
   void shared_keys_dict(const x86::Gp& a, const x86::Gp& dict, const x86::Gp& keys_reg,
                         PyDictKeysObject* keys, const asmjit::Label& no_dict,
                         const asmjit::Label& slow);

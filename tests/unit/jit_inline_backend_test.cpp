@@ -45,8 +45,9 @@ using test::AttrTrace;
 using Outcome = test::AttrOutcome;
 
 std::unique_ptr<AttrTrace> build(PyTypeObject* tp, PyObject* name, int32_t aux, Mode mode,
-                                 bool apart = false, PyObject* stored = nullptr) {
-  return test::build_attr_trace(tp, name, aux, mode, apart, stored);
+                                 bool apart = false, PyObject* stored = nullptr,
+                                 bool dict_hint = false) {
+  return test::build_attr_trace(tp, name, aux, mode, apart, stored, dict_hint);
 }
 
 Outcome run(const AttrTrace& t, bool compiled, PyObject* o, PyObject* v) {
@@ -137,16 +138,17 @@ TEST_F(JitInlineTest, NotShadowedChecksUseTheSharedKeys) {
   // Compiled once while `k` is in none of P's shared keys, once after another instance put
   // it there; then instances in every layout, and the keys grown by new names.
   // Each also with the type guard apart from the check (an op between that may run code:
-  // the instance's type is compared again).
-  for (int variant = 0; variant < 4; variant++) {
-    const bool k_in_keys = variant & 1, apart = variant & 2;
+  // the instance's type is compared again), and with the dict looked at first.
+  for (int variant = 0; variant < 8; variant++) {
+    const bool k_in_keys = variant & 1, apart = variant & 2, dict_first = variant & 4;
     SCOPED_TRACE(k_in_keys ? "k in the shared keys" : "k not in the shared keys");
     SCOPED_TRACE(apart ? "type guard apart" : "type guard adjacent");
+    SCOPED_TRACE(dict_first ? "dict first" : "values first");
     py("P = type('P', (), {'k': 'class k', '__init__': lambda self: setattr(self, 'a', 1)})");
     if (k_in_keys) py("w = P(); w.k = 'w has k'");
     py("o = P()");
     auto t = build(type_p(), name("k"), static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0)),
-                   Mode::kAbsent, apart);
+                   Mode::kAbsent, apart, nullptr, dict_first);
     ASSERT_NE(t->code, nullptr);
     EXPECT_TRUE(has_fast_path(*t, type_p())) << t->listing;
     const char* layouts[] = {

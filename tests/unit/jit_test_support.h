@@ -4,6 +4,7 @@
 #include "jit/backend_x64.h"
 #include "jit/cpython.h"
 #include "jit/ir.h"
+#include "jit/runtime.h"
 #include "jit/trace.h"
 
 #include <gtest/gtest.h>
@@ -91,7 +92,9 @@ inline int32_t leave_through(IRBuilder& b, const Snapshot& done) {
 // raised, `done` after the read (stack 0 = the value, owned; kAbsent: only the guard,
 // nothing read). `apart`: a release (of a reference taken first) between the type guards
 // and GUARD_ATTR_SLOT and between it and SET_ATTR_SLOT, so that neither guard is adjacent
-// to the op after it (the backend then trusts neither: its other form).
+// to the op after it (the backend then trusts neither: its other form). `dict_hint`: the
+// trace also holds a removed (dead) dict-hint guard of the object, the backend's hint that
+// it had a dict when recorded (a not-shadowed check then looks at the dict first).
 enum class AttrMode { kLoad, kStore, kAbsent };
 
 struct AttrTrace {
@@ -103,7 +106,8 @@ struct AttrTrace {
 
 inline std::unique_ptr<AttrTrace> build_attr_trace(PyTypeObject* tp, PyObject* name, int32_t aux,
                                                    AttrMode mode, bool apart = false,
-                                                   PyObject* stored = nullptr) {
+                                                   PyObject* stored = nullptr,
+                                                   bool dict_hint = false) {
   auto t = std::make_unique<AttrTrace>();
   IRBuilder b(t->trace);
   Ref obj = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
@@ -126,6 +130,10 @@ inline std::unique_ptr<AttrTrace> build_attr_trace(PyTypeObject* tp, PyObject* n
   Ref type = b.const_obj(reinterpret_cast<PyObject*>(tp));
   b.emit(Op::GUARD_TYPE_VERSION, type, kNoRef, kNoRef, tp->tp_version_tag, 0, type_exit);
   const int64_t imm = reinterpret_cast<int64_t>(name);
+  if (dict_hint) {
+    Ref hint = b.emit(Op::GUARD_ATTR_SLOT, obj, kNoRef, kNoRef, imm, rt::kAttrDictHint, slot_exit);
+    t->trace.ops[hint].dead = true;
+  }
   release_between();
   b.emit(Op::GUARD_ATTR_SLOT, obj, kNoRef, kNoRef, imm, aux, slot_exit);
   release_between();
