@@ -255,9 +255,13 @@ bool TraceLowering::run(std::string* why) {
     if (op(r).dead) continue;
     if (listing) cc_.commentf("%04d %s", int(r), op_info(op(r).op).name);  // JANUS_JIT_DUMP=2
     lowering_ = r;
+    const bool frames_change = op(r).op == Op::PUSH_FRAME || op(r).op == Op::POP_FRAME;
+    if (frames_change) forget_frame_instr();
     lower(r, op(r));
+    if (frames_change) forget_frame_instr();
   }
   cc_.jmp(head_);
+  emitting_cold_ = true;
   for (size_t i = 0; i < cold_.size(); i++) {
     if (listing) cc_.commentf("%04d %s", int(cold_[i].ref), op_info(op(cold_[i].ref).op).name);
     cold_[i].emit();

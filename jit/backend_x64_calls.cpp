@@ -36,10 +36,22 @@ void TraceLowering::roll(const Instr& in) {
 // frame (whose code is the trace's: an immediate), or an inlined callee's frame value
 // (its f_code read from it, or an immediate when frame_code_certain); elsewhere it is read
 // from the thread state.
+//
+// A write the straight-line code before it already made (the same frame, the same
+// instruction: an instruction's stores, call and breaker check) is not repeated: only
+// these writes, PUSH_FRAME (the caller's CALL) and exits change an executing frame's
+// prev_instr. The record is dropped at PUSH_FRAME/POP_FRAME and at the loop head, and
+// out-of-line code neither uses nor changes it (it runs only on some paths).
 void TraceLowering::set_frame_instr(const Instr& in) {
   if (!(op_info(in.op).flags & kEffect)) return;
   const Ref at = static_cast<Ref>(&in - trace_.ops.data());
   const Ref known = frame_at_[at];
+  const bool tracked = !emitting_cold_ && (known == kLoopFrame || known >= 0);
+  if (tracked) {
+    if (last_instr_frame_ == known && last_instr_pc_ == in.pc) return;
+    last_instr_frame_ = known;
+    last_instr_pc_ = in.pc;
+  }
   const int32_t instr_offset = int32_t(offsetof(PyCodeObject, co_code_adaptive) +
                                        int64_t{in.pc} * int64_t{sizeof(_Py_CODEUNIT)});
   x86::Gp frame;

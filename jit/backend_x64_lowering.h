@@ -191,6 +191,11 @@ class TraceLowering {
   };
   std::vector<Cold> cold_;
   Ref lowering_ = 0;  // the op being lowered
+  bool emitting_cold_ = false;
+  // The frame instruction the straight-line code wrote last (set_frame_instr).
+  Ref last_instr_frame_ = kUnknownFrame;
+  int32_t last_instr_pc_ = -1;
+  void forget_frame_instr() { last_instr_frame_ = kUnknownFrame; }
   void cold(std::function<void()> emit) { cold_.push_back({lowering_, std::move(emit)}); }
 
   // backend_x64_attr.cpp
