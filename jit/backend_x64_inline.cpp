@@ -321,14 +321,15 @@ bool TraceLowering::frame_code_certain(Ref frame) const {
 }
 
 // The code PUSH_FRAME `push` builds its frame for, when the frame needs nothing but its
-// arguments: no free or cell variables, not a tp_call-slot frame (aux 0), object arguments
-// only. nullptr otherwise: the helper builds the frame.
+// arguments and its closure's cells: no cell variables (MAKE_CELL allocates), not a
+// tp_call-slot frame (aux 0), object arguments only. nullptr otherwise: the helper builds
+// the frame.
 PyCodeObject* TraceLowering::known_frame_code(Ref push) const {
   const Instr& in = op(push);
   if (in.op != Op::PUSH_FRAME || in.aux != 0) return nullptr;
   PyCodeObject* code = frame_code_hint(push);
-  if (code == nullptr || code->co_nfreevars != 0 || code->co_ncellvars != 0 ||
-      in.list_count > code->co_nlocalsplus) {
+  if (code == nullptr || code->co_ncellvars != 0 ||
+      in.list_count > code->co_nlocalsplus - code->co_nfreevars) {
     return nullptr;
   }
   for (int i = 0; i < in.list_count; i++) {
@@ -466,8 +467,23 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
     cc_.add(x86::qword_ptr(arg, offsetof(PyObject, ob_refcnt)), 1);
     cc_.mov(slot, arg);
   }
-  for (int i = in.list_count; i < nlocalsplus; i++) {
+  const int first_free = nlocalsplus - code->co_nfreevars;
+  for (int i = in.list_count; i < first_free; i++) {
     cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * i), 0);
+  }
+  // COPY_FREE_VARS: the closure's cells, new references, in the last slots. A function
+  // whose code has free variables always has a closure of that many cells (MAKE_FUNCTION
+  // gives it one; FunctionType() checks its length; __closure__ is read-only), and its
+  // code is checked above or certain.
+  if (code->co_nfreevars > 0) {
+    x86::Gp closure = new_gp();
+    x86::Gp cell = new_gp();
+    cc_.mov(closure, x86::qword_ptr(func, offsetof(PyFunctionObject, func_closure)));
+    for (int i = 0; i < code->co_nfreevars; i++) {
+      cc_.mov(cell, x86::qword_ptr(closure, int32_t(offsetof(PyTupleObject, ob_item) + 8 * i)));
+      cc_.add(x86::qword_ptr(cell, offsetof(PyObject, ob_refcnt)), 1);
+      cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * (first_free + i)), cell);
+    }
   }
   // Complete at its first traceable instruction.
   cc_.mov(t, imm(reinterpret_cast<intptr_t>(_PyCode_CODE(code) + code->_co_firsttraceable - 1)));

@@ -457,6 +457,64 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
   Py_DECREF(getframe);
 }
 
+// PUSH_FRAME of a closure (free variables, no cells), inline: the frame holds the
+// function's own cells (COPY_FREE_VARS), which POP_FRAME releases; both executors read
+// back the cell CPython's __closure__ has, and every count comes back to where it was.
+TEST_F(JitInlineTest, ClosureFramesHoldTheirCells) {
+  py("def outer():\n    k = object()\n    j = object()\n"
+     "    def inner(a):\n        return (a, j, k)\n    return inner\nclosure_fn = outer()");
+  auto* f = reinterpret_cast<PyFunctionObject*>(var("closure_fn"));
+  auto* code = reinterpret_cast<PyCodeObject*>(f->func_code);
+  ASSERT_EQ(code->co_nfreevars, 2);
+  ASSERT_EQ(code->co_ncellvars, 0);
+  const uint32_t version = _PyFunction_GetVersionForCurrentState(f);
+  ASSERT_NE(version, 0u);
+  const int last = code->co_nlocalsplus - 1;  // the second free variable's slot
+  Trace trace;
+  IRBuilder b(trace);
+  Ref arg = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+  Ref fn = b.emit(Op::NEWREF, b.const_obj(reinterpret_cast<PyObject*>(f)));
+  Snapshot s0;
+  s0.entries = {{SnapEntry::Release, 0, fn}};
+  int32_t changed = b.add_snapshot(s0);
+  b.emit(Op::GUARD_FUNC_VERSION, fn, kNoRef, kNoRef, version, 0, changed);
+  Snapshot raise;
+  raise.kind = Snapshot::RaiseAt;
+  raise.forceable = false;
+  raise.entries = {{SnapEntry::Release, 0, fn}};
+  Ref frame = b.emit_list(Op::PUSH_FRAME, {arg}, fn, 1, 0, b.add_snapshot(raise));
+  Ref cell = b.emit(Op::NEWREF, b.emit(Op::FRAME_LOAD, frame, kNoRef, kNoRef, 0, last));
+  b.emit(Op::POP_FRAME, frame);
+  b.emit(Op::DECREF, fn);
+  Snapshot end;
+  end.entries = {{SnapEntry::Stack, 0, cell}, {SnapEntry::Release, 0, cell}};
+  int32_t done = test::leave_through(b, end);
+  std::string why, listing;
+  auto machine = compile(trace, &why, &listing);
+  ASSERT_NE(machine, nullptr) << why;
+  // The inline push (its code an immediate), not the helper's.
+  EXPECT_NE(listing.find(std::to_string(reinterpret_cast<intptr_t>(code))), std::string::npos);
+  PyObject* oracle = PyTuple_GET_ITEM(f->func_closure, 1);  // CPython's own cell for k
+  for (bool compiled : {false, true}) {
+    SCOPED_TRACE(compiled ? "compiled" : "interpreted");
+    py("x = object()");
+    PyObject* x = var("x");
+    const Py_ssize_t x_refs = Py_REFCNT(x), cell_refs = Py_REFCNT(oracle);
+    const Py_ssize_t f_refs = Py_REFCNT(reinterpret_cast<PyObject*>(f));
+    PyObject* locals[1] = {x};
+    test::LoopFrameRun loop(trace, frame_code(), locals);
+    PyObject** top = loop.ctx.tstate->datastack_top;
+    ASSERT_EQ(loop.run(trace, machine.get(), compiled), done);
+    EXPECT_EQ(reinterpret_cast<PyObject*>(loop.exit_values[0]), oracle);
+    EXPECT_EQ(Py_REFCNT(oracle), cell_refs + 1);  // the exit's reference only
+    Py_DECREF(oracle);
+    EXPECT_EQ(Py_REFCNT(x), x_refs);
+    EXPECT_EQ(Py_REFCNT(reinterpret_cast<PyObject*>(f)), f_refs);
+    EXPECT_EQ(loop.ctx.tstate->datastack_top, top);
+    EXPECT_EQ(loop.current_after, loop.frame);
+  }
+}
+
 // BOX_FLOAT and the DECREF of an exact float, inline (the interpreter's free list) against
 // the helpers (PyFloat_FromDouble, _Py_Dealloc -> float_dealloc): the same value (float64
 // bits, as CPython's float() of the same double), and the free list left in the same state
