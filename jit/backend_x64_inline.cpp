@@ -172,6 +172,47 @@ void TraceLowering::lower_seq_item(Ref ref, const Instr& in) {
   cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
 }
 
+// ---- dict entries read by their keys' version (runtime_attr.cpp: GUARD_DICT_KEYS, DICT_ENTRY)
+
+// The me_value slot of unicode entry `index` of the keys object in `keys`: the entries
+// follow dk_indices, whose size is 1 << dk_log2_index_bytes (DK_UNICODE_ENTRIES). The
+// keys' version pins which keys object it is (a version is given to one keys object
+// once, and any change of its keys resets it), hence its kind: str keys, 16-byte entries.
+x86::Mem TraceLowering::unicode_entry_value(const x86::Gp& keys, int32_t index) {
+  x86::Gp shift = new_gp(TypeId::kUInt64);
+  x86::Gp entries = new_gp(TypeId::kUInt64);
+  cc_.movzx(shift.r32(), x86::byte_ptr(keys, offsetof(PyDictKeysObject, dk_log2_index_bytes)));
+  cc_.xor_(entries, entries);
+  cc_.bts(entries, shift);  // 1 << log2_index_bytes
+  cc_.add(entries, keys);
+  return x86::qword_ptr(entries, int32_t(offsetof(PyDictKeysObject, dk_indices) +
+                                         int64_t{index} * int64_t{sizeof(PyDictUnicodeEntry)} +
+                                         offsetof(PyDictUnicodeEntry, me_value)));
+}
+
+// GUARD_DICT_KEYS: ma_keys->dk_version == imm and, for aux >= 0, entry aux has a value.
+void TraceLowering::lower_guard_dict_keys(const Instr& in) {
+  roll(in);
+  x86::Gp keys = new_gp();
+  cc_.mov(keys, x86::qword_ptr(gp(in.a), offsetof(PyDictObject, ma_keys)));
+  cc_.cmp(x86::dword_ptr(keys, offsetof(PyDictKeysObject, dk_version)),
+          imm(static_cast<uint32_t>(in.imm)));
+  cc_.jne(stub(in.exit));
+  if (in.aux >= 0) {
+    cc_.cmp(unicode_entry_value(keys, in.aux), 0);
+    cc_.je(stub(in.exit));
+  }
+}
+
+// DICT_ENTRY (after GUARD_DICT_KEYS): a new reference to entry aux's value.
+void TraceLowering::lower_dict_entry(Ref ref, const Instr& in) {
+  x86::Gp keys = new_gp();
+  x86::Gp out = gp(ref);
+  cc_.mov(keys, x86::qword_ptr(gp(in.a), offsetof(PyDictObject, ma_keys)));
+  cc_.mov(out, unicode_entry_value(keys, in.aux));
+  cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+}
+
 }  // namespace janus::jit::x64
 
 // ---- inlined calls' frames, cells and fields (helpers in jit/runtime_frame.cpp, runtime.cpp)

@@ -154,6 +154,9 @@ class TraceLowering {
   void lower_guard_len(const Instr& in);
   void lower_guard_index(const Instr& in);
   void lower_seq_item(Ref ref, const Instr& in);
+  x86::Mem unicode_entry_value(const x86::Gp& keys, int32_t index);
+  void lower_guard_dict_keys(const Instr& in);
+  void lower_dict_entry(Ref ref, const Instr& in);
   void lower_guard_func_version(const Instr& in);
   void lower_frame_store(Ref ref, const Instr& in);
   void lower_cell_get(Ref ref, const Instr& in);

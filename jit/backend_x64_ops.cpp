@@ -405,10 +405,8 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::WITH_ENTER:
     case Op::WITH_EXIT:
     case Op::DICT_STORE_ENTRY:
-    case Op::DICT_ENTRY:
     case Op::DESCR_GET:
     case Op::GUARD_FUNC_CODE:
-    case Op::GUARD_DICT_KEYS:
     case Op::HOLD_GETATTR_FRAME:
     case Op::MERGE_KWARGS:
     case Op::SET_INSERT:
@@ -416,6 +414,12 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::IMPORT_MODULE:
     case Op::FROM_IMPORT:
       lower_call(ref, in);
+      break;
+    case Op::GUARD_DICT_KEYS:
+      lower_guard_dict_keys(in);
+      break;
+    case Op::DICT_ENTRY:
+      lower_dict_entry(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline
       cc_.mov(gp(ref), x86::qword_ptr(gp(in.a), int32_t(offsetof(_PyInterpreterFrame, localsplus) +

@@ -515,6 +515,69 @@ TEST_F(JitInlineTest, ClosureFramesHoldTheirCells) {
   }
 }
 
+// GUARD_DICT_KEYS and DICT_ENTRY, inline, against the helpers and CPython's d[key]: str
+// keyed dicts whose index tables have 1- and 2-byte entries (the entries' offset differs),
+// the value replaced in place (same keys version: read at run time), and the keys changed
+// (a deletion, an insertion, another dict: the guard leaves).
+TEST_F(JitInlineTest, DictEntriesByKeysVersion) {
+  py("import sys\nsmall = {'a': 1, 'b': 2.5, 'c': 'c'}\n"
+     "big = {('k%d' % i): i for i in range(300)}\nsys.intern('k123')");
+  struct Case {
+    const char* dict;
+    const char* key;
+  };
+  const Case cases[] = {{"small", "b"}, {"big", "k123"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.dict);
+    PyObject* d = var(c.dict);
+    auto* keys = reinterpret_cast<PyDictObject*>(d)->ma_keys;
+    const Py_ssize_t ix = _PyDictKeys_StringLookup(keys, name(c.key));
+    ASSERT_GE(ix, 0);
+    const uint32_t version = _PyDictKeys_GetVersionForCurrentState(keys);
+    ASSERT_NE(version, 0u);
+    Trace trace;
+    IRBuilder b(trace);
+    Ref dict = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+    int32_t changed = b.add_snapshot(Snapshot{});
+    b.emit(Op::GUARD_DICT_KEYS, dict, kNoRef, kNoRef, version, int32_t(ix), changed);
+    Ref value = b.emit(Op::DICT_ENTRY, dict, kNoRef, kNoRef, 0, int32_t(ix));
+    Snapshot end;
+    end.entries = {{SnapEntry::Stack, 0, value}, {SnapEntry::Release, 0, value}};
+    int32_t done = test::leave_through(b, end);
+    std::string why;
+    auto machine = compile(trace, &why);
+    ASSERT_NE(machine, nullptr) << why;
+    int reads = 0;  // runs that read the entry (the first layout at least, both executors)
+    const std::string key = std::string("'") + c.key + "'";
+    const std::string steps[] = {"pass", std::string(c.dict) + "[" + key + "] = 'replaced'",
+                                 std::string(c.dict) + "['zz_new'] = 0",
+                                 std::string(c.dict) + " = dict(" + c.dict + ")"};
+    for (const std::string& step : steps) {
+      SCOPED_TRACE(step);
+      py(step.c_str());
+      const bool same_keys =
+          reinterpret_cast<PyDictObject*>(var(c.dict))->ma_keys->dk_version == version;
+      for (bool compiled : {false, true}) {
+        SCOPED_TRACE(compiled ? "compiled" : "interpreted");
+        PyObject* locals[1] = {var(c.dict)};
+        test::LoopFrameRun loop(trace, frame_code(), locals);
+        const int exit = loop.run(trace, machine.get(), compiled);
+        if (!same_keys) {
+          EXPECT_EQ(exit, changed);
+          continue;
+        }
+        ASSERT_EQ(exit, done);
+        PyObject* got = reinterpret_cast<PyObject*>(loop.exit_values[0]);
+        PyObject* oracle = PyDict_GetItemString(var(c.dict), c.key);  // CPython's d[key]
+        EXPECT_EQ(got, oracle);
+        Py_DECREF(got);
+        reads++;
+      }
+    }
+    EXPECT_GE(reads, 2);
+  }
+}
+
 // BOX_FLOAT and the DECREF of an exact float, inline (the interpreter's free list) against
 // the helpers (PyFloat_FromDouble, _Py_Dealloc -> float_dealloc): the same value (float64
 // bits, as CPython's float() of the same double), and the free list left in the same state
