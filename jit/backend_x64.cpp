@@ -208,7 +208,7 @@ bool TraceLowering::run(std::string* why) {
   FuncNode* func = cc_.addFunc(FuncSignatureT<int, TraceContext*>(CallConvId::kHost));
   x86::Gp context = cc_.newIntPtr("ctx");
   func->setArg(0, context);
-  x86::Mem slots = cc_.newStack(7 * 8, 8, "ctx_fields");
+  x86::Mem slots = cc_.newStack(8 * 8, 8, "ctx_fields");
   ctx_slot_ = slots;
   tstate_slot_ = slots.cloneAdjusted(8);
   locals_slot_ = slots.cloneAdjusted(16);
@@ -228,6 +228,12 @@ bool TraceLowering::run(std::string* why) {
   x86::Gp interp = tstate();
   cc_.mov(interp, x86::qword_ptr(interp, offsetof(PyThreadState, interp)));
   cc_.mov(interp_slot_, interp);
+  // tstate->cframe: a C evaluation loop that a helper runs sets its own and restores this
+  // one before returning, so it is the same wherever the trace's own code runs.
+  cframe_slot_ = slots.cloneAdjusted(56);
+  x86::Gp cframe = tstate();
+  cc_.mov(cframe, x86::qword_ptr(cframe, offsetof(PyThreadState, cframe)));
+  cc_.mov(cframe_slot_, cframe);
   list_area_ = cc_.newStack(uint32_t(max_list) * 8, 16, "callv_list");
   scratch_ = cc_.newStack(8, 8, "scratch");
 
@@ -248,9 +254,18 @@ bool TraceLowering::run(std::string* why) {
   for (Ref r = 0; r < n; r++) {
     if (op(r).dead) continue;
     if (listing) cc_.commentf("%04d %s", int(r), op_info(op(r).op).name);  // JANUS_JIT_DUMP=2
+    lowering_ = r;
+    const bool frames_change = op(r).op == Op::PUSH_FRAME || op(r).op == Op::POP_FRAME;
+    if (frames_change) forget_frame_instr();
     lower(r, op(r));
+    if (frames_change) forget_frame_instr();
   }
   cc_.jmp(head_);
+  emitting_cold_ = true;
+  for (size_t i = 0; i < cold_.size(); i++) {
+    if (listing) cc_.commentf("%04d %s", int(cold_[i].ref), op_info(op(cold_[i].ref).op).name);
+    cold_[i].emit();
+  }
   for (size_t s = 0; s < stubs_.size(); s++) {
     if (stub_used_[s]) emit_stub(static_cast<int32_t>(s), stubs_[s]);
   }

@@ -34,11 +34,24 @@ void TraceLowering::roll(const Instr& in) {
 //   current_frame->prev_instr = _PyCode_CODE(current_frame->f_code) + pc
 // current_frame is the one frame_at_ names where the trace says which it is: the loop's
 // frame (whose code is the trace's: an immediate), or an inlined callee's frame value
-// (its f_code read from it); elsewhere it is read from the thread state.
+// (its f_code read from it, or an immediate when frame_code_certain); elsewhere it is read
+// from the thread state.
+//
+// A write the straight-line code before it already made (the same frame, the same
+// instruction: an instruction's stores, call and breaker check) is not repeated: only
+// these writes, PUSH_FRAME (the caller's CALL) and exits change an executing frame's
+// prev_instr. The record is dropped at PUSH_FRAME/POP_FRAME and at the loop head, and
+// out-of-line code neither uses nor changes it (it runs only on some paths).
 void TraceLowering::set_frame_instr(const Instr& in) {
   if (!(op_info(in.op).flags & kEffect)) return;
   const Ref at = static_cast<Ref>(&in - trace_.ops.data());
   const Ref known = frame_at_[at];
+  const bool tracked = !emitting_cold_ && (known == kLoopFrame || known >= 0);
+  if (tracked) {
+    if (last_instr_frame_ == known && last_instr_pc_ == in.pc) return;
+    last_instr_frame_ = known;
+    last_instr_pc_ = in.pc;
+  }
   const int32_t instr_offset = int32_t(offsetof(PyCodeObject, co_code_adaptive) +
                                        int64_t{in.pc} * int64_t{sizeof(_Py_CODEUNIT)});
   x86::Gp frame;
@@ -51,12 +64,14 @@ void TraceLowering::set_frame_instr(const Instr& in) {
       cc_.mov(instr, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
       cc_.add(instr, instr_offset);
     }
+  } else if (known >= 0 && frame_code_certain(known)) {
+    frame = gp(known);  // its code is an immediate too
+    cc_.mov(instr, imm(reinterpret_cast<intptr_t>(frame_code_hint(known)) + instr_offset));
   } else {
     if (known >= 0) {
       frame = gp(known);
     } else {
-      frame = tstate();
-      cc_.mov(frame, x86::qword_ptr(frame, offsetof(PyThreadState, cframe)));
+      frame = load_slot(cframe_slot_);
       cc_.mov(frame, x86::qword_ptr(frame, offsetof(_PyCFrame, current_frame)));
     }
     cc_.mov(instr, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)));
@@ -220,10 +235,16 @@ void TraceLowering::after_call(Ref ref, const Instr& in, const x86::Gp& result) 
 // limit is reached, and raises exactly), `recursion_remaining` given back, then
 // _Py_CheckFunctionResult only when the result is NULL or an exception is set.
 void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
-  // The operand list in the stack area (the FASTCALL kinds and the helper read it).
-  for (int i = 0; i < in.list_count; i++) {
-    cc_.mov(list_area_.cloneAdjusted(int64_t{8} * i), gp(trace_.lists[in.list_start + i]));
-  }
+  // The operand list in the stack area (the FASTCALL kinds and the helper read it; for the
+  // others only the helper's path writes it).
+  const int kind = static_cast<int>(in.aux & ~rt::kCNoLevel);
+  const bool args_in_list = kind != rt::kCNoArgs && kind != rt::kCOne;
+  auto store_list = [&] {
+    for (int i = 0; i < in.list_count; i++) {
+      cc_.mov(list_area_.cloneAdjusted(int64_t{8} * i), gp(trace_.lists[in.list_start + i]));
+    }
+  };
+  if (args_in_list) store_list();
   x86::Gp callable = gp(in.a);
   x86::Gp self = gp(trace_.lists[in.list_start]);
   x86::Gp first = in.list_count > 1 ? gp(trace_.lists[in.list_start + 1]) : x86::Gp();
@@ -291,6 +312,7 @@ void TraceLowering::lower_call_c(Ref ref, const Instr& in) {
   if (level) {  // at the recursion limit: the helper raises exactly
     cc_.jmp(done);
     cc_.bind(slow);
+    if (!args_in_list) store_list();
     cc_.lea(list, list_area_);
     cc_.mov(result, invoke_callv_helper(in, list, callable));
   }

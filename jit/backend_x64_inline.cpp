@@ -172,6 +172,47 @@ void TraceLowering::lower_seq_item(Ref ref, const Instr& in) {
   cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
 }
 
+// ---- dict entries read by their keys' version (runtime_attr.cpp: GUARD_DICT_KEYS, DICT_ENTRY)
+
+// The me_value slot of unicode entry `index` of the keys object in `keys`: the entries
+// follow dk_indices, whose size is 1 << dk_log2_index_bytes (DK_UNICODE_ENTRIES). The
+// keys' version pins which keys object it is (a version is given to one keys object
+// once, and any change of its keys resets it), hence its kind: str keys, 16-byte entries.
+x86::Mem TraceLowering::unicode_entry_value(const x86::Gp& keys, int32_t index) {
+  x86::Gp shift = new_gp(TypeId::kUInt64);
+  x86::Gp entries = new_gp(TypeId::kUInt64);
+  cc_.movzx(shift.r32(), x86::byte_ptr(keys, offsetof(PyDictKeysObject, dk_log2_index_bytes)));
+  cc_.xor_(entries, entries);
+  cc_.bts(entries, shift);  // 1 << log2_index_bytes
+  cc_.add(entries, keys);
+  return x86::qword_ptr(entries, int32_t(offsetof(PyDictKeysObject, dk_indices) +
+                                         int64_t{index} * int64_t{sizeof(PyDictUnicodeEntry)} +
+                                         offsetof(PyDictUnicodeEntry, me_value)));
+}
+
+// GUARD_DICT_KEYS: ma_keys->dk_version == imm and, for aux >= 0, entry aux has a value.
+void TraceLowering::lower_guard_dict_keys(const Instr& in) {
+  roll(in);
+  x86::Gp keys = new_gp();
+  cc_.mov(keys, x86::qword_ptr(gp(in.a), offsetof(PyDictObject, ma_keys)));
+  cc_.cmp(x86::dword_ptr(keys, offsetof(PyDictKeysObject, dk_version)),
+          imm(static_cast<uint32_t>(in.imm)));
+  cc_.jne(stub(in.exit));
+  if (in.aux >= 0) {
+    cc_.cmp(unicode_entry_value(keys, in.aux), 0);
+    cc_.je(stub(in.exit));
+  }
+}
+
+// DICT_ENTRY (after GUARD_DICT_KEYS): a new reference to entry aux's value.
+void TraceLowering::lower_dict_entry(Ref ref, const Instr& in) {
+  x86::Gp keys = new_gp();
+  x86::Gp out = gp(ref);
+  cc_.mov(keys, x86::qword_ptr(gp(in.a), offsetof(PyDictObject, ma_keys)));
+  cc_.mov(out, unicode_entry_value(keys, in.aux));
+  cc_.add(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
+}
+
 }  // namespace janus::jit::x64
 
 // ---- inlined calls' frames, cells and fields (helpers in jit/runtime_frame.cpp, runtime.cpp)
@@ -291,15 +332,45 @@ PyCodeObject* TraceLowering::frame_code_hint(Ref frame) const {
   return nullptr;
 }
 
+// Whether the frame value `frame` surely runs frame_code_hint(frame): a PUSH_FRAME of a
+// constant function whose GUARD_FUNC_VERSION of that version is adjacent (nothing between
+// may run code: runs_no_code). The version pins func_code (assigning __code__ resets it),
+// so the inline push and the helper both build the frame for that code, and a frame's
+// f_code never changes: its code and instructions are immediates, not checked or loaded.
+bool TraceLowering::frame_code_certain(Ref frame) const {
+  const Instr& push = op(frame);
+  if (push.op != Op::PUSH_FRAME) return false;
+  auto constant = [&](Ref r) {
+    while (op(r).op == Op::NEWREF) r = op(r).a;
+    return op(r).op == Op::CONST_OBJ ? reinterpret_cast<PyObject*>(op(r).imm) : nullptr;
+  };
+  PyObject* func = constant(push.a);
+  if (func == nullptr || !PyFunction_Check(func)) return false;
+  const uint32_t version = reinterpret_cast<PyFunctionObject*>(func)->func_version;
+  if (version == 0) return false;
+  for (Ref r = frame; r-- > 0;) {
+    const Instr& g = op(r);
+    if (g.dead) continue;
+    if (g.op == Op::GUARD_FUNC_VERSION && constant(g.a) == func &&
+        static_cast<uint32_t>(g.imm) == version) {
+      return frame_code_hint(frame) ==
+             reinterpret_cast<PyCodeObject*>(reinterpret_cast<PyFunctionObject*>(func)->func_code);
+    }
+    if (!runs_no_code(g.op)) return false;
+  }
+  return false;
+}
+
 // The code PUSH_FRAME `push` builds its frame for, when the frame needs nothing but its
-// arguments: no free or cell variables, not a tp_call-slot frame (aux 0), object arguments
-// only. nullptr otherwise: the helper builds the frame.
+// arguments and its closure's cells: no cell variables (MAKE_CELL allocates), not a
+// tp_call-slot frame (aux 0), object arguments only. nullptr otherwise: the helper builds
+// the frame.
 PyCodeObject* TraceLowering::known_frame_code(Ref push) const {
   const Instr& in = op(push);
   if (in.op != Op::PUSH_FRAME || in.aux != 0) return nullptr;
   PyCodeObject* code = frame_code_hint(push);
-  if (code == nullptr || code->co_nfreevars != 0 || code->co_ncellvars != 0 ||
-      in.list_count > code->co_nlocalsplus) {
+  if (code == nullptr || code->co_ncellvars != 0 ||
+      in.list_count > code->co_nlocalsplus - code->co_nfreevars) {
     return nullptr;
   }
   for (int i = 0; i < in.list_count; i++) {
@@ -368,8 +439,9 @@ bool TraceLowering::may_hold_call_registrations(Ref pop, Ref frame) const {
 }
 
 // PUSH_FRAME of a known code: what the helper does for it, inline. The function's code is
-// checked, then the recursion limit and the data stack's room; any of them failing calls
-// the helper with the state untouched (it raises RecursionError, or grows the data stack).
+// checked (unless frame_code_certain), then the recursion limit and the data stack's room;
+// any of them failing calls the helper (out of line) with the state untouched (it raises
+// RecursionError, or grows the data stack).
 void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   PyCodeObject* code = known_frame_code(ref);
   if (code == nullptr) return lower_callv(ref, in);
@@ -379,30 +451,27 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   x86::Gp func = gp(in.a);
   x86::Gp frame = gp(ref);
   x86::Gp tstate = new_gp();
-  x86::Gp top = new_gp();
-  x86::Gp room = new_gp();
   x86::Gp t = new_gp();
   Label slow = cc_.newLabel(), undo = cc_.newLabel(), done = cc_.newLabel();
   const x86::Mem remaining = x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining));
-  cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
-  cc_.cmp(x86::qword_ptr(func, offsetof(PyFunctionObject, func_code)), t);
-  cc_.jne(slow);
+  if (!frame_code_certain(ref)) {
+    cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
+    cc_.cmp(x86::qword_ptr(func, offsetof(PyFunctionObject, func_code)), t);
+    cc_.jne(slow);
+  }
   cc_.mov(tstate, tstate_slot_);
   // _Py_EnterRecursiveCallTstate: at the limit, the helper raises.
   cc_.cmp(remaining, 0);
   cc_.jle(slow);
   cc_.sub(remaining, 1);
-  // _PyThreadState_BumpFramePointer's fast case: size < limit - top (top not NULL).
-  cc_.mov(top, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)));
-  cc_.test(top, top);
-  cc_.jz(undo);
-  cc_.mov(room, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_limit)));
-  cc_.sub(room, top);
-  cc_.cmp(room, imm(size_bytes));
-  cc_.jbe(undo);
-  cc_.lea(t, x86::qword_ptr(top, int32_t(size_bytes)));
+  // _PyThreadState_BumpFramePointer's fast case, _PyThreadState_HasStackSpace: top not
+  // NULL and size < limit - top, i.e. top + size < limit (unsigned): top and limit are
+  // NULL together (its assertion), and then top + size >= limit, so one compare decides.
+  cc_.mov(frame, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)));
+  cc_.lea(t, x86::qword_ptr(frame, int32_t(size_bytes)));
+  cc_.cmp(t, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_limit)));
+  cc_.jae(undo);
   cc_.mov(x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)), t);
-  cc_.mov(frame, top);
   // _PyFrame_InitializeSpecials(frame, func, NULL, nlocalsplus).
   cc_.add(x86::qword_ptr(func, offsetof(PyObject, ob_refcnt)), 1);
   cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)), func);
@@ -415,58 +484,108 @@ void TraceLowering::lower_push_frame(Ref ref, const Instr& in) {
   cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_globals)), t);
   cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)), 0);
   cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, frame_obj)), 0);
-  cc_.mov(x86::byte_ptr(frame, offsetof(_PyInterpreterFrame, owner)), FRAME_OWNED_BY_THREAD);
+  // stacktop = nlocalsplus (an empty value stack), is_entry = false, owner = thread: one
+  // store of the three adjacent fields (and the padding after them).
+  static_assert(offsetof(_PyInterpreterFrame, is_entry) == offsetof(_PyInterpreterFrame, stacktop) + 4 &&
+                    offsetof(_PyInterpreterFrame, owner) == offsetof(_PyInterpreterFrame, stacktop) + 5 &&
+                    offsetof(_PyInterpreterFrame, localsplus) >= offsetof(_PyInterpreterFrame, stacktop) + 8,
+                "CPython 3.11's _PyInterpreterFrame layout");
+  const uint64_t packed = uint64_t(uint32_t(nlocalsplus)) | (uint64_t{FRAME_OWNED_BY_THREAD} << 40);
+  with_imm(x86::Inst::kIdMov, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)),
+           int64_t(packed));
   // The arguments (new references), the other locals NULL.
   for (int i = 0; i < in.list_count; i++) {
-    x86::Gp arg = gp(trace_.lists[in.list_start + i]);
+    const Ref value = trace_.lists[in.list_start + i];
+    const x86::Mem slot = x86::qword_ptr(frame, kFrameLocal0 + 8 * i);
+    if (op(value).op == Op::CONST_OBJ && op(value).imm != 0 &&
+        asmjit::Support::isInt32(op(value).imm)) {
+      // A static object (a small int, None): its address is an immediate.
+      cc_.add(absolute(reinterpret_cast<void*>(op(value).imm)), 1);
+      cc_.mov(slot, imm(op(value).imm));
+      continue;
+    }
+    x86::Gp arg = gp(value);
     cc_.add(x86::qword_ptr(arg, offsetof(PyObject, ob_refcnt)), 1);
-    cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * i), arg);
+    cc_.mov(slot, arg);
   }
-  for (int i = in.list_count; i < nlocalsplus; i++) {
+  const int first_free = nlocalsplus - code->co_nfreevars;
+  for (int i = in.list_count; i < first_free; i++) {
     cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * i), 0);
   }
-  // Complete at its first traceable instruction, with an empty value stack.
+  // COPY_FREE_VARS: the closure's cells, new references, in the last slots. A function
+  // whose code has free variables always has a closure of that many cells (MAKE_FUNCTION
+  // gives it one; FunctionType() checks its length; __closure__ is read-only), and its
+  // code is checked above or certain.
+  if (code->co_nfreevars > 0) {
+    x86::Gp closure = new_gp();
+    x86::Gp cell = new_gp();
+    cc_.mov(closure, x86::qword_ptr(func, offsetof(PyFunctionObject, func_closure)));
+    for (int i = 0; i < code->co_nfreevars; i++) {
+      cc_.mov(cell, x86::qword_ptr(closure, int32_t(offsetof(PyTupleObject, ob_item) + 8 * i)));
+      cc_.add(x86::qword_ptr(cell, offsetof(PyObject, ob_refcnt)), 1);
+      cc_.mov(x86::qword_ptr(frame, kFrameLocal0 + 8 * (first_free + i)), cell);
+    }
+  }
+  // Complete at its first traceable instruction.
   cc_.mov(t, imm(reinterpret_cast<intptr_t>(_PyCode_CODE(code) + code->_co_firsttraceable - 1)));
   cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, prev_instr)), t);
-  cc_.mov(x86::dword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)), nlocalsplus);
-  cc_.mov(x86::byte_ptr(frame, offsetof(_PyInterpreterFrame, is_entry)), 0);
-  // Linked above the current frame, whose instruction becomes the CALL's (imm).
-  x86::Gp cframe = tstate;  // tstate is not needed any more
-  x86::Gp caller = top;
-  cc_.mov(cframe, x86::qword_ptr(tstate, offsetof(PyThreadState, cframe)));
-  cc_.mov(caller, x86::qword_ptr(cframe, offsetof(_PyCFrame, current_frame)));
-  cc_.mov(t, x86::qword_ptr(caller, offsetof(_PyInterpreterFrame, f_code)));
-  cc_.add(t, int32_t(offsetof(PyCodeObject, co_code_adaptive) + in.imm * int64_t{sizeof(_Py_CODEUNIT)}));
+  // Linked above the current frame, whose instruction becomes the CALL's (imm): the
+  // caller and its code are known where frame_at_ names it (the loop's frame, or a frame
+  // of certain code).
+  const Ref caller_ref = frame_at_[ref];
+  const int32_t call_offset =
+      int32_t(offsetof(PyCodeObject, co_code_adaptive) + in.imm * int64_t{sizeof(_Py_CODEUNIT)});
+  x86::Gp cframe = load_slot(cframe_slot_);
+  x86::Gp caller = new_gp();
+  PyCodeObject* caller_code = nullptr;
+  if (caller_ref == kLoopFrame && trace_.code != nullptr) {
+    caller = load_slot(frame_slot_);
+    caller_code = reinterpret_cast<PyCodeObject*>(trace_.code);
+  } else if (caller_ref >= 0 && frame_code_certain(caller_ref)) {
+    caller = gp(caller_ref);
+    caller_code = frame_code_hint(caller_ref);
+  } else {
+    cc_.mov(caller, x86::qword_ptr(cframe, offsetof(_PyCFrame, current_frame)));
+  }
+  if (caller_code != nullptr) {
+    cc_.mov(t, imm(reinterpret_cast<intptr_t>(caller_code) + call_offset));
+  } else {
+    cc_.mov(t, x86::qword_ptr(caller, offsetof(_PyInterpreterFrame, f_code)));
+    cc_.add(t, call_offset);
+  }
   cc_.mov(x86::qword_ptr(caller, offsetof(_PyInterpreterFrame, prev_instr)), t);
   cc_.mov(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, previous)), caller);
   cc_.mov(x86::qword_ptr(cframe, offsetof(_PyCFrame, current_frame)), frame);
-  cc_.jmp(done);
 
-  cc_.bind(undo);
-  cc_.mov(tstate, tstate_slot_);
-  cc_.add(remaining, 1);
-  cc_.bind(slow);
-  for (int i = 0; i < in.list_count; i++) {
-    cc_.mov(list_area_.cloneAdjusted(int64_t{8} * i), gp(trace_.lists[in.list_start + i]));
-  }
-  x86::Gp list = new_gp();
-  cc_.lea(list, list_area_);
-  set_frame_instr(in);
-  x86::Gp result = invoke_callv_helper(in, list, func);
-  cc_.test(result, result);
-  cc_.jz(stub(in.exit));
-  cc_.mov(frame, result);
+  cold([this, ref, &in, func, frame, tstate, slow, undo, done] {
+    cc_.bind(undo);
+    cc_.mov(tstate, tstate_slot_);
+    cc_.add(x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining)), 1);
+    cc_.bind(slow);
+    for (int i = 0; i < in.list_count; i++) {
+      cc_.mov(list_area_.cloneAdjusted(int64_t{8} * i), gp(trace_.lists[in.list_start + i]));
+    }
+    x86::Gp list = new_gp();
+    cc_.lea(list, list_area_);
+    set_frame_instr(in);
+    x86::Gp result = invoke_callv_helper(in, list, func);
+    cc_.test(result, result);
+    cc_.jz(stub(in.exit));
+    cc_.mov(frame, result);
+    cc_.jmp(done);
+  });
   cc_.bind(done);
 }
 
 // POP_FRAME of a frame whose code the trace knows (frame_code_hint, checked against the
-// frame's f_code): the helper's steps inline, in its order: unlinked first (finalizers must
-// not see it: gh-99729), the locals, f_locals, f_func and f_code released as _PyFrame_Clear
-// does (with one recursion level kept for the finalizers they may run, as the helper keeps
-// it), popped from the data stack, then the tp_call-slot level given back if the frame
-// holds one. A frame with another code, one that got a frame object (sys._getframe,
-// tracebacks) or another stack depth goes through the helper whole; a frame at the start
-// of a data-stack chunk is popped by _PyThreadState_PopFrame (which frees the chunk).
+// frame's f_code unless frame_code_certain): the helper's steps inline, in its order:
+// unlinked first (finalizers must not see it: gh-99729), the locals, f_func and f_code
+// released as _PyFrame_Clear does (with one recursion level kept for the finalizers they
+// may run, as the helper keeps it), popped from the data stack, then the tp_call-slot
+// level given back if the frame holds one. A frame with another code, one that got a
+// frame object (sys._getframe, tracebacks) or an f_locals dict (locals()), or (a frame the
+// trace did not push) another stack depth goes through the helper whole; a frame at the
+// start of a data-stack chunk is popped by _PyThreadState_PopFrame (which frees the chunk).
 void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   PyCodeObject* code = frame_code_hint(in.a);
   if (code == nullptr) return lower_call(ref, in);
@@ -474,23 +593,29 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   x86::Gp frame = gp(in.a);
   x86::Gp tstate = new_gp();
   x86::Gp t = new_gp();
-  Label slow = cc_.newLabel(), first_in_chunk = cc_.newLabel(), popped = cc_.newLabel(),
-        done = cc_.newLabel();
+  Label slow = cc_.newLabel(), first_in_chunk = cc_.newLabel(), popped = cc_.newLabel();
   // (The helper call's protocol would set the popped frame's instruction first: a write
   // into a frame nothing can see any more once it is unlinked without a frame object.)
-  cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
-  cc_.cmp(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)), t);
-  cc_.jne(slow);
-  cc_.cmp(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, frame_obj)), 0);
-  cc_.jne(slow);
-  cc_.cmp(x86::dword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)), nlocalsplus);
-  cc_.jne(slow);
+  if (!frame_code_certain(in.a)) {
+    cc_.mov(t, imm(reinterpret_cast<intptr_t>(code)));
+    cc_.cmp(x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_code)), t);
+    cc_.jne(slow);
+  }
+  // No frame object and no f_locals (so _PyFrame_Clear has neither to release).
+  cc_.mov(t, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, frame_obj)));
+  cc_.or_(t, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)));
+  cc_.jnz(slow);
+  // A frame this trace pushed has an empty value stack while the trace runs (only an exit
+  // writes stacktop); a side trace's entry frame is checked.
+  if (op(in.a).op != Op::PUSH_FRAME) {
+    cc_.cmp(x86::dword_ptr(frame, offsetof(_PyInterpreterFrame, stacktop)), nlocalsplus);
+    cc_.jne(slow);
+  }
   // _Py_LeaveRecursiveCallTstate, then one level kept while clearing: net unchanged until
   // the frame is cleared.
-  cc_.mov(tstate, tstate_slot_);
+  x86::Gp cframe = load_slot(cframe_slot_);
   cc_.mov(t, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, previous)));
-  cc_.mov(tstate, x86::qword_ptr(tstate, offsetof(PyThreadState, cframe)));
-  cc_.mov(x86::qword_ptr(tstate, offsetof(_PyCFrame, current_frame)), t);
+  cc_.mov(x86::qword_ptr(cframe, offsetof(_PyCFrame, current_frame)), t);
   // Locals whose value the trace knows (its stores, the push's arguments and NULLs) skip
   // the NULL test, or the whole release, and release an exact float inline.
   auto stored = pop_slots_.find(ref);
@@ -501,14 +626,17 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
       value = it != stored->second.end() ? it->second : slot_at_push(in.a, i, code);
     }
     if (value == kSlotNull) continue;
+    if (value >= 0 && op(value).op == Op::CONST_OBJ && op(value).imm != 0 &&
+        asmjit::Support::isInt32(op(value).imm)) {
+      // A static constant the trace holds (a small int, None): one decrement, no load.
+      cc_.sub(absolute(reinterpret_cast<void*>(op(value).imm)), 1);
+      continue;
+    }
     x86::Gp local = new_gp();
     cc_.mov(local, x86::qword_ptr(frame, kFrameLocal0 + 8 * i));
     release(local, value == kSlotUnknown, value >= 0 && exact_float(value, ref),
             value >= 0 && held_by_trace(value));
   }
-  x86::Gp field = new_gp();
-  cc_.mov(field, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_locals)));
-  emit_decref(cc_, field, true);
   x86::Gp func = new_gp();
   cc_.mov(func, x86::qword_ptr(frame, offsetof(_PyInterpreterFrame, f_func)));
   // (A frame this trace pushed for a constant function holds that constant.)
@@ -519,9 +647,8 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
   cc_.mov(tstate, tstate_slot_);
   cc_.add(x86::dword_ptr(tstate, offsetof(PyThreadState, recursion_remaining)), 1);
   // _PyThreadState_PopFrame: datastack_top = frame, unless the frame opens its chunk.
-  cc_.mov(t, x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_chunk)));
-  cc_.add(t, int32_t(offsetof(_PyStackChunk, data)));
-  cc_.cmp(t, frame);
+  cc_.lea(t, x86::qword_ptr(frame, -int32_t(offsetof(_PyStackChunk, data))));
+  cc_.cmp(x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_chunk)), t);
   cc_.je(first_in_chunk);
   cc_.mov(x86::qword_ptr(tstate, offsetof(PyThreadState, datastack_top)), frame);
   cc_.bind(popped);
@@ -532,18 +659,20 @@ void TraceLowering::lower_pop_frame(Ref ref, const Instr& in) {
     call->setArg(0, tstate);
     call->setArg(1, frame);
   }
-  cc_.jmp(done);
-
-  cc_.bind(first_in_chunk);
-  cc_.invoke(&call, imm(reinterpret_cast<void*>(&_PyThreadState_PopFrame)),
-             FuncSignatureT<void, void*, void*>(CallConvId::kHost));
-  call->setArg(0, tstate);
-  call->setArg(1, frame);
-  cc_.mov(tstate, tstate_slot_);
-  cc_.jmp(popped);
-
-  cc_.bind(slow);
-  invoke_helper(in);
+  Label done = cc_.newLabel();
+  cold([this, &in, frame, tstate, first_in_chunk, popped, slow, done] {
+    cc_.bind(first_in_chunk);
+    InvokeNode* call;
+    cc_.invoke(&call, imm(reinterpret_cast<void*>(&_PyThreadState_PopFrame)),
+               FuncSignatureT<void, void*, void*>(CallConvId::kHost));
+    call->setArg(0, tstate);
+    call->setArg(1, frame);
+    cc_.mov(tstate, tstate_slot_);
+    cc_.jmp(popped);
+    cc_.bind(slow);
+    invoke_helper(in);
+    cc_.jmp(done);
+  });
   cc_.bind(done);
 }
 
@@ -574,8 +703,7 @@ void TraceLowering::lower_box_float(Ref ref, const Instr& in) {
   x86::Gp interp = new_gp();
   x86::Gp t = new_gp();
   Label slow = cc_.newLabel(), done = cc_.newLabel();
-  cc_.mov(t, imm(reinterpret_cast<intptr_t>(&_Py_tracemalloc_config.tracing)));
-  cc_.cmp(x86::dword_ptr(t), 0);
+  cc_.cmp(absolute(&_Py_tracemalloc_config.tracing, 4), 0);
   cc_.jne(slow);
   cc_.mov(interp, interp_slot_);
   cc_.mov(out, x86::qword_ptr(interp, kFloatFreeList));
@@ -588,9 +716,7 @@ void TraceLowering::lower_box_float(Ref ref, const Instr& in) {
            reinterpret_cast<intptr_t>(&PyFloat_Type));
   cc_.mov(x86::qword_ptr(out, offsetof(PyObject, ob_refcnt)), 1);
   cc_.movsd(x86::qword_ptr(out, offsetof(PyFloatObject, ob_fval)), xmm(in.a));
-  cc_.jmp(done);
-  cc_.bind(slow);
-  after_call(ref, in, invoke_helper(in));  // NULL: MemoryError
+  cold_helper(ref, in, slow, done);  // NULL: MemoryError
   cc_.bind(done);
 }
 
@@ -631,10 +757,17 @@ bool TraceLowering::held_by_trace(Ref v) const {
   return v >= 0 && op(v).op == Op::CONST_OBJ && op(v).imm != 0;
 }
 
-void TraceLowering::release(const x86::Gp& a, bool maybe_null, bool exact_float, bool held) {
+void TraceLowering::release(const x86::Gp& value, bool maybe_null, bool exact_float, bool held) {
   if (held) {  // the count stays above zero: no test, no deallocation
-    cc_.sub(x86::qword_ptr(a, offsetof(PyObject, ob_refcnt)), 1);
+    cc_.sub(x86::qword_ptr(value, offsetof(PyObject, ob_refcnt)), 1);
     return;
+  }
+  // A float's path reads the object three more times: in a register of its own (asmjit
+  // reloads a spilled value per use, and shuffles it through the stack).
+  x86::Gp a = value;
+  if (exact_float) {
+    a = new_gp();
+    cc_.mov(a, value);
   }
   Label done = cc_.newLabel(), dealloc = cc_.newLabel();
   if (maybe_null) {
@@ -697,7 +830,7 @@ void TraceLowering::lower_box_int(Ref ref, const Instr& in) {
 // the helper.
 void TraceLowering::lower_append(Ref ref, const Instr& in) {
   set_frame_instr(in);  // the helper call's protocol (kEffect), kept for exactness
-  x86::Gp list = gp(in.a);
+  x86::Gp list = local_copy(in.a);  // read in three places
   x86::Gp item = gp(in.b);
   x86::Gp len = new_gp(TypeId::kInt64);
   x86::Gp t = new_gp();
@@ -713,9 +846,7 @@ void TraceLowering::lower_append(Ref ref, const Instr& in) {
   cc_.mov(x86::qword_ptr(t, len, 3), item);
   cc_.add(len, 1);
   cc_.mov(x86::qword_ptr(list, offsetof(PyVarObject, ob_size)), len);
-  cc_.jmp(done);
-  cc_.bind(slow);
-  after_call(ref, in, invoke_helper(in));
+  cold_helper(ref, in, slow, done);
   cc_.bind(done);
 }
 

@@ -7,6 +7,7 @@
 #include <asmjit/x86.h>
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -38,6 +39,11 @@ inline constexpr int32_t kCtxSideCode = offsetof(TraceContext, side_code);
 // Py_DECREF / Py_XDECREF (maybe_null) of the object in `o` (3.11: no immortal objects):
 // _Py_Dealloc when the count reaches zero.
 void emit_decref(x86::Compiler& cc, const x86::Gp& o, bool maybe_null);
+
+// Ops that can neither run code nor change an instance's type or dict or a function's code:
+// a guard's facts (a passed attribute, type or function-version guard) still hold after
+// them (backend_x64_attr.cpp).
+bool runs_no_code(Op op);
 
 class TraceLowering {
  public:
@@ -96,6 +102,16 @@ class TraceLowering {
   }
   template <class Dst>
   void cmp_imm(const Dst& dst, int64_t value) { with_imm(x86::Inst::kIdCmp, dst, value); }
+  // A memory operand at a fixed address (a CPython global): the address itself where it
+  // fits a sign-extended disp32 (the statically linked interpreter's data), else through a
+  // register.
+  x86::Mem absolute(const void* p, uint32_t size = 8) {
+    const auto addr = reinterpret_cast<intptr_t>(p);
+    if (asmjit::Support::isInt32(addr)) return x86::ptr_abs(uint64_t(addr), size);
+    x86::Gp r = new_gp(asmjit::TypeId::kUInt64);
+    cc_.mov(r, asmjit::imm(addr));
+    return x86::ptr(r, 0, size);
+  }
   x86::Gp ctx() { return load_slot(ctx_slot_); }
   x86::Gp tstate() { return load_slot(tstate_slot_); }
   asmjit::Label stub(int32_t snapshot);  // the exit stub of a snapshot (emitted at the end)
@@ -138,12 +154,16 @@ class TraceLowering {
   void lower_guard_len(const Instr& in);
   void lower_guard_index(const Instr& in);
   void lower_seq_item(Ref ref, const Instr& in);
+  x86::Mem unicode_entry_value(const x86::Gp& keys, int32_t index);
+  void lower_guard_dict_keys(const Instr& in);
+  void lower_dict_entry(Ref ref, const Instr& in);
   void lower_guard_func_version(const Instr& in);
   void lower_frame_store(Ref ref, const Instr& in);
   void lower_cell_get(Ref ref, const Instr& in);
   void lower_load_field(Ref ref, const Instr& in);
   PyCodeObject* frame_code_hint(Ref frame) const;
   PyCodeObject* known_frame_code(Ref push) const;
+  bool frame_code_certain(Ref frame) const;
   void lower_push_frame(Ref ref, const Instr& in);
   void lower_pop_frame(Ref ref, const Instr& in);
   bool may_hold_call_registrations(Ref pop, Ref frame) const;
@@ -165,7 +185,30 @@ class TraceLowering {
   void lower_box_int(Ref ref, const Instr& in);
   void lower_append(Ref ref, const Instr& in);
 
+  // Slow paths out of line: emitted after the loop body (before the exit stubs), so the
+  // fast path falls through without a jump over them. Each binds its own label and jumps
+  // back; it may use the stubs but adds no cold code itself.
+  struct Cold {
+    Ref ref;  // the op it belongs to (listings name it)
+    std::function<void()> emit;
+  };
+  std::vector<Cold> cold_;
+  Ref lowering_ = 0;  // the op being lowered
+  bool emitting_cold_ = false;
+  // The frame instruction the straight-line code wrote last (set_frame_instr).
+  Ref last_instr_frame_ = kUnknownFrame;
+  int32_t last_instr_pc_ = -1;
+  void forget_frame_instr() { last_instr_frame_ = kUnknownFrame; }
+  void cold(std::function<void()> emit) { cold_.push_back({lowering_, std::move(emit)}); }
+
   // backend_x64_attr.cpp
+  x86::Gp local_copy(Ref ref);
+  void cold_helper(Ref ref, const Instr& in, const asmjit::Label& slow, const asmjit::Label& resume);
+  bool never_gc(Ref v, Ref at) const;
+  bool had_dict(Ref obj) const;
+  void shared_keys_dict(const x86::Gp& a, const x86::Gp& dict, const x86::Gp& keys_reg,
+                        PyDictKeysObject* keys, const asmjit::Label& no_dict,
+                        const asmjit::Label& slow);
   void lower_guard_attr_slot(Ref ref, const Instr& in);
   void lower_attr_slot(Ref ref, const Instr& in);
   void lower_set_attr_slot(Ref ref, const Instr& in);
@@ -179,7 +222,7 @@ class TraceLowering {
   std::vector<asmjit::Label> stubs_;
   std::vector<bool> stub_used_;
   x86::Mem ctx_slot_, tstate_slot_, locals_slot_, stack_slot_, frame_slot_, breaker_slot_,
-      interp_slot_;
+      interp_slot_, cframe_slot_;
   x86::Mem list_area_;  // CallV operand lists
   x86::Mem scratch_;    // 8 bytes for xmm <-> gp moves
   bool force_deopt_ = false;

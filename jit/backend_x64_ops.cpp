@@ -134,9 +134,7 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::GUARD_NOT_TRACING: {
       // The helper inline: tstate->cframe->use_tracing == 0.
       roll(in);
-      x86::Gp cframe = new_gp();
-      cc_.mov(cframe, tstate_slot_);
-      cc_.mov(cframe, x86::qword_ptr(cframe, offsetof(PyThreadState, cframe)));
+      x86::Gp cframe = load_slot(cframe_slot_);
       cc_.cmp(x86::byte_ptr(cframe, offsetof(_PyCFrame, use_tracing)), 0);
       cc_.jne(stub(in.exit));
       break;
@@ -156,8 +154,13 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::KEEP_ALIVE:  // only a use, for the refcount pass
       break;
     case Op::NEWREF:
-      cc_.add(x86::qword_ptr(gp(in.a), offsetof(PyObject, ob_refcnt)), 1);
-      cc_.mov(gp(ref), gp(in.a));
+      if (is_constant(op(in.a).op)) {  // the immediate straight into the result
+        cc_.mov(gp(ref), imm(op(in.a).imm));
+        cc_.add(x86::qword_ptr(gp(ref), offsetof(PyObject, ob_refcnt)), 1);
+      } else {
+        cc_.add(x86::qword_ptr(gp(in.a), offsetof(PyObject, ob_refcnt)), 1);
+        cc_.mov(gp(ref), gp(in.a));
+      }
       break;
     case Op::DECREF:
     case Op::XDECREF:
@@ -402,10 +405,8 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::WITH_ENTER:
     case Op::WITH_EXIT:
     case Op::DICT_STORE_ENTRY:
-    case Op::DICT_ENTRY:
     case Op::DESCR_GET:
     case Op::GUARD_FUNC_CODE:
-    case Op::GUARD_DICT_KEYS:
     case Op::HOLD_GETATTR_FRAME:
     case Op::MERGE_KWARGS:
     case Op::SET_INSERT:
@@ -414,6 +415,12 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
     case Op::FROM_IMPORT:
     case Op::CODE_WARMUP:
       lower_call(ref, in);
+      break;
+    case Op::GUARD_DICT_KEYS:
+      lower_guard_dict_keys(in);
+      break;
+    case Op::DICT_ENTRY:
+      lower_dict_entry(ref, in);
       break;
     case Op::FRAME_LOAD:  // the helper's one load, inline
       cc_.mov(gp(ref), x86::qword_ptr(gp(in.a), int32_t(offsetof(_PyInterpreterFrame, localsplus) +
@@ -424,16 +431,14 @@ void TraceLowering::lower(Ref ref, const Instr& in) {
       guard_field_is(in, offsetof(PyCFunctionObject, m_ml));
       break;
     case Op::GUARD_FINITE_F64: {
-      // |a| < inf, ordered: `ucomisd inf, |a|` leaves CF and ZF clear only then (a NaN
-      // sets both, an infinity ZF).
+      // a - a is 0 for a finite a and NaN for an infinity or a NaN: unordered with itself
+      // (PF set) exactly then.
       roll(in);
-      x86::Xmm abs = new_xmm_sd();
-      x86::Xmm inf = new_xmm_sd();
-      cc_.movsd(abs, cc_.newQWordConst(ConstPoolScope::kLocal, ~(uint64_t{1} << 63)));
-      cc_.andpd(abs, xmm(in.a));
-      cc_.movsd(inf, cc_.newQWordConst(ConstPoolScope::kLocal, uint64_t{0x7ff0000000000000}));
-      cc_.ucomisd(inf, abs);
-      cc_.jbe(stub(in.exit));
+      x86::Xmm diff = new_xmm_sd();
+      cc_.movapd(diff, xmm(in.a));
+      cc_.subsd(diff, xmm(in.a));
+      cc_.ucomisd(diff, diff);
+      cc_.jp(stub(in.exit));
       break;
     }
     case Op::MATH_F64:

@@ -67,6 +67,14 @@ bool harmless_dealloc_type(int64_t type) {
          type == reinterpret_cast<int64_t>(Py_TYPE(Py_None));
 }
 
+// Ops that no pass removes, so that a value's release (after its last use) never moves
+// above them: effects, LOOP, and KEEP_ALIVE (the recorder's mark of where tier 0 releases
+// a deferred local: the refcount pass releases the value right there, so a value whose
+// only other uses are snapshots is not released anywhere before it).
+bool stays_for_release(Op op) {
+  return (op_info(op).flags & kEffect) || op == Op::LOOP || op == Op::KEEP_ALIVE;
+}
+
 class EffectModel {
  public:
   explicit EffectModel(const Trace& trace) : t_(trace), n_(static_cast<Ref>(trace.ops.size())) {
@@ -190,7 +198,7 @@ class EffectModel {
       // Only uses by ops that surely stay bound the release from below: this pass may
       // remove guards and DCE unused pure ops, and the release then moves up to the last
       // use left (an effect op, or a snapshot's mention).
-      const bool stays = (op_info(in.op).flags & kEffect) || in.op == Op::LOOP;
+      const bool stays = stays_for_release(in.op);
       for (Ref v : {in.a, in.b, in.c}) {
         if (stays) use(last_operand, v, r);
         use(last_any, v, r);

@@ -44,8 +44,10 @@ using Mode = test::AttrMode;
 using test::AttrTrace;
 using Outcome = test::AttrOutcome;
 
-std::unique_ptr<AttrTrace> build(PyTypeObject* tp, PyObject* name, int32_t aux, Mode mode) {
-  return test::build_attr_trace(tp, name, aux, mode);
+std::unique_ptr<AttrTrace> build(PyTypeObject* tp, PyObject* name, int32_t aux, Mode mode,
+                                 bool apart = false, PyObject* stored = nullptr,
+                                 bool dict_hint = false) {
+  return test::build_attr_trace(tp, name, aux, mode, apart, stored, dict_hint);
 }
 
 Outcome run(const AttrTrace& t, bool compiled, PyObject* o, PyObject* v) {
@@ -135,13 +137,18 @@ TEST_F(JitInlineTest, SplitDictLoadsFollowEveryLayoutChange) {
 TEST_F(JitInlineTest, NotShadowedChecksUseTheSharedKeys) {
   // Compiled once while `k` is in none of P's shared keys, once after another instance put
   // it there; then instances in every layout, and the keys grown by new names.
-  for (bool k_in_keys : {false, true}) {
+  // Each also with the type guard apart from the check (an op between that may run code:
+  // the instance's type is compared again), and with the dict looked at first.
+  for (int variant = 0; variant < 8; variant++) {
+    const bool k_in_keys = variant & 1, apart = variant & 2, dict_first = variant & 4;
     SCOPED_TRACE(k_in_keys ? "k in the shared keys" : "k not in the shared keys");
+    SCOPED_TRACE(apart ? "type guard apart" : "type guard adjacent");
+    SCOPED_TRACE(dict_first ? "dict first" : "values first");
     py("P = type('P', (), {'k': 'class k', '__init__': lambda self: setattr(self, 'a', 1)})");
     if (k_in_keys) py("w = P(); w.k = 'w has k'");
     py("o = P()");
     auto t = build(type_p(), name("k"), static_cast<int32_t>(rt::attr_aux(rt::kAttrAbsent, 0)),
-                   Mode::kAbsent);
+                   Mode::kAbsent, apart, nullptr, dict_first);
     ASSERT_NE(t->code, nullptr);
     EXPECT_TRUE(has_fast_path(*t, type_p())) << t->listing;
     const char* layouts[] = {
@@ -177,8 +184,11 @@ TEST_F(JitInlineTest, NotShadowedChecksUseTheSharedKeys) {
 
 TEST_F(JitInlineTest, SplitDictStoresKeepVersionsTrackingAndOrder) {
   py("import gc\nclass P:\n    def __init__(self):\n        self.a = 1\n        self.b = 2");
+  // With the guard adjacent to the store (its pass says the value is there), and apart.
+  for (bool apart : {false, true}) {
+  SCOPED_TRACE(apart ? "guard apart" : "guard adjacent");
   py("o = P(); vars(o); twin = P(); vars(twin)");
-  auto t = build(type_p(), name("a"), aux_of("a"), Mode::kStore);
+  auto t = build(type_p(), name("a"), aux_of("a"), Mode::kStore, apart);
   ASSERT_NE(t->code, nullptr);
   EXPECT_TRUE(has_fast_path(*t, type_p())) << t->listing;
   auto dict_of = [](PyObject* o) {
@@ -236,6 +246,41 @@ TEST_F(JitInlineTest, SplitDictStoresKeepVersionsTrackingAndOrder) {
     EXPECT_EQ(var("ok"), Py_True);
     py("o.__dict__ = {'b': 1, 'a': 0}");
     EXPECT_EQ(run(*t, compiled, var("o"), var("v")).exit, 1);
+  }
+  }
+}
+
+// A constant whose type has no GC support (None, a float, a str) stored into an untracked
+// split dict: the inline store skips the tracking test, and the dict stays untracked as
+// CPython's own store leaves it; a GC-tracked constant (a tuple holding a list) makes the
+// dict tracked through the helper. Against CPython's store into a twin instance.
+TEST_F(JitInlineTest, SplitDictStoresOfConstantsTrackAsCPythonDoes) {
+  py("import gc\nclass P:\n    def __init__(self):\n        self.a = 1\n        self.b = 2");
+  const char* constants[] = {"None", "2.5", "'text'", "([],)"};
+  for (const char* constant : constants) {
+    for (bool compiled : {false, true}) {
+      SCOPED_TRACE(constant);
+      SCOPED_TRACE(compiled ? "compiled" : "interpreted");
+      py((std::string("c = ") + constant + "\no = P(); vars(o); twin = P(); vars(twin)").c_str());
+      py("untracked = not gc.is_tracked(vars(o))");
+      EXPECT_EQ(var("untracked"), Py_True);
+      PyObject* c = var("c");
+      auto t = build(type_p(), name("a"), aux_of("a"), Mode::kStore, false, c);
+      ASSERT_NE(t->code, nullptr);
+      EXPECT_TRUE(has_fast_path(*t, type_p())) << t->listing;
+      PyObject* o = var("o");
+      const uint64_t version =
+          reinterpret_cast<PyDictObject*>(*_PyObject_ManagedDictPointer(o))->ma_version_tag;
+      Outcome r = run(*t, compiled, o, Py_None);
+      ASSERT_EQ(r.exit, t->done);
+      EXPECT_EQ(r.value, c);
+      Py_XDECREF(r.value);
+      EXPECT_GT(reinterpret_cast<PyDictObject*>(*_PyObject_ManagedDictPointer(o))->ma_version_tag,
+                version);
+      py("twin.a = c");  // CPython's store: the oracle
+      py("same = o.a is twin.a and gc.is_tracked(vars(o)) == gc.is_tracked(vars(twin))");
+      EXPECT_EQ(var("same"), Py_True);
+    }
   }
 }
 
@@ -410,6 +455,127 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
     }
   }
   Py_DECREF(getframe);
+}
+
+// PUSH_FRAME of a closure (free variables, no cells), inline: the frame holds the
+// function's own cells (COPY_FREE_VARS), which POP_FRAME releases; both executors read
+// back the cell CPython's __closure__ has, and every count comes back to where it was.
+TEST_F(JitInlineTest, ClosureFramesHoldTheirCells) {
+  py("def outer():\n    k = object()\n    j = object()\n"
+     "    def inner(a):\n        return (a, j, k)\n    return inner\nclosure_fn = outer()");
+  auto* f = reinterpret_cast<PyFunctionObject*>(var("closure_fn"));
+  auto* code = reinterpret_cast<PyCodeObject*>(f->func_code);
+  ASSERT_EQ(code->co_nfreevars, 2);
+  ASSERT_EQ(code->co_ncellvars, 0);
+  const uint32_t version = _PyFunction_GetVersionForCurrentState(f);
+  ASSERT_NE(version, 0u);
+  const int last = code->co_nlocalsplus - 1;  // the second free variable's slot
+  Trace trace;
+  IRBuilder b(trace);
+  Ref arg = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+  Ref fn = b.emit(Op::NEWREF, b.const_obj(reinterpret_cast<PyObject*>(f)));
+  Snapshot s0;
+  s0.entries = {{SnapEntry::Release, 0, fn}};
+  int32_t changed = b.add_snapshot(s0);
+  b.emit(Op::GUARD_FUNC_VERSION, fn, kNoRef, kNoRef, version, 0, changed);
+  Snapshot raise;
+  raise.kind = Snapshot::RaiseAt;
+  raise.forceable = false;
+  raise.entries = {{SnapEntry::Release, 0, fn}};
+  Ref frame = b.emit_list(Op::PUSH_FRAME, {arg}, fn, 1, 0, b.add_snapshot(raise));
+  Ref cell = b.emit(Op::NEWREF, b.emit(Op::FRAME_LOAD, frame, kNoRef, kNoRef, 0, last));
+  b.emit(Op::POP_FRAME, frame);
+  b.emit(Op::DECREF, fn);
+  Snapshot end;
+  end.entries = {{SnapEntry::Stack, 0, cell}, {SnapEntry::Release, 0, cell}};
+  int32_t done = test::leave_through(b, end);
+  std::string why, listing;
+  auto machine = compile(trace, &why, &listing);
+  ASSERT_NE(machine, nullptr) << why;
+  // The inline push (its code an immediate), not the helper's.
+  EXPECT_NE(listing.find(std::to_string(reinterpret_cast<intptr_t>(code))), std::string::npos);
+  PyObject* oracle = PyTuple_GET_ITEM(f->func_closure, 1);  // CPython's own cell for k
+  for (bool compiled : {false, true}) {
+    SCOPED_TRACE(compiled ? "compiled" : "interpreted");
+    py("x = object()");
+    PyObject* x = var("x");
+    const Py_ssize_t x_refs = Py_REFCNT(x), cell_refs = Py_REFCNT(oracle);
+    const Py_ssize_t f_refs = Py_REFCNT(reinterpret_cast<PyObject*>(f));
+    PyObject* locals[1] = {x};
+    test::LoopFrameRun loop(trace, frame_code(), locals);
+    PyObject** top = loop.ctx.tstate->datastack_top;
+    ASSERT_EQ(loop.run(trace, machine.get(), compiled), done);
+    EXPECT_EQ(reinterpret_cast<PyObject*>(loop.exit_values[0]), oracle);
+    EXPECT_EQ(Py_REFCNT(oracle), cell_refs + 1);  // the exit's reference only
+    Py_DECREF(oracle);
+    EXPECT_EQ(Py_REFCNT(x), x_refs);
+    EXPECT_EQ(Py_REFCNT(reinterpret_cast<PyObject*>(f)), f_refs);
+    EXPECT_EQ(loop.ctx.tstate->datastack_top, top);
+    EXPECT_EQ(loop.current_after, loop.frame);
+  }
+}
+
+// GUARD_DICT_KEYS and DICT_ENTRY, inline, against the helpers and CPython's d[key]: str
+// keyed dicts whose index tables have 1- and 2-byte entries (the entries' offset differs),
+// the value replaced in place (same keys version: read at run time), and the keys changed
+// (a deletion, an insertion, another dict: the guard leaves).
+TEST_F(JitInlineTest, DictEntriesByKeysVersion) {
+  py("import sys\nsmall = {'a': 1, 'b': 2.5, 'c': 'c'}\n"
+     "big = {('k%d' % i): i for i in range(300)}\nsys.intern('k123')");
+  struct Case {
+    const char* dict;
+    const char* key;
+  };
+  const Case cases[] = {{"small", "b"}, {"big", "k123"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.dict);
+    PyObject* d = var(c.dict);
+    auto* keys = reinterpret_cast<PyDictObject*>(d)->ma_keys;
+    const Py_ssize_t ix = _PyDictKeys_StringLookup(keys, name(c.key));
+    ASSERT_GE(ix, 0);
+    const uint32_t version = _PyDictKeys_GetVersionForCurrentState(keys);
+    ASSERT_NE(version, 0u);
+    Trace trace;
+    IRBuilder b(trace);
+    Ref dict = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
+    int32_t changed = b.add_snapshot(Snapshot{});
+    b.emit(Op::GUARD_DICT_KEYS, dict, kNoRef, kNoRef, version, int32_t(ix), changed);
+    Ref value = b.emit(Op::DICT_ENTRY, dict, kNoRef, kNoRef, 0, int32_t(ix));
+    Snapshot end;
+    end.entries = {{SnapEntry::Stack, 0, value}, {SnapEntry::Release, 0, value}};
+    int32_t done = test::leave_through(b, end);
+    std::string why;
+    auto machine = compile(trace, &why);
+    ASSERT_NE(machine, nullptr) << why;
+    int reads = 0;  // runs that read the entry (the first layout at least, both executors)
+    const std::string key = std::string("'") + c.key + "'";
+    const std::string steps[] = {"pass", std::string(c.dict) + "[" + key + "] = 'replaced'",
+                                 std::string(c.dict) + "['zz_new'] = 0",
+                                 std::string(c.dict) + " = dict(" + c.dict + ")"};
+    for (const std::string& step : steps) {
+      SCOPED_TRACE(step);
+      py(step.c_str());
+      const bool same_keys =
+          reinterpret_cast<PyDictObject*>(var(c.dict))->ma_keys->dk_version == version;
+      for (bool compiled : {false, true}) {
+        SCOPED_TRACE(compiled ? "compiled" : "interpreted");
+        PyObject* locals[1] = {var(c.dict)};
+        test::LoopFrameRun loop(trace, frame_code(), locals);
+        const int exit = loop.run(trace, machine.get(), compiled);
+        if (!same_keys) {
+          EXPECT_EQ(exit, changed);
+          continue;
+        }
+        ASSERT_EQ(exit, done);
+        PyObject* got = reinterpret_cast<PyObject*>(loop.exit_values[0]);
+        PyObject* oracle = PyDict_GetItemString(var(c.dict), c.key);  // CPython's d[key]
+        EXPECT_EQ(got, oracle);
+        Py_DECREF(got);
+        reads++;
+      }
+    }
+    EXPECT_GE(reads, 2);
+  }
 }
 
 // BOX_FLOAT and the DECREF of an exact float, inline (the interpreter's free list) against

@@ -4,6 +4,7 @@
 #include "jit/backend_x64.h"
 #include "jit/cpython.h"
 #include "jit/ir.h"
+#include "jit/runtime.h"
 #include "jit/trace.h"
 
 #include <gtest/gtest.h>
@@ -86,9 +87,14 @@ inline int32_t leave_through(IRBuilder& b, const Snapshot& done) {
 }
 
 // A hand-built trace of one instance-attribute access (the attribute tests' and the inline
-// backend tests' subject): local 0 is the object, local 1 the value a store writes. Exits:
-// 0 = the type guards, 1 = GUARD_ATTR_SLOT, 2 = SET_ATTR_SLOT raised, `done` after the read
-// (stack 0 = the value, owned; kAbsent: only the guard, nothing read).
+// backend tests' subject): local 0 is the object, local 1 the value a store writes (or the
+// constant `stored`). Exits: 0 = the type guards, 1 = GUARD_ATTR_SLOT, 2 = SET_ATTR_SLOT
+// raised, `done` after the read (stack 0 = the value, owned; kAbsent: only the guard,
+// nothing read). `apart`: a release (of a reference taken first) between the type guards
+// and GUARD_ATTR_SLOT and between it and SET_ATTR_SLOT, so that neither guard is adjacent
+// to the op after it (the backend then trusts neither: its other form). `dict_hint`: the
+// trace also holds a removed (dead) dict-hint guard of the object, the backend's hint that
+// it had a dict when recorded (a not-shadowed check then looks at the dict first).
 enum class AttrMode { kLoad, kStore, kAbsent };
 
 struct AttrTrace {
@@ -99,11 +105,19 @@ struct AttrTrace {
 };
 
 inline std::unique_ptr<AttrTrace> build_attr_trace(PyTypeObject* tp, PyObject* name, int32_t aux,
-                                                   AttrMode mode) {
+                                                   AttrMode mode, bool apart = false,
+                                                   PyObject* stored = nullptr,
+                                                   bool dict_hint = false) {
   auto t = std::make_unique<AttrTrace>();
   IRBuilder b(t->trace);
   Ref obj = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
-  Ref value = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
+  Ref value = stored != nullptr ? b.const_obj(stored)
+                                : b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 1);
+  auto release_between = [&] {
+    if (!apart) return;
+    b.emit(Op::INCREF, obj);
+    b.emit(Op::DECREF, obj);
+  };
   Snapshot guard_exit;
   guard_exit.entries = {{SnapEntry::Local, 0, obj}};
   int32_t type_exit = b.add_snapshot(guard_exit);
@@ -116,7 +130,13 @@ inline std::unique_ptr<AttrTrace> build_attr_trace(PyTypeObject* tp, PyObject* n
   Ref type = b.const_obj(reinterpret_cast<PyObject*>(tp));
   b.emit(Op::GUARD_TYPE_VERSION, type, kNoRef, kNoRef, tp->tp_version_tag, 0, type_exit);
   const int64_t imm = reinterpret_cast<int64_t>(name);
+  if (dict_hint) {
+    Ref hint = b.emit(Op::GUARD_ATTR_SLOT, obj, kNoRef, kNoRef, imm, rt::kAttrDictHint, slot_exit);
+    t->trace.ops[hint].dead = true;
+  }
+  release_between();
   b.emit(Op::GUARD_ATTR_SLOT, obj, kNoRef, kNoRef, imm, aux, slot_exit);
+  release_between();
   if (mode == AttrMode::kStore) b.emit(Op::SET_ATTR_SLOT, obj, value, kNoRef, imm, aux, raised);
   Snapshot done;
   if (mode != AttrMode::kAbsent) {
