@@ -14,23 +14,12 @@ namespace janus::jit {
 
 void borrow_constants(Trace& trace) {
   const Ref n = static_cast<Ref>(trace.ops.size());
-  std::vector<Ref> last_use(n, kNoRef);
-  auto use = [&](Ref v, Ref at) {
-    if (v >= 0 && last_use[v] < at) last_use[v] = at;
-  };
+  const std::vector<Ref> last_use = last_uses(trace);  // no Release entries yet
   // code_before[r]: ops that may run code among ops 0..r-1.
   std::vector<int> code_before(n + 1, 0);
   for (Ref r = 0; r < n; r++) {
     const Instr& in = trace.ops[r];
     code_before[r + 1] = code_before[r] + (!in.dead && may_run_code(in.op, in.aux) ? 1 : 0);
-    if (in.dead) continue;
-    use(in.a, r);
-    use(in.b, r);
-    use(in.c, r);
-    for (int i = 0; i < in.list_count; i++) use(trace.lists[in.list_start + i], r);
-    if (in.exit >= 0) {
-      for (const SnapEntry& e : trace.snapshots[in.exit].entries) use(e.ref, r);
-    }
   }
   std::vector<Ref> replacement(n, kNoRef);
   bool any = false;

@@ -18,6 +18,28 @@ void replace_uses(Trace& trace, const std::vector<Ref>& replacement) {
   }
 }
 
+std::vector<Ref> last_uses(const Trace& trace) {
+  const Ref n = static_cast<Ref>(trace.ops.size());
+  std::vector<Ref> last(n, kNoRef);
+  auto use = [&](Ref v, Ref at) {
+    if (v >= 0 && last[v] < at) last[v] = at;
+  };
+  for (Ref r = 0; r < n; r++) {
+    const Instr& in = trace.ops[r];
+    if (in.dead) continue;
+    use(in.a, r);
+    use(in.b, r);
+    use(in.c, r);
+    for (int i = 0; i < in.list_count; i++) use(trace.lists[in.list_start + i], r);
+    if (in.exit >= 0) {
+      for (const SnapEntry& e : trace.snapshots[in.exit].entries) {
+        if (e.kind != SnapEntry::Release) use(e.ref, r);
+      }
+    }
+  }
+  return last;
+}
+
 // An op can go when nothing uses its value: no effect, and not a guard (pure guards such
 // as overflow checks may go: an unused result's overflow is invisible). kMayRaise ops
 // without kEffect (boxing, building) only raise MemoryError.

@@ -32,6 +32,9 @@ void optimize(Trace& trace);
 
 // Helpers shared by the passes.
 void replace_uses(Trace& trace, const std::vector<Ref>& replacement);  // -1 = keep
+// The last live op using each value (an operand, or an entry other than Release of the
+// snapshot an op exits to); kNoRef for a value nothing uses.
+std::vector<Ref> last_uses(const Trace& trace);
 bool is_removable(const Instr& instr);
 
 }  // namespace janus::jit

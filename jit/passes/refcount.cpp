@@ -21,23 +21,7 @@ bool is_owned(const Instr& in) {
 
 void insert_refcounts(Trace& trace) {
   const Ref n = static_cast<Ref>(trace.ops.size());
-  std::vector<Ref> last_use(n, kNoRef);
-  auto use = [&](Ref v, Ref at) {
-    if (v >= 0 && last_use[v] < at) last_use[v] = at;
-  };
-  for (Ref r = 0; r < n; r++) {
-    const Instr& in = trace.ops[r];
-    if (in.dead) continue;
-    use(in.a, r);
-    use(in.b, r);
-    use(in.c, r);
-    for (int i = 0; i < in.list_count; i++) use(trace.lists[in.list_start + i], r);
-    if (in.exit >= 0) {
-      for (const SnapEntry& e : trace.snapshots[in.exit].entries) {
-        if (e.kind != SnapEntry::Release) use(e.ref, r);
-      }
-    }
-  }
+  std::vector<Ref> last_use = last_uses(trace);
   for (Ref r = 0; r < n; r++) {
     if (last_use[r] == kNoRef) last_use[r] = r;  // unused: released right away
   }

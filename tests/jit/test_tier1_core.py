@@ -67,6 +67,14 @@ def check_same(program, tmp_path, log=""):
     return tier1, counters
 
 
+def loop_ir(program, tmp_path, function):
+    """The IR dump (JANUS_JIT_DUMP=1) of `function`'s loop trace and what follows it."""
+    tier1, _ = run(JANUS, program, tmp_path, dict(TIER1, JANUS_LOG="traces", JANUS_JIT_DUMP="1"))
+    dump = tier1.stderr
+    assert f"compiled loop at {function}" in dump, dump
+    return dump[dump.index(f"compiled loop at {function}"):]
+
+
 def line_of(program, needle):
     lines = (PREAMBLE + textwrap.dedent(program)).splitlines()
     return next(i + 1 for i, l in enumerate(lines) if needle in l)
@@ -381,10 +389,7 @@ def test_calls_in_the_loop_are_inlined_frames(tmp_path):
         print(run())
     """
     tier1, counters = check_same(program, tmp_path, log="traces")
-    tier1, _ = run(JANUS, program, tmp_path, dict(TIER1, JANUS_LOG="traces", JANUS_JIT_DUMP="1"))
-    dump = tier1.stderr
-    assert "compiled loop at run" in dump, dump
-    body = dump[dump.index("compiled loop at run"):]
+    body = loop_ir(program, tmp_path, "run")
     assert body.count("PUSH_FRAME") >= 5, body   # a.m, leaf, f, leaf, leaf
     assert "OBJ_CALL" not in body, body
     assert counters["iterations"] >= 250, counters
@@ -411,10 +416,7 @@ def test_builtins_that_run_no_code_keep_deferred_locals_and_need_no_breaker_chec
     """
     tier1, counters = check_same(program, tmp_path)
     assert counters["iterations"] >= 250, counters
-    tier1, _ = run(JANUS, program, tmp_path, dict(TIER1, JANUS_LOG="traces", JANUS_JIT_DUMP="1"))
-    dump = tier1.stderr
-    assert "compiled loop at run" in dump, dump
-    body = dump[dump.index("compiled loop at run"):]
+    body = loop_ir(program, tmp_path, "run")
     assert body.count("CALL_C") == 2, body
     assert "FRAME_STORE" not in body, body
     assert "CHECK_BREAKER" not in body, body
@@ -440,10 +442,7 @@ def test_bound_builtin_method_only_called_is_never_made(tmp_path):
     """
     tier1, counters = check_same(program, tmp_path)
     assert counters["iterations"] >= 250, counters
-    tier1, _ = run(JANUS, program, tmp_path, dict(TIER1, JANUS_LOG="traces", JANUS_JIT_DUMP="1"))
-    dump = tier1.stderr
-    assert "compiled loop at run" in dump, dump
-    body = dump[dump.index("compiled loop at run"):]
+    body = loop_ir(program, tmp_path, "run")
     assert body.count("CALL_C") == 2, body
     assert "DESCR_GET" not in body, body
     assert "=bind(" in body, body
