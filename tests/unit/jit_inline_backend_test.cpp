@@ -34,6 +34,22 @@ class D(dict):
     pass
 )";
 
+// GUARD_FUNC_VERSION of fn, then PUSH_FRAME(fn; arg), each exit releasing fn (the guard's
+// a resume, the push's a raise): the frame; *changed / *raised: those two exits.
+Ref guarded_push(IRBuilder& b, Ref fn, Ref arg, uint32_t version, int32_t* changed,
+                 int32_t* raised) {
+  Snapshot s0;
+  s0.entries = {{SnapEntry::Release, 0, fn}};
+  *changed = b.add_snapshot(s0);
+  b.emit(Op::GUARD_FUNC_VERSION, fn, kNoRef, kNoRef, version, 0, *changed);
+  Snapshot raise;
+  raise.kind = Snapshot::RaiseAt;
+  raise.forceable = false;
+  raise.entries = {{SnapEntry::Release, 0, fn}};
+  *raised = b.add_snapshot(raise);
+  return b.emit_list(Op::PUSH_FRAME, {arg}, fn, 1, 0, *raised);
+}
+
 PyCodeObject* frame_code() {
   static PyCodeObject* code = reinterpret_cast<PyCodeObject*>(
       Py_CompileString("x = 1\n", "<jit inline test>", Py_file_input));
@@ -371,16 +387,9 @@ TEST_F(JitInlineTest, KnownFramesPushAndPopExactly) {
     Ref fn = known == kConstant ? b.emit(Op::NEWREF, b.const_obj(reinterpret_cast<PyObject*>(f)))
                                 : b.emit(Op::NEWREF, b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef,
                                                             kNoRef, 0, 2));
-    Snapshot s0;
-    s0.entries = {{SnapEntry::Release, 0, fn}};
-    int32_t changed = b.add_snapshot(s0);
-    b.emit(Op::GUARD_FUNC_VERSION, fn, kNoRef, kNoRef, version, 0, changed);
-    Snapshot raise;
-    raise.kind = Snapshot::RaiseAt;
-    raise.forceable = false;
-    raise.entries = {{SnapEntry::Release, 0, fn}};
-    int32_t raised = b.add_snapshot(raise);
-    Ref frame = b.emit_list(Op::PUSH_FRAME, {arg}, fn, 1, 0, raised);
+    int32_t changed = -1, raised = -1;
+    Ref frame = guarded_push(b, fn, arg, version, &changed, &raised);
+    const Snapshot raise = trace.snapshots[raised];
     if (known != kConstant) {  // an exit inside the callee, as the recorder describes one
       Snapshot inside;
       inside.callers = {CallerState{1, 0}};
@@ -474,15 +483,8 @@ TEST_F(JitInlineTest, ClosureFramesHoldTheirCells) {
   IRBuilder b(trace);
   Ref arg = b.emit(Op::LOAD_LOCAL, kNoRef, kNoRef, kNoRef, 0, 0);
   Ref fn = b.emit(Op::NEWREF, b.const_obj(reinterpret_cast<PyObject*>(f)));
-  Snapshot s0;
-  s0.entries = {{SnapEntry::Release, 0, fn}};
-  int32_t changed = b.add_snapshot(s0);
-  b.emit(Op::GUARD_FUNC_VERSION, fn, kNoRef, kNoRef, version, 0, changed);
-  Snapshot raise;
-  raise.kind = Snapshot::RaiseAt;
-  raise.forceable = false;
-  raise.entries = {{SnapEntry::Release, 0, fn}};
-  Ref frame = b.emit_list(Op::PUSH_FRAME, {arg}, fn, 1, 0, b.add_snapshot(raise));
+  int32_t changed = -1, raised = -1;
+  Ref frame = guarded_push(b, fn, arg, version, &changed, &raised);
   Ref cell = b.emit(Op::NEWREF, b.emit(Op::FRAME_LOAD, frame, kNoRef, kNoRef, 0, last));
   b.emit(Op::POP_FRAME, frame);
   b.emit(Op::DECREF, fn);
