@@ -42,11 +42,7 @@ Ref guarded_push(IRBuilder& b, Ref fn, Ref arg, uint32_t version, int32_t* chang
   s0.entries = {{SnapEntry::Release, 0, fn}};
   *changed = b.add_snapshot(s0);
   b.emit(Op::GUARD_FUNC_VERSION, fn, kNoRef, kNoRef, version, 0, *changed);
-  Snapshot raise;
-  raise.kind = Snapshot::RaiseAt;
-  raise.forceable = false;
-  raise.entries = {{SnapEntry::Release, 0, fn}};
-  *raised = b.add_snapshot(raise);
+  *raised = b.add_snapshot(test::raise_snapshot({{SnapEntry::Release, 0, fn}}));
   return b.emit_list(Op::PUSH_FRAME, {arg}, fn, 1, 0, *raised);
 }
 
@@ -595,9 +591,7 @@ TEST_F(JitInlineTest, FloatsComeFromAndGoBackToTheFreeList) {
   b.emit(Op::GUARD_TYPE, x, kNoRef, kNoRef, reinterpret_cast<int64_t>(&PyFloat_Type), 0, not_float);
   Ref v = b.emit(Op::UNBOX_FLOAT, x);
   Ref twice = b.emit(Op::ADD_F64, v, v);
-  Snapshot raise;
-  raise.kind = Snapshot::RaiseAt;
-  raise.forceable = false;
+  const Snapshot raise = test::raise_snapshot();
   Ref boxed = b.emit(Op::BOX_FLOAT, twice, kNoRef, kNoRef, 0, 0, b.add_snapshot(raise));
   Ref temp = b.emit(Op::BOX_FLOAT, v, kNoRef, kNoRef, 0, 0, b.add_snapshot(raise));
   b.emit(Op::DECREF, temp);  // a temporary: back to the free list at once
@@ -673,18 +667,13 @@ TEST_F(JitInlineTest, KnownFrameSlotsAreReleasedAsTheHelpersDo) {
   int32_t guard_exit = b.add_snapshot(first);
   b.emit(Op::GUARD_TYPE, x, kNoRef, kNoRef, reinterpret_cast<int64_t>(&PyFloat_Type), 0, guard_exit);
   Ref fn = b.emit(Op::NEWREF, b.const_obj(reinterpret_cast<PyObject*>(h)));
-  Snapshot raise;
-  raise.kind = Snapshot::RaiseAt;
-  raise.forceable = false;
-  raise.entries = {{SnapEntry::Release, 0, fn}};
+  const Snapshot raise = test::raise_snapshot({{SnapEntry::Release, 0, fn}});
   b.emit(Op::GUARD_FUNC_VERSION, fn, kNoRef, kNoRef, version, 0, guard_exit);
   Ref frame = b.emit_list(Op::PUSH_FRAME, {x}, fn, 1, 0, b.add_snapshot(raise));  // b unbound
   Ref v = b.emit(Op::UNBOX_FLOAT, x);
-  Snapshot raise_in;  // inside the callee (depth 1)
-  raise_in.kind = Snapshot::RaiseAt;
-  raise_in.forceable = false;
+  Snapshot raise_in =  // inside the callee (depth 1)
+      test::raise_snapshot({{SnapEntry::FramePtr, 1, frame}, {SnapEntry::Release, 0, fn}});
   raise_in.callers = {CallerState{1, 0}};
-  raise_in.entries = {{SnapEntry::FramePtr, 1, frame}, {SnapEntry::Release, 0, fn}};
   int32_t raised_in = b.add_snapshot(raise_in);
   Ref f1 = b.emit(Op::BOX_FLOAT, b.emit(Op::ADD_F64, v, v), kNoRef, kNoRef, 0, 0, raised_in);
   Ref old1 = b.emit(Op::FRAME_STORE, frame, f1, kNoRef, 0, 2);  // c: unbound until now
@@ -755,9 +744,7 @@ TEST_F(JitInlineTest, SmallIntsAndAppendsWithRoom) {
   int32_t not_int = b.add_snapshot(first);
   b.emit(Op::GUARD_INT64, n, kNoRef, kNoRef, 0, 0, not_int);
   Ref v = b.emit(Op::UNBOX_INT, n);
-  Snapshot raise;
-  raise.kind = Snapshot::RaiseAt;
-  raise.forceable = false;
+  const Snapshot raise = test::raise_snapshot();
   Ref boxed = b.emit(Op::BOX_INT, v, kNoRef, kNoRef, 0, 0, b.add_snapshot(raise));
   Snapshot raise2 = raise;
   raise2.entries = {{SnapEntry::Release, 0, boxed}};

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace janus::jit::test {
@@ -76,6 +77,16 @@ struct LoopFrameRun {
   _PyInterpreterFrame* current_after = nullptr;  // the thread's current frame at the return
 };
 
+// A raise snapshot (an exception is set: tier 0 unwinds from the instruction; never forced)
+// writing `entries`.
+inline Snapshot raise_snapshot(std::vector<SnapEntry> entries = {}) {
+  Snapshot s;
+  s.kind = Snapshot::RaiseAt;
+  s.forceable = false;
+  s.entries = std::move(entries);
+  return s;
+}
+
 // The end of a hand-built trace: a guard that always fails into `done` (added here; its
 // index is returned), then the LOOP (same exit), so each run leaves through `done` once.
 inline int32_t leave_through(IRBuilder& b, const Snapshot& done) {
@@ -122,10 +133,7 @@ inline std::unique_ptr<AttrTrace> build_attr_trace(PyTypeObject* tp, PyObject* n
   guard_exit.entries = {{SnapEntry::Local, 0, obj}};
   int32_t type_exit = b.add_snapshot(guard_exit);
   int32_t slot_exit = b.add_snapshot(guard_exit);
-  Snapshot raise_exit;
-  raise_exit.kind = Snapshot::RaiseAt;
-  raise_exit.forceable = false;
-  int32_t raised = b.add_snapshot(raise_exit);
+  int32_t raised = b.add_snapshot(raise_snapshot());
   b.emit(Op::GUARD_TYPE, obj, kNoRef, kNoRef, reinterpret_cast<int64_t>(tp), 0, type_exit);
   Ref type = b.const_obj(reinterpret_cast<PyObject*>(tp));
   b.emit(Op::GUARD_TYPE_VERSION, type, kNoRef, kNoRef, tp->tp_version_tag, 0, type_exit);
