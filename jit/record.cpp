@@ -1755,7 +1755,7 @@ class Recorder {
     for (int i = 0; i < static_cast<int>(params.size()); i++) {
       if (_PyLocals_GetKind(code->co_localspluskinds, i) & CO_FAST_CELL) continue;
       Ref p = params[i];
-      while (p != kNoRef && instr(p).op == Op::NEWREF && instr(instr(p).a).op == Op::CONST_OBJ) {
+      if (p != kNoRef && instr(p).op == Op::NEWREF && instr(instr(p).a).op == Op::CONST_OBJ) {
         p = instr(p).a;
       }
       if (p != kNoRef && is_owned(p)) {

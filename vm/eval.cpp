@@ -254,6 +254,29 @@ PyObject* run_frame(PyThreadState* tstate, _PyInterpreterFrame* frame, int throw
     stack_pointer = _PyFrame_GetStackPointer(frame); \
     frame->stacktop = -1;                           \
   }
+// After a loop hook that ran a JIT trace and returned kResumed / kRaiseAt (vm.h
+// LoopHookResult): tier 0 takes its position and stack back from the frame the exit wrote,
+// unwinds a kRaiseAt, hands the frame to CPython's evaluator if a trace's call turned
+// tracing on (as after a call in tier 0), and dispatches at once when the exit was inside
+// calls the trace inlined (their frames sit above this one, linked, not entry frames; tier 0
+// continues the innermost, whose code has its state and a profile: the JIT inlines only
+// calls tier 0 runs inline while recording). Falls through in the hook's own frame.
+#define LAND_FROM_TRACE(hook_result)                            \
+  {                                                             \
+    if (cframe.current_frame != frame) {                        \
+      frame = cframe.current_frame;                             \
+      profile = existing_code_info(CODE())->profile;            \
+      LOAD_FRAME_STATE();                                       \
+      if ((hook_result) == kRaiseAt) goto error;                \
+      if (cframe.use_tracing) goto hand_over_to_cpython;        \
+      DISPATCH();                                               \
+    }                                                           \
+    next_instr = frame->prev_instr + 1;                         \
+    stack_pointer = _PyFrame_GetStackPointer(frame);            \
+    frame->stacktop = -1;                                       \
+    if ((hook_result) == kRaiseAt) goto error;                  \
+    if (cframe.use_tracing) goto hand_over_to_cpython;          \
+  }
   // While the frame runs its stack is private: the GC must not see half-built values
   // (LOAD_FRAME_STATE sets stacktop to -1).
   LOAD_FRAME_STATE();

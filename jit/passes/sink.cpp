@@ -108,18 +108,17 @@ void sink_bound_methods(Trace& trace) {
         break;
     }
   }
+  for (Snapshot& s : trace.snapshots) {
+    for (SnapEntry& e : s.entries) {
+      if (e.kind != SnapEntry::Local && e.kind != SnapEntry::Stack) continue;
+      const Ref m = bound_method_of(trace, e.ref);
+      if (m >= 0 && sinkable[m]) e.bind = reinterpret_cast<void*>(trace.ops[m].imm);
+    }
+  }
   for (Ref r = 0; r < n; r++) {
     if (!sinkable[r]) continue;
     any = true;
     Instr& in = trace.ops[r];
-    for (Snapshot& s : trace.snapshots) {
-      for (SnapEntry& e : s.entries) {
-        if ((e.kind == SnapEntry::Local || e.kind == SnapEntry::Stack) &&
-            bound_method_of(trace, e.ref) == r) {
-          e.bind = reinterpret_cast<void*>(in.imm);
-        }
-      }
-    }
     in.op = Op::NEWREF;
     in.b = kNoRef;
     in.imm = 0;
